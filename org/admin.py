@@ -1,0 +1,44 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from . import services
+from .models import Department, Unit, UnitGroup, User
+
+
+@admin.register(Department)
+class DepartmentAdmin(admin.ModelAdmin):
+    search_fields = ["name"]
+
+
+@admin.register(Unit)
+class UnitAdmin(admin.ModelAdmin):
+    list_display = ["name", "short_name", "kind", "is_office", "department", "position"]
+    list_filter = ["department", "kind"]
+    search_fields = ["name", "short_name"]
+
+    def save_model(self, request, obj, form, change):
+        services.save_unit(obj)
+
+
+@admin.register(UnitGroup)
+class UnitGroupAdmin(admin.ModelAdmin):
+    list_display = ["name", "rule", "department"]
+    list_filter = ["department", "rule"]
+
+
+@admin.register(User)
+class PersonAdmin(UserAdmin):
+    list_display = ["username", "full_name", "department", "unit", "role", "is_active"]
+    list_filter = ["department", "role", "is_active"]
+    fieldsets = (
+        *UserAdmin.fieldsets,
+        (_("Organisation"), {"fields": ("full_name", "department", "unit", "role")}),
+    )
+    add_fieldsets = (
+        *UserAdmin.add_fieldsets,
+        (_("Organisation"), {"fields": ("full_name", "department", "unit", "role")}),
+    )
+
+    def save_model(self, request, obj, form, change):
+        services.save_person(obj)

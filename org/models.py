@@ -1,0 +1,142 @@
+"""Departments (机关), their units (股室 and schools), collective unit groups, and people."""
+
+from django.contrib.auth.models import AbstractUser, Group
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Department(models.Model):
+    """A government department that issues plans, e.g. a district education bureau."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+
+    class Meta:
+        verbose_name = _("department")
+        verbose_name_plural = _("departments")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Unit(models.Model):
+    """A section (股室/科室) of a department, or an affiliated unit such as a school."""
+
+    class Kind(models.TextChoices):
+        SECTION = "section", _("section")
+        SCHOOL = "school", _("affiliated school")
+
+    department = models.ForeignKey(
+        Department, on_delete=models.PROTECT, related_name="units", verbose_name=_("department")
+    )
+    name = models.CharField(_("name"), max_length=100)
+    short_name = models.CharField(_("short name"), max_length=30, blank=True)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.SECTION)
+    is_office = models.BooleanField(
+        _("is the office"), default=False, help_text=_("The office (办公室) runs the plans.")
+    )
+    position = models.PositiveIntegerField(_("position"), default=0)
+    # The people of a unit share one auth group; object permissions are granted to it.
+    group = models.OneToOneField(Group, on_delete=models.PROTECT, null=True, editable=False)
+
+    class Meta:
+        verbose_name = _("unit")
+        verbose_name_plural = _("units")
+        ordering = ["department", "kind", "position", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["department", "name"], name="unit_name_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.short_name or self.name
+
+
+class UnitGroup(models.Model):
+    """A collective name a plan uses for several units (「各科室」「各区属学校」…).
+
+    Stored as a rule, not a list, so a unit added later belongs to it too. 「各承办科室」 names
+    no fixed set: the office chooses the units for each task.
+    """
+
+    class Rule(models.TextChoices):
+        SECTIONS = "sections", _("all sections")
+        SCHOOLS = "schools", _("all affiliated schools")
+        ALL = "all", _("all units")
+        CHOSEN = "chosen", _("chosen by the office for each task")
+
+    department = models.ForeignKey(Department, on_delete=models.CASCADE, related_name="unit_groups")
+    name = models.CharField(_("name"), max_length=30)
+    rule = models.CharField(_("rule"), max_length=10, choices=Rule.choices)
+
+    class Meta:
+        verbose_name = _("unit group")
+        verbose_name_plural = _("unit groups")
+        ordering = ["department", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["department", "name"], name="unitgroup_name_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def members(self) -> models.QuerySet[Unit]:
+        units = Unit.objects.filter(department=self.department_id)
+        if self.rule == self.Rule.SECTIONS:
+            return units.filter(kind=Unit.Kind.SECTION)
+        if self.rule == self.Rule.SCHOOLS:
+            return units.filter(kind=Unit.Kind.SCHOOL)
+        if self.rule == self.Rule.ALL:
+            return units
+        return units.none()
+
+    @property
+    def needs_choice(self) -> bool:
+        return self.rule == self.Rule.CHOSEN
+
+
+class User(AbstractUser):
+    """A person: belongs to a department, and to a unit unless a leader or administrator."""
+
+    class Role(models.TextChoices):
+        OFFICE = "office", _("office staff")
+        UNIT_HEAD = "unit_head", _("unit head")
+        UNIT_STAFF = "unit_staff", _("unit staff")
+        LEADER = "leader", _("leader")
+        ADMIN = "admin", _("system administrator")
+
+    full_name = models.CharField(_("full name"), max_length=50, blank=True)
+    department = models.ForeignKey(
+        Department,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="people",
+        verbose_name=_("department"),
+    )
+    unit = models.ForeignKey(
+        Unit,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="people",
+        verbose_name=_("unit"),
+    )
+    role = models.CharField(_("role"), max_length=12, choices=Role.choices, default=Role.UNIT_STAFF)
+
+    class Meta:
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+
+    def __str__(self) -> str:
+        return self.full_name or self.username
+
+    def clean(self) -> None:
+        super().clean()
+        unit_roles = (self.Role.UNIT_HEAD, self.Role.UNIT_STAFF, self.Role.OFFICE)
+        if self.role in unit_roles and self.unit_id is None:
+            raise ValidationError({"unit": _("This role needs a unit.")})
+        if self.unit_id and self.unit.department_id != self.department_id:
+            raise ValidationError({"unit": _("The unit belongs to another department.")})
+        if self.role != self.Role.ADMIN and self.department_id is None:
+            raise ValidationError({"department": _("This role needs a department.")})

@@ -1,0 +1,37 @@
+"""Who a person is in the organisation; the other apps' permission modules build on these."""
+
+from django.contrib.auth.models import AnonymousUser
+
+from .models import User
+
+AnyUser = User | AnonymousUser
+
+
+def is_admin(user: AnyUser) -> bool:
+    return bool(user.is_authenticated and (user.is_superuser or user.role == User.Role.ADMIN))
+
+
+def is_office(user: AnyUser, department_id: int | None = None) -> bool:
+    """Office staff of the department (of any department when none is given)."""
+    if not user.is_authenticated or user.role != User.Role.OFFICE:
+        return False
+    return department_id is None or user.department_id == department_id
+
+
+def is_leader(user: AnyUser, department_id: int | None = None) -> bool:
+    if not user.is_authenticated or user.role != User.Role.LEADER:
+        return False
+    return department_id is None or user.department_id == department_id
+
+
+def sees_whole_department(user: AnyUser) -> bool:
+    """Office staff and leaders see all of their department's work."""
+    return is_office(user) or is_leader(user)
+
+
+def is_unit_member(user: AnyUser) -> bool:
+    return bool(
+        user.is_authenticated
+        and user.unit_id
+        and user.role in (User.Role.UNIT_HEAD, User.Role.UNIT_STAFF, User.Role.OFFICE)
+    )

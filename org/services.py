@@ -1,0 +1,67 @@
+"""Writes for the organisation: units and people, kept in step with their auth groups."""
+
+from django.contrib.auth.models import Group
+from django.db import transaction
+
+from .models import Department, Unit, UnitGroup, User
+
+UNIT_ROLES = (User.Role.OFFICE, User.Role.UNIT_HEAD, User.Role.UNIT_STAFF)
+
+
+@transaction.atomic
+def ensure_unit_group(unit: Unit) -> Group:
+    """Give the unit its auth group (object permissions for the unit's work are granted to it)."""
+    if unit.group_id is None:
+        unit.group = Group.objects.create(name=f"unit:{unit.department_id}:{unit.pk}")
+        unit.save(update_fields=["group"])
+    return unit.group
+
+
+@transaction.atomic
+def save_unit(unit: Unit) -> Unit:
+    unit.full_clean()
+    unit.save()
+    ensure_unit_group(unit)
+    return unit
+
+
+@transaction.atomic
+def sync_membership(user: User) -> None:
+    """Put the person in exactly their own unit's group, or in none."""
+    unit_groups = Group.objects.filter(unit__isnull=False)
+    user.groups.remove(*unit_groups.filter(user=user))
+    if user.unit_id and user.role in UNIT_ROLES:
+        user.groups.add(ensure_unit_group(user.unit))
+
+
+@transaction.atomic
+def save_person(user: User, *, password: str | None = None) -> User:
+    if user.is_superuser:
+        user.role = User.Role.ADMIN
+    # System administrators are Django admin superusers; nobody else enters the admin.
+    user.is_staff = user.is_superuser = user.role == User.Role.ADMIN
+    if password is not None:
+        user.set_password(password)
+    user.full_clean(exclude=["password"] if password is None else None)
+    user.save()
+    sync_membership(user)
+    return user
+
+
+def standard_unit_groups(department: Department) -> list[UnitGroup]:
+    """The collective names plans use, resolved to rules (「各科室」 = every section …)."""
+    names = {
+        "各科室": UnitGroup.Rule.SECTIONS,
+        "各股室": UnitGroup.Rule.SECTIONS,
+        "各股(室)": UnitGroup.Rule.SECTIONS,
+        "各区属学校": UnitGroup.Rule.SCHOOLS,
+        "各单位": UnitGroup.Rule.ALL,
+        "各承办科室": UnitGroup.Rule.CHOSEN,
+        "各承办股室": UnitGroup.Rule.CHOSEN,
+    }
+    return [
+        UnitGroup.objects.get_or_create(department=department, name=name, defaults={"rule": rule})[
+            0
+        ]
+        for name, rule in names.items()
+    ]

@@ -1,0 +1,45 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from org.forms import ConstraintErrorsOnFieldMixin, DateInput
+
+from .models import Heading, Plan
+
+
+class PlanForm(ConstraintErrorsOnFieldMixin, forms.ModelForm):
+    constraint_fields = {"duplicate_number": "number"}
+
+    class Meta:
+        model = Plan
+        fields = ["department", "title", "year", "number", "issuer", "issued_on", "upstream"]
+        widgets = {"issued_on": DateInput()}
+        error_messages = {
+            "title": {
+                "max_length": _("The title is too long (at most %(limit_value)d characters).")
+            },
+        }
+
+    def __init__(self, *args, department, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The department is the office's own: shown, never taken from the request.
+        self.fields["department"].disabled = True
+        self.fields["department"].initial = department
+        self.fields["department"].queryset = type(department).objects.filter(pk=department.pk)
+        self.instance.department = department
+
+    def clean_title(self) -> str:
+        title = self.cleaned_data["title"].strip()
+        if not title:
+            raise forms.ValidationError(_("Give the plan a title."))
+        return title
+
+
+class HeadingForm(forms.ModelForm):
+    class Meta:
+        model = Heading
+        fields = ["parent", "label", "title", "position"]
+
+    def __init__(self, *args, plan, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.plan = plan
+        self.fields["parent"].queryset = Heading.objects.filter(plan=plan)

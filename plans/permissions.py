@@ -1,0 +1,43 @@
+"""Who may see and change plans. The only place plan access is decided."""
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import Http404
+
+from org.permissions import AnyUser, is_admin, is_office, sees_whole_department
+
+from .models import Plan
+
+VIEW = "view"
+MANAGE = "manage"
+
+
+def visible_plans(user: AnyUser) -> QuerySet[Plan]:
+    if not user.is_authenticated:
+        return Plan.objects.none()
+    if is_admin(user):
+        return Plan.objects.all()
+    plans = Plan.objects.filter(department=user.department_id)
+    if sees_whole_department(user):
+        return plans
+    # A plan is addressed to every unit of the department once issued; drafts stay in the office.
+    return plans.exclude(status=Plan.Status.DRAFT)
+
+
+def can(user: AnyUser, action: str, plan: Plan | None = None) -> bool:
+    """``manage`` with no plan asks whether the user may create plans at all."""
+    if action == MANAGE:
+        return is_admin(user) or is_office(user, plan.department_id if plan else None)
+    if action == VIEW and plan is not None:
+        return visible_plans(user).filter(pk=plan.pk).exists()
+    return False
+
+
+def get_plan_or_404(user: AnyUser, pk: int, action: str = VIEW) -> Plan:
+    """What a user may not see answers 404; what they may see but not change, 403."""
+    plan = visible_plans(user).filter(pk=pk).select_related("department").first()
+    if plan is None:
+        raise Http404
+    if action != VIEW and not can(user, action, plan):
+        raise PermissionDenied
+    return plan

@@ -1,0 +1,50 @@
+"""Writes for plans and their headings. Each takes the acting person as ``by``."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from org.models import User
+
+from .models import Heading, Plan
+
+# draft → issued → closed; a closed plan may be reopened by the office.
+TRANSITIONS: dict[str, tuple[str, ...]] = {
+    Plan.Status.DRAFT: (Plan.Status.ISSUED,),
+    Plan.Status.ISSUED: (Plan.Status.CLOSED,),
+    Plan.Status.CLOSED: (Plan.Status.ISSUED,),
+}
+
+
+@transaction.atomic
+def save_plan(plan: Plan, *, by: User) -> Plan:
+    plan._history_user = by
+    plan.full_clean()
+    plan.save()
+    return plan
+
+
+@transaction.atomic
+def change_plan_status(plan: Plan, *, to: str, by: User) -> Plan:
+    if to not in TRANSITIONS[plan.status]:
+        raise ValidationError(
+            _("A plan cannot go from “{current}” to “{target}”.").format(
+                current=plan.get_status_display(), target=Plan.Status(to).label
+            )
+        )
+    if to == Plan.Status.ISSUED and not plan.tasks.exists():
+        raise ValidationError(_("A plan with no tasks cannot be issued."))
+    plan.status = to
+    plan._history_user = by
+    plan.save(update_fields=["status"])
+    return plan
+
+
+@transaction.atomic
+def save_heading(heading: Heading, *, by: User) -> Heading:
+    if heading.parent_id and heading.parent.plan_id != heading.plan_id:
+        raise ValidationError({"parent": _("The parent heading belongs to another plan.")})
+    heading._history_user = by
+    heading.full_clean()
+    heading.save()
+    return heading

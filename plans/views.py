@@ -1,0 +1,80 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from org.models import Department
+
+from . import permissions, services
+from .forms import HeadingForm, PlanForm
+from .models import Plan
+
+
+@login_required
+def plan_list(request: HttpRequest) -> HttpResponse:
+    plans = permissions.visible_plans(request.user).select_related("department")
+    return render(
+        request,
+        "plans/plan_list.html",
+        {"plans": plans, "can_create": permissions.can(request.user, permissions.MANAGE)},
+    )
+
+
+def _own_department(request: HttpRequest) -> Department:
+    if not permissions.can(request.user, permissions.MANAGE) or request.user.department is None:
+        raise PermissionDenied
+    return request.user.department
+
+
+@login_required
+def plan_create(request: HttpRequest) -> HttpResponse:
+    department = _own_department(request)
+    form = PlanForm(request.POST or None, department=department)
+    if request.method == "POST" and form.is_valid():
+        plan = services.save_plan(form.instance, by=request.user)
+        messages.success(request, _("Plan created. Now add its headings and tasks."))
+        return redirect(plan)
+    return render(request, "plans/plan_form.html", {"form": form})
+
+
+@login_required
+def plan_update(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = permissions.get_plan_or_404(request.user, pk, permissions.MANAGE)
+    form = PlanForm(request.POST or None, instance=plan, department=plan.department)
+    if request.method == "POST" and form.is_valid():
+        services.save_plan(form.instance, by=request.user)
+        messages.success(request, _("Plan saved."))
+        return redirect(plan)
+    return render(request, "plans/plan_form.html", {"form": form, "plan": plan})
+
+
+@login_required
+@require_POST
+def plan_status(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = permissions.get_plan_or_404(request.user, pk, permissions.MANAGE)
+    target = request.POST.get("status", "")
+    if target not in Plan.Status.values:
+        messages.error(request, _("Unknown status."))
+        return redirect(plan)
+    try:
+        services.change_plan_status(plan, to=target, by=request.user)
+        messages.success(
+            request, _("The plan is now “{status}”.").format(status=plan.get_status_display())
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect(plan)
+
+
+@login_required
+def heading_create(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = permissions.get_plan_or_404(request.user, pk, permissions.MANAGE)
+    form = HeadingForm(request.POST or None, plan=plan)
+    if request.method == "POST" and form.is_valid():
+        heading = services.save_heading(form.instance, by=request.user)
+        messages.success(request, _("Heading added."))
+        return redirect(heading)
+    return render(request, "plans/heading_form.html", {"form": form, "plan": plan})

@@ -1,0 +1,1 @@
+"""Registers and the year-end report draft arrive here (see the report issue)."""

@@ -1,0 +1,26 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import Assignment, Task
+
+
+class AssignmentInline(admin.TabularInline):
+    model = Assignment
+    extra = 0
+    fields = ["unit", "role", "status"]
+    readonly_fields = fields  # assignments change through the app, which keeps permissions in step
+
+
+@admin.register(Task)
+class TaskAdmin(SimpleHistoryAdmin):
+    list_display = ["__str__", "plan", "due_date", "deadline_kind"]
+    list_filter = ["plan", "deadline_kind"]
+    search_fields = ["text", "title"]
+    inlines = [AssignmentInline]
+
+
+@admin.register(Assignment)
+class AssignmentAdmin(SimpleHistoryAdmin):
+    list_display = ["task", "unit", "role", "status", "updated_at"]
+    list_filter = ["status", "role", "unit"]
+    readonly_fields = ["task", "unit"]

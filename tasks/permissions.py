@@ -1,0 +1,130 @@
+"""Who may see and change tasks and assignments: the only module that talks to django-guardian.
+
+A unit's people get object permissions through their unit's auth group, granted per assignment;
+office staff act on everything in their department; leaders read everything and change nothing.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import Http404
+from guardian.shortcuts import assign_perm, get_objects_for_user, remove_perm
+
+from org.models import User
+from org.permissions import AnyUser, is_admin, is_office, is_unit_member, sees_whole_department
+from plans.models import Plan
+
+from .models import Assignment, Task
+
+VIEW = "view"
+MANAGE = "manage"  # create, edit and re-assign tasks
+UPDATE = "update"  # report progress on an assignment
+SUBMIT = "submit"  # hand an assignment in for review
+REVIEW = "review"  # accept or return a submission
+
+_UNIT_VISIBLE = {"plan__status__in": [Plan.Status.ISSUED, Plan.Status.CLOSED]}
+
+
+def visible_tasks(user: AnyUser) -> QuerySet[Task]:
+    if not user.is_authenticated:
+        return Task.objects.none()
+    if is_admin(user):
+        return Task.objects.all()
+    if sees_whole_department(user):
+        return Task.objects.filter(plan__department=user.department_id)
+    return get_objects_for_user(
+        user, "tasks.view_task", Task.objects.filter(**_UNIT_VISIBLE), accept_global_perms=False
+    )
+
+
+def visible_assignments(user: AnyUser) -> QuerySet[Assignment]:
+    if not user.is_authenticated:
+        return Assignment.objects.none()
+    if is_admin(user):
+        return Assignment.objects.all()
+    if sees_whole_department(user):
+        return Assignment.objects.filter(task__plan__department=user.department_id)
+    return get_objects_for_user(
+        user,
+        "tasks.view_assignment",
+        Assignment.objects.filter(**{f"task__{k}": v for k, v in _UNIT_VISIBLE.items()}),
+        accept_global_perms=False,
+    )
+
+
+def _department_id(obj: Task | Assignment) -> int:
+    task = obj.task if isinstance(obj, Assignment) else obj
+    return task.plan.department_id
+
+
+def can(user: AnyUser, action: str, obj: Task | Assignment) -> bool:
+    if not user.is_authenticated:
+        return False
+    if is_admin(user) or is_office(user, _department_id(obj)):
+        return True
+    if action == VIEW:
+        qs = visible_tasks(user) if isinstance(obj, Task) else visible_assignments(user)
+        return qs.filter(pk=obj.pk).exists()
+    if not isinstance(obj, Assignment) or obj.task.plan.status != Plan.Status.ISSUED:
+        return False
+    if action == UPDATE:
+        return user.has_perm("tasks.change_assignment", obj)
+    if action == SUBMIT:
+        return user.role == User.Role.UNIT_HEAD and user.has_perm("tasks.change_assignment", obj)
+    return False
+
+
+def _get_or_404(qs: QuerySet, user: AnyUser, pk: int, action: str):
+    obj = qs.filter(pk=pk).first()
+    if obj is None:
+        raise Http404
+    if action != VIEW and not can(user, action, obj):
+        raise PermissionDenied
+    return obj
+
+
+def get_task_or_404(user: AnyUser, pk: int, action: str = VIEW) -> Task:
+    """What a user may not see answers 404; what they may see but not change, 403."""
+    return _get_or_404(visible_tasks(user).select_related("plan", "heading"), user, pk, action)
+
+
+def get_assignment_or_404(user: AnyUser, pk: int, action: str = VIEW) -> Assignment:
+    qs = visible_assignments(user).select_related("task__plan", "unit")
+    return _get_or_404(qs, user, pk, action)
+
+
+def can_manage_tasks_of(user: AnyUser, plan: Plan) -> bool:
+    return is_admin(user) or is_office(user, plan.department_id)
+
+
+def sees_all_tasks(user: AnyUser) -> bool:
+    return is_admin(user) or sees_whole_department(user)
+
+
+def allowed_statuses(user: AnyUser, assignment: Assignment) -> list[str]:
+    """The statuses this user may set on the assignment, its current one first."""
+    status = Assignment.Status
+    if can(user, REVIEW, assignment):
+        return [assignment.status, *(s for s in status.values if s != assignment.status)]
+    if not is_unit_member(user) or not can(user, UPDATE, assignment):
+        return [assignment.status]
+    moves = {
+        status.NOT_STARTED: [status.IN_PROGRESS],
+        status.IN_PROGRESS: [status.SUBMITTED],
+        status.RETURNED: [status.IN_PROGRESS, status.SUBMITTED],
+    }.get(assignment.status, [])
+    if not can(user, SUBMIT, assignment):
+        moves = [s for s in moves if s != status.SUBMITTED]
+    return [assignment.status, *moves]
+
+
+def grant_unit_access(assignment: Assignment) -> None:
+    """The assigned unit's people may see and update the assignment and see its task."""
+    group = assignment.unit.group
+    assign_perm("tasks.view_assignment", group, assignment)
+    assign_perm("tasks.change_assignment", group, assignment)
+    assign_perm("tasks.view_task", group, assignment.task)
+
+
+def revoke_unit_access(assignment: Assignment) -> None:
+    """Called before an assignment is deleted (its own permission rows cascade)."""
+    remove_perm("tasks.view_task", assignment.unit.group, assignment.task)

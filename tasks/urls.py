@@ -1,0 +1,14 @@
+from django.urls import path
+
+from . import views
+
+app_name = "tasks"
+urlpatterns = [
+    path("plans/<int:pk>/", views.plan_detail, name="plan_detail"),
+    path("plans/<int:plan_pk>/tasks/new/", views.task_create, name="task_create"),
+    path("tasks/", views.task_list, name="task_list"),
+    path("tasks/<int:pk>/", views.task_detail, name="task_detail"),
+    path("tasks/<int:pk>/edit/", views.task_update, name="task_update"),
+    path("assignments/", views.assignment_list, name="assignment_list"),
+    path("assignments/<int:pk>/", views.assignment_detail, name="assignment_detail"),
+]

@@ -1,0 +1,169 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_filters.views import FilterView
+from django_tables2 import SingleTableMixin
+from django_tables2.export import ExportMixin
+
+from org.history import history_rows
+from org.models import Unit
+from plans.permissions import get_plan_or_404, visible_plans
+
+from . import permissions, queries, services
+from .filters import AssignmentFilter, TaskFilter
+from .forms import AssignmentForm, TaskForm
+from .tables import AssignmentTable, TaskTable
+
+
+class TaskListView(LoginRequiredMixin, ExportMixin, SingleTableMixin, FilterView):
+    """The office's and leaders' list of every task; exports the 任务分解表 as .xlsx."""
+
+    table_class = TaskTable
+    filterset_class = TaskFilter
+    template_name = "tasks/task_list.html"
+    table_pagination = {"per_page": 25}
+    export_formats = ("xlsx",)
+    export_name = "任务分解表"
+
+    def get_queryset(self):
+        if not permissions.sees_all_tasks(self.request.user):
+            raise PermissionDenied
+        return queries.task_rows(permissions.visible_tasks(self.request.user))
+
+    def get_filterset_kwargs(self, filterset_class):
+        user = self.request.user
+        units = (
+            Unit.objects.all()
+            if user.department_id is None
+            else Unit.objects.filter(department=user.department_id)
+        )
+        return {
+            **super().get_filterset_kwargs(filterset_class),
+            "plans": visible_plans(user),
+            "units": units,
+        }
+
+
+class AssignmentListView(LoginRequiredMixin, SingleTableMixin, FilterView):
+    """A unit's own work: its assignments, nearest deadline first."""
+
+    table_class = AssignmentTable
+    filterset_class = AssignmentFilter
+    template_name = "tasks/assignment_list.html"
+    table_pagination = {"per_page": 25}
+
+    def get_queryset(self):
+        user = self.request.user
+        mine = permissions.visible_assignments(user)
+        if user.unit_id:
+            mine = mine.filter(unit=user.unit_id)
+        return queries.assignment_rows(mine)
+
+    def get_filterset_kwargs(self, filterset_class):
+        return {
+            **super().get_filterset_kwargs(filterset_class),
+            "plans": visible_plans(self.request.user),
+        }
+
+
+task_list = TaskListView.as_view()
+assignment_list = AssignmentListView.as_view()
+
+
+@login_required
+def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = get_plan_or_404(request.user, pk)
+    manage = permissions.can_manage_tasks_of(request.user, plan)
+    tree = queries.plan_tree(plan, permissions.visible_tasks(request.user), prune=not manage)
+    return render(
+        request,
+        "tasks/plan_detail.html",
+        {"plan": plan, "tree": tree, "can_manage": manage, "history": history_rows(plan)},
+    )
+
+
+@login_required
+def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    task = permissions.get_task_or_404(request.user, pk)
+    assignments = queries.assignment_rows(
+        permissions.visible_assignments(request.user).filter(task=task)
+    )
+    return render(
+        request,
+        "tasks/task_detail.html",
+        {
+            "task": task,
+            "assignments": assignments,
+            "all_units": task.assignments.select_related("unit"),
+            "can_manage": permissions.can(request.user, permissions.MANAGE, task),
+            "today": timezone.localdate(),
+            "history": history_rows(task),
+        },
+    )
+
+
+def _task_form(request: HttpRequest, form: TaskForm, plan, task=None) -> HttpResponse:
+    if request.method == "POST" and form.is_valid():
+        try:
+            task = services.save_task(
+                form.instance, responsibility=form.responsibility(), by=request.user
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Task saved."))
+            return redirect(task)
+    return render(request, "tasks/task_form.html", {"form": form, "plan": plan, "task": task})
+
+
+@login_required
+def task_create(request: HttpRequest, plan_pk: int) -> HttpResponse:
+    plan = get_plan_or_404(request.user, plan_pk)
+    if not permissions.can_manage_tasks_of(request.user, plan):
+        raise PermissionDenied
+    return _task_form(request, TaskForm(request.POST or None, plan=plan), plan)
+
+
+@login_required
+def task_update(request: HttpRequest, pk: int) -> HttpResponse:
+    task = permissions.get_task_or_404(request.user, pk, permissions.MANAGE)
+    form = TaskForm(request.POST or None, instance=task, plan=task.plan)
+    return _task_form(request, form, task.plan, task)
+
+
+@login_required
+def assignment_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    assignment = permissions.get_assignment_or_404(request.user, pk)
+    allowed = permissions.allowed_statuses(request.user, assignment)
+    can_update = permissions.can(request.user, permissions.UPDATE, assignment)
+    form = AssignmentForm(request.POST or None, instance=assignment, allowed=allowed)
+    if request.method == "POST":
+        if not can_update:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                services.update_assignment(
+                    assignment,
+                    status=form.cleaned_data["status"],
+                    progress=form.cleaned_data["progress"],
+                    by=request.user,
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, _("Assignment updated."))
+                return redirect(assignment)
+    return render(
+        request,
+        "tasks/assignment_detail.html",
+        {
+            "assignment": assignment,
+            "form": form if can_update else None,
+            "history": history_rows(assignment),
+        },
+    )

@@ -1,0 +1,110 @@
+"""Personas and a small world: bureau A (office, 社管办, 计财股) and bureau B (its own office).
+
+``own_*`` objects belong to 社管办 of bureau A, ``foreign_*`` to 计财股 of A or to bureau B.
+"""
+
+from dataclasses import dataclass
+
+import pytest
+
+from org.models import Department, Unit, User
+from org.services import standard_unit_groups
+from plans.models import Plan
+from tasks.models import Assignment, Task
+
+from .factories import DepartmentFactory, PlanFactory, UnitFactory, UserFactory, make_task
+
+
+@dataclass
+class World:
+    department: Department
+    office_unit: Unit
+    own_unit: Unit
+    other_unit: Unit
+    plan: Plan
+    own_task: Task
+    foreign_task: Task
+    own_assignment: Assignment
+    foreign_assignment: Assignment
+    other_department: Department
+    other_plan: Plan
+    other_task: Task
+    other_assignment: Assignment
+
+
+@pytest.fixture
+def world(db) -> World:
+    dept = DepartmentFactory(name="泉州市丰泽区教育局")
+    standard_unit_groups(dept)
+    office_unit = UnitFactory(department=dept, name="办公室", is_office=True, position=0)
+    own_unit = UnitFactory(department=dept, name="社会事业管理办公室", short_name="社管办")
+    other_unit = UnitFactory(department=dept, name="计财股")
+    author = UserFactory(department=dept, unit=office_unit, role=User.Role.OFFICE)
+    plan = PlanFactory(department=dept, status=Plan.Status.DRAFT)
+    own_task = make_task(plan, lead=[own_unit], support=[office_unit], by=author)
+    foreign_task = make_task(plan, lead=[other_unit], by=author)
+    plan.status = Plan.Status.ISSUED
+    plan.save()
+
+    other_dept = DepartmentFactory(name="其他区教育局")
+    other_office = UnitFactory(department=other_dept, name="办公室", is_office=True)
+    other_author = UserFactory(department=other_dept, unit=other_office, role=User.Role.OFFICE)
+    other_plan = PlanFactory(department=other_dept)
+    other_task = make_task(other_plan, lead=[other_office], by=other_author)
+    return World(
+        department=dept,
+        office_unit=office_unit,
+        own_unit=own_unit,
+        other_unit=other_unit,
+        plan=plan,
+        own_task=own_task,
+        foreign_task=foreign_task,
+        own_assignment=own_task.assignments.get(unit=own_unit),
+        foreign_assignment=foreign_task.assignments.get(),
+        other_department=other_dept,
+        other_plan=other_plan,
+        other_task=other_task,
+        other_assignment=other_task.assignments.get(),
+    )
+
+
+@pytest.fixture
+def office_staff(world) -> User:
+    return UserFactory(
+        username="office", department=world.department, unit=world.office_unit,
+        role=User.Role.OFFICE,
+    )
+
+
+@pytest.fixture
+def unit_head(world) -> User:
+    return UserFactory(
+        username="head", department=world.department, unit=world.own_unit,
+        role=User.Role.UNIT_HEAD,
+    )
+
+
+@pytest.fixture
+def unit_staff(world) -> User:
+    return UserFactory(
+        username="staff", department=world.department, unit=world.own_unit,
+        role=User.Role.UNIT_STAFF,
+    )
+
+
+@pytest.fixture
+def other_unit_head(world) -> User:
+    return UserFactory(
+        username="otherhead", department=world.department, unit=world.other_unit,
+        role=User.Role.UNIT_HEAD,
+    )
+
+
+@pytest.fixture
+def leader(world) -> User:
+    return UserFactory(username="leader", department=world.department, role=User.Role.LEADER)
+
+
+@pytest.fixture
+def sysadmin(world) -> User:
+    return UserFactory(username="admin", role=User.Role.ADMIN)

@@ -1,0 +1,184 @@
+"""Every URL of the app × every role × own and foreign object.
+
+The URL list comes from the URL conf, so a new view that is not in ``EXPECTED`` fails the
+coverage test instead of escaping the matrix.
+"""
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from tasks.models import Assignment
+
+from .factories import UserFactory
+
+# URLs that are Django's own machinery, checked by Django's own tests.
+NOT_APP_URLS = {"login", "logout", "set_language"}
+NOT_APP_NAMESPACES = {"admin"}
+
+ROLES = ["anonymous", "office", "leader", "head", "staff", "other_office"]
+
+# url name -> (object kind, GET outcome per role as (own, foreign)); None = no object.
+# "own" is the persona's own scope: their unit's task/assignment, their department's plan.
+# For office and leader, "foreign" is bureau B's object; for a unit's people, another unit's
+# (and for plans, bureau B's plan).
+L = 302  # anonymous: sent to the login page
+EXPECTED = {
+    "home": (None, {"anonymous": L, "office": 302, "leader": 302, "head": 302, "staff": 302,
+                    "other_office": 302}),
+    "plans:plan_list": (None, {"anonymous": L, "office": 200, "leader": 200, "head": 200,
+                               "staff": 200, "other_office": 200}),
+    "plans:plan_create": (None, {"anonymous": L, "office": 200, "leader": 403, "head": 403,
+                                 "staff": 403, "other_office": 200}),
+    "plans:plan_update": ("plan", {"anonymous": (L, L), "office": (200, 404),
+                                   "leader": (403, 404), "head": (403, 404),
+                                   "staff": (403, 404), "other_office": (200, 404)}),
+    "plans:plan_status": ("plan", {"anonymous": (L, L), "office": (405, 405),
+                                   "leader": (405, 405), "head": (405, 405),
+                                   "staff": (405, 405), "other_office": (405, 405)}),
+    "plans:heading_create": ("plan", {"anonymous": (L, L), "office": (200, 404),
+                                      "leader": (403, 404), "head": (403, 404),
+                                      "staff": (403, 404), "other_office": (200, 404)}),
+    "tasks:plan_detail": ("plan", {"anonymous": (L, L), "office": (200, 404),
+                                   "leader": (200, 404), "head": (200, 404),
+                                   "staff": (200, 404), "other_office": (200, 404)}),
+    "tasks:task_create": ("plan", {"anonymous": (L, L), "office": (200, 404),
+                                   "leader": (403, 404), "head": (403, 404),
+                                   "staff": (403, 404), "other_office": (200, 404)}),
+    "tasks:task_list": (None, {"anonymous": L, "office": 200, "leader": 200, "head": 403,
+                               "staff": 403, "other_office": 200}),
+    "tasks:task_detail": ("task", {"anonymous": (L, L), "office": (200, 404),
+                                   "leader": (200, 404), "head": (200, 404),
+                                   "staff": (200, 404), "other_office": (200, 404)}),
+    "tasks:task_update": ("task", {"anonymous": (L, L), "office": (200, 404),
+                                   "leader": (403, 404), "head": (403, 404),
+                                   "staff": (403, 404), "other_office": (200, 404)}),
+    "tasks:assignment_list": (None, {"anonymous": L, "office": 200, "leader": 200, "head": 200,
+                                     "staff": 200, "other_office": 200}),
+    "tasks:assignment_detail": ("assignment", {"anonymous": (L, L), "office": (200, 404),
+                                               "leader": (200, 404), "head": (200, 404),
+                                               "staff": (200, 404), "other_office": (200, 404)}),
+}
+
+
+def app_url_names() -> set[str]:
+    names: set[str] = set()
+
+    def walk(patterns, prefix=""):
+        for p in patterns:
+            if isinstance(p, URLResolver):
+                if p.namespace in NOT_APP_NAMESPACES:
+                    continue
+                walk(p.url_patterns, f"{prefix}{p.namespace}:" if p.namespace else prefix)
+            elif isinstance(p, URLPattern) and p.name:
+                names.add(prefix + p.name)
+
+    walk(get_resolver().url_patterns)
+    return names - NOT_APP_URLS
+
+
+def test_every_url_of_the_app_is_in_the_matrix():
+    assert app_url_names() == set(EXPECTED)
+
+
+@pytest.fixture
+def personas(office_staff, leader, unit_head, unit_staff, world):
+    other_office = UserFactory(
+        username="otheroffice", department=world.other_department,
+        unit=world.other_task.assignments.get().unit, role="office",
+    )
+    return {"anonymous": None, "office": office_staff, "leader": leader, "head": unit_head,
+            "staff": unit_staff, "other_office": other_office}
+
+
+def objects_for(world, role: str, kind: str):
+    """(own, foreign) object of the kind for the role, as the matrix defines them."""
+    dept_scope = role in ("office", "leader", "anonymous")
+    if role == "other_office":  # bureau B's office: its own is B's, foreign is A's
+        return {"plan": (world.other_plan, world.plan), "task": (world.other_task, world.own_task),
+                "assignment": (world.other_assignment, world.own_assignment)}[kind]
+    return {
+        "plan": (world.plan, world.other_plan),
+        "task": (world.own_task, world.other_task if dept_scope else world.foreign_task),
+        "assignment": (
+            world.own_assignment,
+            world.other_assignment if dept_scope else world.foreign_assignment,
+        ),
+    }[kind]
+
+
+CASES = [
+    (name, role, scope)
+    for name, (kind, outcomes) in EXPECTED.items()
+    for role in ROLES
+    for scope in (("own", "foreign") if kind else ("-",))
+]
+
+
+@pytest.mark.parametrize(("url_name", "role", "scope"), CASES)
+def test_get_outcome(client, world, personas, url_name, role, scope):
+    kind, outcomes = EXPECTED[url_name]
+    if personas[role] is not None:
+        client.force_login(personas[role])
+    if kind is None:
+        url, expected = reverse(url_name), outcomes[role]
+    else:
+        obj = objects_for(world, role, kind)[0 if scope == "own" else 1]
+        url, expected = reverse(url_name, args=[obj.pk]), outcomes[role][0 if scope == "own" else 1]
+    response = client.get(url)
+    assert response.status_code == expected, f"GET {url} as {role}"
+    if expected == L and role == "anonymous":
+        assert response.url.startswith(reverse("login"))
+
+
+# Forged posts: another unit's or bureau's object is never changed, whatever the form says.
+@pytest.mark.parametrize("role", ["head", "staff", "leader"])
+def test_posting_to_another_units_assignment_changes_nothing(client, world, personas, role):
+    # given
+    client.force_login(personas[role])
+    target = world.foreign_assignment if role != "leader" else world.other_assignment
+    # when
+    response = client.post(
+        reverse("tasks:assignment_detail", args=[target.pk]),
+        {"status": "completed", "progress": "forged"},
+    )
+    # then
+    assert response.status_code == 404
+    target.refresh_from_db()
+    assert (target.status, target.progress) == (Assignment.Status.NOT_STARTED, "")
+
+
+def test_leader_may_read_an_assignment_but_not_post_to_it(client, world, leader):
+    client.force_login(leader)
+    url = reverse("tasks:assignment_detail", args=[world.own_assignment.pk])
+    assert client.post(url, {"status": "completed", "progress": "x"}).status_code == 403
+    world.own_assignment.refresh_from_db()
+    assert world.own_assignment.status == Assignment.Status.NOT_STARTED
+
+
+@pytest.mark.parametrize(
+    ("role", "scope", "expected"),
+    [("office", "own", 302), ("office", "foreign", 404), ("leader", "own", 403),
+     ("head", "own", 403), ("other_office", "foreign", 404)],
+)
+def test_plan_status_post(client, world, personas, role, scope, expected):
+    client.force_login(personas[role])
+    plan = objects_for(world, role, "plan")[0 if scope == "own" else 1]
+    before = plan.status
+    response = client.post(reverse("plans:plan_status", args=[plan.pk]), {"status": "closed"})
+    assert response.status_code == expected
+    plan.refresh_from_db()
+    assert (plan.status == "closed") == (expected == 302)
+    if expected != 302:
+        assert plan.status == before
+
+
+def test_forged_task_post_for_another_bureaus_plan_creates_nothing(client, world, office_staff):
+    client.force_login(office_staff)
+    count = world.other_plan.tasks.count()
+    response = client.post(
+        reverse("tasks:task_create", args=[world.other_plan.pk]),
+        {"text": "x", "deadline_kind": "date", "due_date": "2026-05-01",
+         "lead_units": [world.own_unit.pk]},
+    )
+    assert response.status_code == 404
+    assert world.other_plan.tasks.count() == count
