@@ -62,7 +62,7 @@ class TreeNode:
 
 
 def plan_tree(plan: Plan, tasks: QuerySet[Task], *, prune: bool) -> list[TreeNode]:
-    """The plan's headings as a tree with the given tasks under them, in three queries.
+    """The plan's headings as a tree with the given tasks under them, in a fixed number of queries.
 
     With ``prune``, headings with no visible task below them are left out (a unit sees its part).
     Tasks with no heading come first, under a node without a heading.
@@ -70,7 +70,7 @@ def plan_tree(plan: Plan, tasks: QuerySet[Task], *, prune: bool) -> list[TreeNod
     headings = list(Heading.objects.filter(plan=plan))
     nodes = {h.pk: TreeNode(h) for h in headings}
     loose = TreeNode(None)
-    for task in task_rows(tasks.filter(plan=plan)):
+    for task in task_rows(tasks.filter(plan=plan)).prefetch_related("groups"):
         (nodes[task.heading_id] if task.heading_id else loose).tasks.append(task)
     roots = [loose] if loose.tasks else []
     for heading in headings:

@@ -3,6 +3,7 @@
 import itertools
 
 import django_tables2 as tables
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
@@ -12,6 +13,17 @@ from .models import Assignment, Task
 def _units(task: Task, role: str) -> str:
     # Uses the prefetched assignments: no query per row.
     return "、".join(str(a.unit) for a in task.assignments.all() if a.role == role)
+
+
+def _overdue_class(record: Task | Assignment) -> str:
+    """Rows of open work past its deadline stand out (row_attrs is evaluated per row)."""
+    task = record if isinstance(record, Task) else record.task
+    is_open = (
+        record.n_completed < record.n_assignments
+        if isinstance(record, Task)
+        else record.status != Assignment.Status.COMPLETED
+    )
+    return "overdue" if is_open and task.due_date < timezone.localdate() else ""
 
 
 class TaskTable(tables.Table):
@@ -28,6 +40,7 @@ class TaskTable(tables.Table):
         fields = ["number", "text", "lead", "support", "due_date", "progress", "plan"]
         order_by = ("due_date",)
         empty_text = _("No tasks match.")
+        row_attrs = {"class": _overdue_class}
 
     def render_number(self) -> int:
         # Numbered down the page (and from 1 in an export, which is not paginated).
@@ -83,3 +96,4 @@ class AssignmentTable(tables.Table):
         fields = ["task", "unit", "role", "due", "status", "plan"]
         order_by = ("due",)
         empty_text = _("Nothing assigned to you matches.")
+        row_attrs = {"class": _overdue_class}

@@ -23,40 +23,149 @@ ROLES = ["anonymous", "office", "leader", "head", "staff", "other_office"]
 # (and for plans, bureau B's plan).
 L = 302  # anonymous: sent to the login page
 EXPECTED = {
-    "home": (None, {"anonymous": L, "office": 302, "leader": 302, "head": 302, "staff": 302,
-                    "other_office": 302}),
-    "plans:plan_list": (None, {"anonymous": L, "office": 200, "leader": 200, "head": 200,
-                               "staff": 200, "other_office": 200}),
-    "plans:plan_create": (None, {"anonymous": L, "office": 200, "leader": 403, "head": 403,
-                                 "staff": 403, "other_office": 200}),
-    "plans:plan_update": ("plan", {"anonymous": (L, L), "office": (200, 404),
-                                   "leader": (403, 404), "head": (403, 404),
-                                   "staff": (403, 404), "other_office": (200, 404)}),
-    "plans:plan_status": ("plan", {"anonymous": (L, L), "office": (405, 405),
-                                   "leader": (405, 405), "head": (405, 405),
-                                   "staff": (405, 405), "other_office": (405, 405)}),
-    "plans:heading_create": ("plan", {"anonymous": (L, L), "office": (200, 404),
-                                      "leader": (403, 404), "head": (403, 404),
-                                      "staff": (403, 404), "other_office": (200, 404)}),
-    "tasks:plan_detail": ("plan", {"anonymous": (L, L), "office": (200, 404),
-                                   "leader": (200, 404), "head": (200, 404),
-                                   "staff": (200, 404), "other_office": (200, 404)}),
-    "tasks:task_create": ("plan", {"anonymous": (L, L), "office": (200, 404),
-                                   "leader": (403, 404), "head": (403, 404),
-                                   "staff": (403, 404), "other_office": (200, 404)}),
-    "tasks:task_list": (None, {"anonymous": L, "office": 200, "leader": 200, "head": 403,
-                               "staff": 403, "other_office": 200}),
-    "tasks:task_detail": ("task", {"anonymous": (L, L), "office": (200, 404),
-                                   "leader": (200, 404), "head": (200, 404),
-                                   "staff": (200, 404), "other_office": (200, 404)}),
-    "tasks:task_update": ("task", {"anonymous": (L, L), "office": (200, 404),
-                                   "leader": (403, 404), "head": (403, 404),
-                                   "staff": (403, 404), "other_office": (200, 404)}),
-    "tasks:assignment_list": (None, {"anonymous": L, "office": 200, "leader": 200, "head": 200,
-                                     "staff": 200, "other_office": 200}),
-    "tasks:assignment_detail": ("assignment", {"anonymous": (L, L), "office": (200, 404),
-                                               "leader": (200, 404), "head": (200, 404),
-                                               "staff": (200, 404), "other_office": (200, 404)}),
+    "home": (
+        None,
+        {
+            "anonymous": L,
+            "office": 302,
+            "leader": 302,
+            "head": 302,
+            "staff": 302,
+            "other_office": 302,
+        },
+    ),
+    "plans:plan_list": (
+        None,
+        {
+            "anonymous": L,
+            "office": 200,
+            "leader": 200,
+            "head": 200,
+            "staff": 200,
+            "other_office": 200,
+        },
+    ),
+    "plans:plan_create": (
+        None,
+        {
+            "anonymous": L,
+            "office": 200,
+            "leader": 403,
+            "head": 403,
+            "staff": 403,
+            "other_office": 200,
+        },
+    ),
+    "plans:plan_update": (
+        "plan",
+        {
+            "anonymous": (L, L),
+            "office": (200, 404),
+            "leader": (403, 404),
+            "head": (403, 404),
+            "staff": (403, 404),
+            "other_office": (200, 404),
+        },
+    ),
+    "plans:plan_status": (
+        "plan",
+        {
+            "anonymous": (L, L),
+            "office": (405, 405),
+            "leader": (405, 405),
+            "head": (405, 405),
+            "staff": (405, 405),
+            "other_office": (405, 405),
+        },
+    ),
+    "plans:heading_create": (
+        "plan",
+        {
+            "anonymous": (L, L),
+            "office": (200, 404),
+            "leader": (403, 404),
+            "head": (403, 404),
+            "staff": (403, 404),
+            "other_office": (200, 404),
+        },
+    ),
+    "tasks:plan_detail": (
+        "plan",
+        {
+            "anonymous": (L, L),
+            "office": (200, 404),
+            "leader": (200, 404),
+            "head": (200, 404),
+            "staff": (200, 404),
+            "other_office": (200, 404),
+        },
+    ),
+    "tasks:task_create": (
+        "plan",
+        {
+            "anonymous": (L, L),
+            "office": (200, 404),
+            "leader": (403, 404),
+            "head": (403, 404),
+            "staff": (403, 404),
+            "other_office": (200, 404),
+        },
+    ),
+    "tasks:task_list": (
+        None,
+        {
+            "anonymous": L,
+            "office": 200,
+            "leader": 200,
+            "head": 403,
+            "staff": 403,
+            "other_office": 200,
+        },
+    ),
+    "tasks:task_detail": (
+        "task",
+        {
+            "anonymous": (L, L),
+            "office": (200, 404),
+            "leader": (200, 404),
+            "head": (200, 404),
+            "staff": (200, 404),
+            "other_office": (200, 404),
+        },
+    ),
+    "tasks:task_update": (
+        "task",
+        {
+            "anonymous": (L, L),
+            "office": (200, 404),
+            "leader": (403, 404),
+            "head": (403, 404),
+            "staff": (403, 404),
+            "other_office": (200, 404),
+        },
+    ),
+    "tasks:assignment_list": (
+        None,
+        {
+            "anonymous": L,
+            "office": 200,
+            "leader": 200,
+            "head": 200,
+            "staff": 200,
+            "other_office": 200,
+        },
+    ),
+    "tasks:assignment_detail": (
+        "assignment",
+        {
+            "anonymous": (L, L),
+            "office": (200, 404),
+            "leader": (200, 404),
+            "head": (200, 404),
+            "staff": (200, 404),
+            "other_office": (200, 404),
+        },
+    ),
 }
 
 
@@ -83,19 +192,30 @@ def test_every_url_of_the_app_is_in_the_matrix():
 @pytest.fixture
 def personas(office_staff, leader, unit_head, unit_staff, world):
     other_office = UserFactory(
-        username="otheroffice", department=world.other_department,
-        unit=world.other_task.assignments.get().unit, role="office",
+        username="otheroffice",
+        department=world.other_department,
+        unit=world.other_task.assignments.get().unit,
+        role="office",
     )
-    return {"anonymous": None, "office": office_staff, "leader": leader, "head": unit_head,
-            "staff": unit_staff, "other_office": other_office}
+    return {
+        "anonymous": None,
+        "office": office_staff,
+        "leader": leader,
+        "head": unit_head,
+        "staff": unit_staff,
+        "other_office": other_office,
+    }
 
 
 def objects_for(world, role: str, kind: str):
     """(own, foreign) object of the kind for the role, as the matrix defines them."""
     dept_scope = role in ("office", "leader", "anonymous")
     if role == "other_office":  # bureau B's office: its own is B's, foreign is A's
-        return {"plan": (world.other_plan, world.plan), "task": (world.other_task, world.own_task),
-                "assignment": (world.other_assignment, world.own_assignment)}[kind]
+        return {
+            "plan": (world.other_plan, world.plan),
+            "task": (world.other_task, world.own_task),
+            "assignment": (world.other_assignment, world.own_assignment),
+        }[kind]
     return {
         "plan": (world.plan, world.other_plan),
         "task": (world.own_task, world.other_task if dept_scope else world.foreign_task),
@@ -157,8 +277,13 @@ def test_leader_may_read_an_assignment_but_not_post_to_it(client, world, leader)
 
 @pytest.mark.parametrize(
     ("role", "scope", "expected"),
-    [("office", "own", 302), ("office", "foreign", 404), ("leader", "own", 403),
-     ("head", "own", 403), ("other_office", "foreign", 404)],
+    [
+        ("office", "own", 302),
+        ("office", "foreign", 404),
+        ("leader", "own", 403),
+        ("head", "own", 403),
+        ("other_office", "foreign", 404),
+    ],
 )
 def test_plan_status_post(client, world, personas, role, scope, expected):
     client.force_login(personas[role])
@@ -177,8 +302,12 @@ def test_forged_task_post_for_another_bureaus_plan_creates_nothing(client, world
     count = world.other_plan.tasks.count()
     response = client.post(
         reverse("tasks:task_create", args=[world.other_plan.pk]),
-        {"text": "x", "deadline_kind": "date", "due_date": "2026-05-01",
-         "lead_units": [world.own_unit.pk]},
+        {
+            "text": "x",
+            "deadline_kind": "date",
+            "due_date": "2026-05-01",
+            "lead_units": [world.own_unit.pk],
+        },
     )
     assert response.status_code == 404
     assert world.other_plan.tasks.count() == count

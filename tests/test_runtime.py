@@ -28,8 +28,12 @@ def settings_seen_with(env: dict[str, str]) -> list[str]:
         "print(s.DATABASES['default']['ENGINE']); print(s.CELERY_BROKER_URL)"
     )
     out = subprocess.run(
-        [sys.executable, "-c", code], cwd=ROOT, env={**clean, **env}, check=True,
-        capture_output=True, text=True,
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env={**clean, **env},
+        check=True,
+        capture_output=True,
+        text=True,
     )
     return out.stdout.split()
 
@@ -61,9 +65,23 @@ def celery_worker_process(transactional_db):
         "DATABASE_URL": _url_of_test_database(),
     }
     worker = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=solo",
-         "--loglevel=INFO", "--without-gossip", "--without-mingle"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "config",
+            "worker",
+            "--pool=solo",
+            "--loglevel=INFO",
+            "--without-gossip",
+            "--without-mingle",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
     yield worker
     worker.terminate()
@@ -72,15 +90,16 @@ def celery_worker_process(transactional_db):
 
 def _url_of_test_database() -> str:
     db = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{db['NAME']}"
     return (
         f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST'] or '127.0.0.1'}:"
         f"{db['PORT'] or 5432}/{db['NAME']}"
     )
 
 
-@pytest.mark.services
-@pytest.mark.skipif(not SERVICES, reason="needs DATABASE_URL (PostgreSQL) and REDIS_URL")
 def test_a_real_worker_runs_the_session_purge_job_end_to_end(celery_worker_process):
+    """Through Redis to PostgreSQL when configured, else through the file broker to SQLite."""
     # given: one expired and one live session in the database
     expired = SessionStore()
     expired.create()
@@ -89,8 +108,8 @@ def test_a_real_worker_runs_the_session_purge_job_end_to_end(celery_worker_proce
     )
     live = SessionStore()
     live.create()
-    assert settings.CELERY_BROKER_URL.startswith("redis://")
-    # when: the job goes through Redis to the worker process
+    assert settings.CELERY_BROKER_URL.startswith("redis://" if SERVICES else "filesystem://")
+    # when: the job goes through the broker to the worker process
     purge_expired_sessions.delay()
     # then: the worker deleted the expired session only
     deadline = time.monotonic() + 60

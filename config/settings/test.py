@@ -1,8 +1,17 @@
 """Test run: the same database and broker choice as dev (embedded unless URLs are given)."""
 
 from .base import *  # noqa: F403
+from .base import CELERY_BROKER_URL, DATABASES, VAR_DIR, file_broker_options
 
 SECRET_KEY = "test-only-key"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed; never in production
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 LANGUAGE_CODE = "zh-hans"
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # A file, not memory, so that a worker process in the tests sees the same database.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-db.sqlite3")}
+
+if CELERY_BROKER_URL == "filesystem://":
+    # Apart from `make run`'s queue, so a running dev worker never takes a test's job.
+    CELERY_BROKER_TRANSPORT_OPTIONS = file_broker_options(VAR_DIR / "test-broker")
