@@ -117,12 +117,13 @@ REDIS_URL = env("REDIS_URL", default="")
 
 def file_broker_options(folder: Path) -> dict:
     """kombu's filesystem transport: a broker that needs no server, shared through files."""
-    for sub in ("queue", "processed"):
+    for sub in ("queue", "processed", "control"):
         (folder / sub).mkdir(parents=True, exist_ok=True)
     return {
         "data_folder_in": str(folder / "queue"),
         "data_folder_out": str(folder / "queue"),
         "processed_folder": str(folder / "processed"),
+        "control_folder": str(folder / "control"),
         "store_processed": False,
     }
 
