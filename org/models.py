@@ -52,6 +52,26 @@ class Unit(models.Model):
         return self.short_name or self.name
 
 
+class UnitAlias(models.Model):
+    """Another name plans use for a unit (「社管办」: 社会事业管理办公室); added once, reused."""
+
+    department = models.ForeignKey(Department, on_delete=models.CASCADE, related_name="aliases")
+    name = models.CharField(_("name as written"), max_length=100)
+    unit = models.ForeignKey(
+        Unit, on_delete=models.CASCADE, related_name="aliases", verbose_name=_("unit")
+    )
+
+    class Meta:
+        verbose_name = _("unit alias")
+        verbose_name_plural = _("unit aliases")
+        constraints = [
+            models.UniqueConstraint(fields=["department", "name"], name="unitalias_name_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} → {self.unit}"
+
+
 class UnitGroup(models.Model):
     """A collective name a plan uses for several units (「各科室」「各区属学校」…).
 

@@ -3,7 +3,7 @@
 from django.contrib.auth.models import Group
 from django.db import transaction
 
-from .models import Department, Unit, UnitGroup, User
+from .models import Department, Unit, UnitAlias, UnitGroup, User
 
 UNIT_ROLES = (User.Role.OFFICE, User.Role.UNIT_HEAD, User.Role.UNIT_STAFF)
 
@@ -56,6 +56,7 @@ def standard_unit_groups(department: Department) -> list[UnitGroup]:
         "各股(室)": UnitGroup.Rule.SECTIONS,
         "各区属学校": UnitGroup.Rule.SCHOOLS,
         "各单位": UnitGroup.Rule.ALL,
+        "各单位(学校)": UnitGroup.Rule.ALL,
         "各承办科室": UnitGroup.Rule.CHOSEN,
         "各承办股室": UnitGroup.Rule.CHOSEN,
     }
@@ -65,3 +66,12 @@ def standard_unit_groups(department: Department) -> list[UnitGroup]:
         ]
         for name, rule in names.items()
     ]
+
+
+@transaction.atomic
+def add_alias(department: Department, *, name: str, unit: Unit) -> UnitAlias:
+    """Remember that plans call ``unit`` by ``name``; the next import matches it."""
+    alias, _ = UnitAlias.objects.update_or_create(
+        department=department, name=name, defaults={"unit": unit}
+    )
+    return alias

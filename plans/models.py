@@ -36,6 +36,8 @@ class Plan(models.Model):
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
     )
+    # A re-issued document keeps its number; each import of it as a new version counts up.
+    version = models.PositiveSmallIntegerField(_("version"), default=1)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     history = HistoricalRecords()
 
@@ -45,7 +47,7 @@ class Plan(models.Model):
         ordering = ["-year", "title"]
         constraints = [
             models.UniqueConstraint(
-                fields=["department", "number"],
+                fields=["department", "number", "version"],
                 condition=~Q(number=""),
                 name="plan_number_unique",
                 violation_error_code="duplicate_number",
@@ -92,3 +94,30 @@ class Heading(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("tasks:plan_detail", args=[self.plan_id]) + f"#h{self.pk}"
+
+
+class PlanImport(models.Model):
+    """An uploaded or pasted plan document, parsed and waiting for the office to confirm it."""
+
+    class Status(models.TextChoices):
+        PREVIEW = "preview", _("awaiting review")
+        CONFIRMED = "confirmed", _("confirmed")
+
+    department = models.ForeignKey(Department, on_delete=models.CASCADE, related_name="imports")
+    source_name = models.CharField(_("source"), max_length=255)
+    sha256 = models.CharField(max_length=64, db_index=True)
+    parsed = models.JSONField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PREVIEW)
+    plan = models.ForeignKey(Plan, on_delete=models.SET_NULL, null=True, blank=True)
+    created_by = models.ForeignKey(
+        "org.User", on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("plan import")
+        verbose_name_plural = _("plan imports")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.source_name

@@ -17,7 +17,7 @@ TRANSITIONS: dict[str, tuple[str, ...]] = {
 
 
 @transaction.atomic
-def save_plan(plan: Plan, *, by: User) -> Plan:
+def save_plan(plan: Plan, *, by: User | None) -> Plan:
     plan._history_user = by
     plan.full_clean()
     plan.save()
@@ -25,7 +25,7 @@ def save_plan(plan: Plan, *, by: User) -> Plan:
 
 
 @transaction.atomic
-def change_plan_status(plan: Plan, *, to: str, by: User) -> Plan:
+def change_plan_status(plan: Plan, *, to: str, by: User | None) -> Plan:
     if to not in TRANSITIONS[plan.status]:
         raise ValidationError(
             _("A plan cannot go from “{current}” to “{target}”.").format(
@@ -41,7 +41,7 @@ def change_plan_status(plan: Plan, *, to: str, by: User) -> Plan:
 
 
 @transaction.atomic
-def save_heading(heading: Heading, *, by: User) -> Heading:
+def save_heading(heading: Heading, *, by: User | None) -> Heading:
     if heading.parent_id and heading.parent.plan_id != heading.plan_id:
         raise ValidationError({"parent": _("The parent heading belongs to another plan.")})
     heading._history_user = by

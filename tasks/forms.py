@@ -5,8 +5,9 @@ from django.utils.translation import gettext_lazy as _
 from org.forms import DateInput
 from org.models import Unit, UnitGroup
 from plans.models import Heading, Plan
+from plans.parsing import split_units
 
-from . import services
+from . import importing, services
 from .models import Assignment, Task
 
 
@@ -102,3 +103,96 @@ class AssignmentForm(forms.ModelForm):
     def __init__(self, *args, allowed: list[str], **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["status"].choices = [(s, Assignment.Status(s).label) for s in allowed]
+
+
+class ImportStartForm(forms.Form):
+    """Upload the plan as issued (.docx, .xlsx, .txt) or paste its text."""
+
+    document = forms.FileField(
+        label=_("document"),
+        required=False,
+        help_text=_("Word (.docx), 任务分解表 (.xlsx) or text (.txt)"),
+    )
+    text = forms.CharField(
+        label=_("or paste the text"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 10}),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("document") and not (data.get("text") or "").strip():
+            raise ValidationError(_("Upload a document or paste its text."))
+        return data
+
+    def source(self) -> tuple[str, bytes]:
+        """(file name, bytes); the name is empty for pasted text."""
+        upload = self.cleaned_data.get("document")
+        if upload:
+            return upload.name, b"".join(upload.chunks())
+        return "", self.cleaned_data["text"].encode()
+
+
+class TaskDraftForm(forms.Form):
+    """One parsed task in the import preview, editable before confirming."""
+
+    include = forms.BooleanField(label=_("import"), required=False, initial=True)
+    text = forms.CharField(label=_("task"), widget=forms.Textarea(attrs={"rows": 3}))
+    units = forms.CharField(
+        label=_("responsible units"),
+        required=False,
+        help_text=_("Separated by 、 — the first is the lead unit."),
+    )
+    deadline_kind = forms.ChoiceField(label=_("deadline kind"), choices=Task.DeadlineKind.choices)
+    due_date = forms.DateField(label=_("deadline"), required=False, widget=DateInput())
+    recurrence = forms.ChoiceField(
+        label=_("recurrence"), required=False, choices=[("", "—"), *Task.Recurrence.choices]
+    )
+    is_milestone = forms.BooleanField(label=_("milestone"), required=False)
+
+    def draft(self, path: list[str], ref: int) -> "importing.TaskDraft":
+        data = self.cleaned_data
+        return importing.TaskDraft(
+            text=data["text"].strip(),
+            units=split_units(data["units"]),
+            path=path,
+            ref=ref,
+            deadline_kind=data["deadline_kind"],
+            due_date=data["due_date"],
+            recurrence=data["recurrence"],
+            is_milestone=data["is_milestone"],
+        )
+
+
+TaskDraftFormSet = forms.formset_factory(TaskDraftForm, extra=0)
+
+
+class UnitMappingForm(forms.Form):
+    """For each name the department does not know: an existing unit, or a new one."""
+
+    def __init__(self, *args, names: list[str], department, **kwargs):
+        super().__init__(*args, **kwargs)
+        units = Unit.objects.filter(department=department)
+        choices = [
+            ("", _("— choose —")),
+            (importing.NEW_SECTION, _("create as a new section")),
+            (importing.NEW_SCHOOL, _("create as a new school")),
+            *((str(u.pk), str(u)) for u in units),
+        ]
+        self.units = {str(u.pk): u for u in units}
+        self.names = names
+        for i, name in enumerate(names):
+            self.fields[f"name-{i}"] = forms.ChoiceField(
+                label=name, choices=choices, required=False
+            )
+
+    def mapping(self) -> dict:
+        """Name → Unit or a NEW_* choice, for the names the office decided on."""
+        chosen = {name: self.cleaned_data[f"name-{i}"] for i, name in enumerate(self.names)}
+        return {name: self.units.get(c, c) for name, c in chosen.items() if c}
+
+
+class ImportConfirmForm(forms.Form):
+    new_version = forms.BooleanField(
+        label=_("import as a new version of a plan already imported"), required=False
+    )

@@ -73,6 +73,8 @@ class Task(models.Model):
     recurrence = models.CharField(
         _("recurrence"), max_length=12, choices=Recurrence.choices, blank=True
     )
+    # 「N个工作日内」 in the text: response times the reminders count in working days.
+    response_days = models.JSONField(_("response times (working days)"), default=list, blank=True)
     is_milestone = models.BooleanField(
         _("milestone"), default=False, help_text=_("A deadline that binds every unit.")
     )

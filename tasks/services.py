@@ -87,7 +87,7 @@ def save_task(
     task: Task,
     *,
     responsibility: Responsibility,
-    by: User,
+    by: User | None,
 ) -> Task:
     """Create or update a task and bring its assignments in line with ``responsibility``."""
     task.due_date = check_task(
@@ -108,7 +108,7 @@ def save_task(
     return task
 
 
-def _set_assignments(task: Task, roles: dict[Unit, str], *, by: User) -> None:
+def _set_assignments(task: Task, roles: dict[Unit, str], *, by: User | None) -> None:
     current = {a.unit_id: a for a in task.assignments.select_related("unit__group")}
     wanted = {unit.pk: (unit, role) for unit, role in roles.items()}
     dropped = [a for unit_id, a in current.items() if unit_id not in wanted]

@@ -7,6 +7,7 @@ coverage test instead of escaping the matrix.
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from tasks.importing import start_import
 from tasks.models import Assignment
 
 from .factories import UserFactory
@@ -22,151 +23,37 @@ ROLES = ["anonymous", "office", "leader", "head", "staff", "other_office"]
 # For office and leader, "foreign" is bureau B's object; for a unit's people, another unit's
 # (and for plans, bureau B's plan).
 L = 302  # anonymous: sent to the login page
+# fmt: off
+ANY = {"anonymous": L, "office": 200, "leader": 200, "head": 200, "staff": 200,
+       "other_office": 200}
+OFFICE_ONLY = {"anonymous": L, "office": 200, "leader": 403, "head": 403, "staff": 403,
+               "other_office": 200}
+MANAGE = {"anonymous": (L, L), "office": (200, 404), "leader": (403, 404), "head": (403, 404),
+          "staff": (403, 404), "other_office": (200, 404)}
+VIEW = {"anonymous": (L, L), "office": (200, 404), "leader": (200, 404), "head": (200, 404),
+        "staff": (200, 404), "other_office": (200, 404)}
 EXPECTED = {
-    "home": (
-        None,
-        {
-            "anonymous": L,
-            "office": 302,
-            "leader": 302,
-            "head": 302,
-            "staff": 302,
-            "other_office": 302,
-        },
-    ),
-    "plans:plan_list": (
-        None,
-        {
-            "anonymous": L,
-            "office": 200,
-            "leader": 200,
-            "head": 200,
-            "staff": 200,
-            "other_office": 200,
-        },
-    ),
-    "plans:plan_create": (
-        None,
-        {
-            "anonymous": L,
-            "office": 200,
-            "leader": 403,
-            "head": 403,
-            "staff": 403,
-            "other_office": 200,
-        },
-    ),
-    "plans:plan_update": (
-        "plan",
-        {
-            "anonymous": (L, L),
-            "office": (200, 404),
-            "leader": (403, 404),
-            "head": (403, 404),
-            "staff": (403, 404),
-            "other_office": (200, 404),
-        },
-    ),
-    "plans:plan_status": (
-        "plan",
-        {
-            "anonymous": (L, L),
-            "office": (405, 405),
-            "leader": (405, 405),
-            "head": (405, 405),
-            "staff": (405, 405),
-            "other_office": (405, 405),
-        },
-    ),
-    "plans:heading_create": (
-        "plan",
-        {
-            "anonymous": (L, L),
-            "office": (200, 404),
-            "leader": (403, 404),
-            "head": (403, 404),
-            "staff": (403, 404),
-            "other_office": (200, 404),
-        },
-    ),
-    "tasks:plan_detail": (
-        "plan",
-        {
-            "anonymous": (L, L),
-            "office": (200, 404),
-            "leader": (200, 404),
-            "head": (200, 404),
-            "staff": (200, 404),
-            "other_office": (200, 404),
-        },
-    ),
-    "tasks:task_create": (
-        "plan",
-        {
-            "anonymous": (L, L),
-            "office": (200, 404),
-            "leader": (403, 404),
-            "head": (403, 404),
-            "staff": (403, 404),
-            "other_office": (200, 404),
-        },
-    ),
-    "tasks:task_list": (
-        None,
-        {
-            "anonymous": L,
-            "office": 200,
-            "leader": 200,
-            "head": 403,
-            "staff": 403,
-            "other_office": 200,
-        },
-    ),
-    "tasks:task_detail": (
-        "task",
-        {
-            "anonymous": (L, L),
-            "office": (200, 404),
-            "leader": (200, 404),
-            "head": (200, 404),
-            "staff": (200, 404),
-            "other_office": (200, 404),
-        },
-    ),
-    "tasks:task_update": (
-        "task",
-        {
-            "anonymous": (L, L),
-            "office": (200, 404),
-            "leader": (403, 404),
-            "head": (403, 404),
-            "staff": (403, 404),
-            "other_office": (200, 404),
-        },
-    ),
-    "tasks:assignment_list": (
-        None,
-        {
-            "anonymous": L,
-            "office": 200,
-            "leader": 200,
-            "head": 200,
-            "staff": 200,
-            "other_office": 200,
-        },
-    ),
-    "tasks:assignment_detail": (
-        "assignment",
-        {
-            "anonymous": (L, L),
-            "office": (200, 404),
-            "leader": (200, 404),
-            "head": (200, 404),
-            "staff": (200, 404),
-            "other_office": (200, 404),
-        },
-    ),
+    "home": (None, {**ANY, "office": 302, "leader": 302, "head": 302, "staff": 302,
+                    "other_office": 302}),
+    "plans:plan_list": (None, ANY),
+    "plans:plan_create": (None, OFFICE_ONLY),
+    "plans:plan_update": ("plan", MANAGE),
+    "plans:plan_status": ("plan", {role: (405, 405) if role != "anonymous" else (L, L)
+                                   for role in MANAGE}),
+    "plans:heading_create": ("plan", MANAGE),
+    "tasks:plan_detail": ("plan", VIEW),
+    "tasks:task_create": ("plan", MANAGE),
+    "tasks:task_list": (None, {**OFFICE_ONLY, "leader": 200}),
+    "tasks:task_detail": ("task", VIEW),
+    "tasks:task_update": ("task", MANAGE),
+    "tasks:assignment_list": (None, ANY),
+    "tasks:assignment_detail": ("assignment", VIEW),
+    "tasks:import_start": (None, OFFICE_ONLY),
+    # Only office staff import: others are refused before any import is looked up.
+    "tasks:import_preview": ("import", {**MANAGE, "leader": (403, 403), "head": (403, 403),
+                                        "staff": (403, 403)}),
 }
+# fmt: on
 
 
 def app_url_names() -> set[str]:
@@ -207,8 +94,23 @@ def personas(office_staff, leader, unit_head, unit_staff, world):
     }
 
 
-def objects_for(world, role: str, kind: str):
+@pytest.fixture
+def imports(world):
+    """A plan document awaiting review in each bureau."""
+    return {
+        dept: start_import(dept, source_name="", data=SEED_LIKE.encode(), by=None)
+        for dept in (world.department, world.other_department)
+    }
+
+
+SEED_LIKE = "一、任务\n(一)公开\n做好公开工作(责任科室:办公室)。"
+
+
+def objects_for(world, role: str, kind: str, imports=None):
     """(own, foreign) object of the kind for the role, as the matrix defines them."""
+    if kind == "import":
+        own, other = imports[world.department], imports[world.other_department]
+        return (other, own) if role == "other_office" else (own, other)
     dept_scope = role in ("office", "leader", "anonymous")
     if role == "other_office":  # bureau B's office: its own is B's, foreign is A's
         return {
@@ -235,14 +137,14 @@ CASES = [
 
 
 @pytest.mark.parametrize(("url_name", "role", "scope"), CASES)
-def test_get_outcome(client, world, personas, url_name, role, scope):
+def test_get_outcome(client, world, personas, imports, url_name, role, scope):
     kind, outcomes = EXPECTED[url_name]
     if personas[role] is not None:
         client.force_login(personas[role])
     if kind is None:
         url, expected = reverse(url_name), outcomes[role]
     else:
-        obj = objects_for(world, role, kind)[0 if scope == "own" else 1]
+        obj = objects_for(world, role, kind, imports)[0 if scope == "own" else 1]
         url, expected = reverse(url_name, args=[obj.pk]), outcomes[role][0 if scope == "own" else 1]
     response = client.get(url)
     assert response.status_code == expected, f"GET {url} as {role}"

@@ -108,6 +108,9 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(BASE_DIR / "media")))
 
+# Largest plan document (.txt/.docx/.xlsx) the importer reads.
+IMPORT_MAX_BYTES = env.int("IMPORT_MAX_MB", default=20) * 2**20
+
 DJANGO_TABLES2_TEMPLATE = "django_tables2/table.html"
 DJANGO_TABLES2_TABLE_ATTRS = {"class": "table"}
 

@@ -1,0 +1,383 @@
+"""Import an issued plan: parse it, keep it for review, then create plan, headings, tasks and
+assignments in one transaction when the office confirms.
+
+The parser (``plans.parsing``/``plans.documents``) knows no Django; this module maps its result
+onto the department's units and the models.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from org.models import Department, Unit, UnitGroup, User
+from org.queries import name_index, resolve_name
+from org.services import add_alias, save_unit
+from plans.documents import read_document
+from plans.models import Heading, Plan, PlanImport
+from plans.parsing import RESPONSE_DAYS, ParsedPlan, PlanFormatError, heading_of, parse_text
+from plans.services import save_heading, save_plan
+
+from .models import Task
+from .services import Responsibility, save_task
+
+MESSAGES = {
+    # warnings on a parsed task
+    "no_deadline": gettext_lazy(
+        "No deadline in the text: the plan's year end ({date}) is assumed."
+    ),
+    "ambiguous_deadline": gettext_lazy("Several dates in the text ({dates}): the latest is taken."),
+    "no_units": gettext_lazy("No responsible unit is named."),
+    "to_be_chosen": gettext_lazy("“{name}”: the office chooses the units that handle this task."),
+    "unknown_unit": gettext_lazy(
+        "“{name}” is not a unit of this department: map it to a unit or create it."
+    ),
+    # why a document cannot be read
+    "empty": gettext_lazy("The document is empty."),
+    "not_text": gettext_lazy("The file is not plain text (it holds binary data)."),
+    "unsupported_type": gettext_lazy("“{name}” is not a .txt, .docx or .xlsx file."),
+    "encrypted_or_old": gettext_lazy(
+        "The file is password-protected or in an old Office format: save it as .{kind} "
+        "without a password and upload it again."
+    ),
+    "not_office": gettext_lazy(
+        "The file is not a real .{kind} document: its content does not match its name."
+    ),
+    "corrupt": gettext_lazy("The .{kind} file is damaged and cannot be read."),
+    "no_header": gettext_lazy(
+        "No header row was found (columns such as 工作任务, 责任单位, 完成时限 are looked for "
+        "in the first rows)."
+    ),
+    "no_tasks": gettext_lazy(
+        "No tasks were found: no item names its responsible units, e.g. “(责任科室:办公室)”."
+    ),
+    "too_large": gettext_lazy("The file is {size} MB; at most {limit} MB can be imported."),
+}
+
+
+def message_for(code: str, line: int | None = None, **params) -> str:
+    text = str(MESSAGES[code]).format(**params)
+    if line:
+        return _("Line {line}: {message}").format(line=line, message=text)
+    return text
+
+
+def format_error(error: PlanFormatError) -> str:
+    return message_for(error.code, error.line, **error.params)
+
+
+def parse_upload(source_name: str, data: bytes) -> ParsedPlan:
+    """Parse an uploaded file, or pasted text when ``source_name`` is empty. Raises
+    PlanFormatError."""
+    limit = settings.IMPORT_MAX_BYTES
+    if len(data) > limit:
+        raise PlanFormatError(
+            "too_large", size=round(len(data) / 2**20, 1), limit=round(limit / 2**20)
+        )
+    if not source_name:
+        return parse_text(data.decode())
+    return read_document(source_name, data)
+
+
+def parsed_json(plan: ParsedPlan) -> dict:
+    """The contract's JSON, with warnings in the reader's language and source lines kept."""
+    data = plan.as_json({code: str(text) for code, text in MESSAGES.items()})
+    for task, parsed in zip(data["tasks"], plan.tasks, strict=True):
+        task["line"] = parsed.line
+    return data
+
+
+@transaction.atomic
+def start_import(
+    department: Department, *, source_name: str, data: bytes, by: User | None
+) -> PlanImport:
+    """Parse the document and keep it for review; nothing of the plan is created yet."""
+    parsed = parse_upload(source_name, data)
+    return PlanImport.objects.create(
+        department=department,
+        source_name=source_name or _("pasted text"),
+        sha256=hashlib.sha256(data).hexdigest(),
+        parsed=parsed_json(parsed),
+        created_by=by,
+    )
+
+
+def earlier_import(plan_import: PlanImport) -> Plan | None:
+    """The plan made from the same document (same bytes, or same document number), if any."""
+    same = (
+        PlanImport.objects.filter(
+            department=plan_import.department_id,
+            sha256=plan_import.sha256,
+            status=PlanImport.Status.CONFIRMED,
+            plan__isnull=False,
+        )
+        .exclude(pk=plan_import.pk)
+        .select_related("plan")
+        .first()
+    )
+    if same:
+        return same.plan
+    number = plan_import.parsed["plan"]["number"]
+    if number:
+        return Plan.objects.filter(department=plan_import.department_id, number=number).first()
+    return None
+
+
+def unknown_names(plan_import: PlanImport) -> list[str]:
+    index = name_index(plan_import.department)
+    names = dict.fromkeys(n for t in plan_import.parsed["tasks"] for n in t["units"])
+    return [n for n in names if resolve_name(index, n) is None]
+
+
+NEW_SECTION, NEW_SCHOOL = "new-section", "new-school"
+
+
+@dataclass
+class TaskDraft:
+    """One task as the office confirms it (the parsed values, possibly edited)."""
+
+    text: str
+    units: list[str]
+    path: list[str] = field(default_factory=list)
+    deadline_kind: str = Task.DeadlineKind.DATE
+    due_date: datetime.date | None = None
+    recurrence: str = ""
+    is_milestone: bool = False
+    ref: int = 0  # where the task stands in the preview, for error messages
+
+    @classmethod
+    def from_parsed(cls, task: dict, ref: int = 0) -> TaskDraft:
+        if task["recurrence"]:
+            kind = Task.DeadlineKind.RECURRING
+        elif task["ongoing"]:
+            kind = Task.DeadlineKind.ONGOING
+        else:
+            kind = Task.DeadlineKind.DATE
+        due = task["deadline"]
+        return cls(
+            text=task["text"],
+            units=task["units"],
+            path=task["path"],
+            deadline_kind=kind,
+            due_date=datetime.date.fromisoformat(due) if due else None,
+            recurrence=task["recurrence"] or "",
+            is_milestone=task["milestone"],
+            ref=ref,
+        )
+
+
+def apply_mapping(
+    department: Department, mapping: dict[str, str | Unit], *, by: User | None
+) -> None:
+    """Create the units the office asked for and remember names mapped to existing units."""
+    for name, target in mapping.items():
+        if isinstance(target, Unit):
+            add_alias(department, name=name, unit=target)
+        else:
+            kind = Unit.Kind.SCHOOL if target == NEW_SCHOOL else Unit.Kind.SECTION
+            save_unit(Unit(department=department, name=name, kind=kind))
+
+
+def _responsibility(names: list[str], index) -> Responsibility:
+    found = [(name, resolve_name(index, name)) for name in names]
+    missing = [name for name, target in found if target is None]
+    if missing:
+        raise ValidationError(message_for("unknown_unit", name="、".join(missing)))
+    units = [t for _, t in found if isinstance(t, Unit)]
+    groups = list(dict.fromkeys(t for _, t in found if isinstance(t, UnitGroup)))
+    lead_is_unit = bool(found) and isinstance(found[0][1], Unit)
+    return Responsibility(
+        lead=units[:1] if lead_is_unit else [],
+        support=units[1:] if lead_is_unit else units,
+        groups=groups,
+    )
+
+
+@transaction.atomic
+def confirm_import(
+    plan_import: PlanImport,
+    *,
+    plan: Plan,
+    drafts: list[TaskDraft],
+    mapping: dict[str, str | Unit],
+    new_version: bool,
+    by: User | None,
+) -> Plan:
+    """Create the plan, its headings, tasks and assignments, all or nothing.
+
+    ``plan`` is an unsaved Plan with the (possibly edited) document facts. Errors about one task
+    are raised as ``{"task-N": [...]}`` so the preview can show them beside that task.
+    """
+    department = plan_import.department
+    earlier = earlier_import(plan_import)
+    if earlier is not None and not new_version:
+        raise ValidationError(
+            _(
+                "This document was already imported as “{plan}”. Choose “import as a new "
+                "version” to import it again."
+            ).format(plan=earlier)
+        )
+    if new_version and plan.number:
+        latest = Plan.objects.filter(department=department, number=plan.number).aggregate(
+            v=Max("version")
+        )["v"]
+        plan.version = (latest or 0) + 1
+    apply_mapping(department, mapping, by=by)
+    plan.department = department
+    plan = save_plan(plan, by=by)
+    index = name_index(department)
+    headings: dict[tuple[str, ...], Heading] = {}
+    errors: dict[str, list] = {}
+    for position, draft in enumerate(drafts):
+        parent = None
+        for depth in range(1, len(draft.path) + 1):
+            key = tuple(draft.path[:depth])
+            if key not in headings:
+                parsed = heading_of(key[-1])
+                label, title = (parsed[1], parsed[2]) if parsed else ("", key[-1])
+                headings[key] = save_heading(
+                    Heading(
+                        plan=plan,
+                        parent=parent,
+                        label=label,
+                        title=title[:200],
+                        position=len(headings),
+                    ),
+                    by=by,
+                )
+            parent = headings[key]
+        task = Task(
+            plan=plan,
+            heading=parent,
+            position=position,
+            text=draft.text,
+            deadline_kind=draft.deadline_kind,
+            due_date=draft.due_date,
+            recurrence=draft.recurrence,
+            is_milestone=draft.is_milestone,
+            response_days=[int(n) for n in RESPONSE_DAYS.findall(draft.text)],
+        )
+        try:
+            save_task(task, responsibility=_responsibility(draft.units, index), by=by)
+        except ValidationError as error:
+            errors[f"task-{draft.ref}"] = error.messages
+    if errors:
+        raise ValidationError(errors)
+    plan_import.status = PlanImport.Status.CONFIRMED
+    plan_import.plan = plan
+    plan_import.save(update_fields=["status", "plan"])
+    return plan
+
+
+def import_document(
+    department: Department,
+    *,
+    source_name: str,
+    data: bytes,
+    new_version: bool = False,
+    by: User | None,
+) -> Plan:
+    """Parse and confirm in one go, as parsed (the command line and the demo use this)."""
+    plan_import = start_import(department, source_name=source_name, data=data, by=by)
+    facts = plan_import.parsed["plan"]
+    plan = Plan(
+        title=facts["title"] or source_name,
+        year=facts["year"] or timezone.localdate().year,
+        number=facts["number"],
+        issuer=facts["issuer"],
+        issued_on=datetime.date.fromisoformat(facts["issued_on"]) if facts["issued_on"] else None,
+        upstream="、".join(facts["upstream"]),
+    )
+    drafts = [TaskDraft.from_parsed(t, ref=i) for i, t in enumerate(plan_import.parsed["tasks"])]
+    return confirm_import(
+        plan_import, plan=plan, drafts=drafts, mapping={}, new_version=new_version, by=by
+    )
+
+
+# --- What the preview page shows ---------------------------------------------------------------
+
+
+def plan_initial(parsed: dict) -> dict:
+    facts = parsed["plan"]
+    return {
+        "title": facts["title"],
+        "year": facts["year"],
+        "number": facts["number"],
+        "issuer": facts["issuer"],
+        "issued_on": facts["issued_on"],
+        "upstream": "、".join(facts["upstream"]),
+    }
+
+
+def task_initial(parsed: dict) -> list[dict]:
+    initial = []
+    for task in parsed["tasks"]:
+        draft = TaskDraft.from_parsed(task)
+        initial.append(
+            {
+                "include": True,
+                "text": draft.text,
+                "units": "、".join(draft.units),
+                "deadline_kind": draft.deadline_kind,
+                "due_date": draft.due_date,
+                "recurrence": draft.recurrence,
+                "is_milestone": draft.is_milestone,
+            }
+        )
+    return initial
+
+
+@dataclass
+class PreviewRow:
+    headings: list[tuple[int, str]]  # headings that start before this task: (depth, text)
+    form: object
+    task: dict
+    warnings: list[str]
+
+
+def preview_rows(plan_import: PlanImport, formset) -> list[PreviewRow]:
+    """The tree as it will be created, each task with its warnings (unknown units included)."""
+    parsed = plan_import.parsed
+    unknown = set(unknown_names(plan_import))
+    warnings: dict[int, list[str]] = {}
+    for warning in parsed["warnings"]:
+        if warning["task"] is not None:
+            warnings.setdefault(warning["task"], []).append(warning["message"])
+    rows, previous = [], []
+    for i, (task, form) in enumerate(zip(parsed["tasks"], formset, strict=True)):
+        path = task["path"]
+        common = next(
+            (d for d, (a, b) in enumerate(zip(path, previous, strict=False)) if a != b),
+            min(len(path), len(previous)),
+        )
+        task_warnings = warnings.get(i, []) + [
+            message_for("unknown_unit", name=n) for n in task["units"] if n in unknown
+        ]
+        rows.append(
+            PreviewRow(
+                [(d + 1, path[d]) for d in range(common, len(path))], form, task, task_warnings
+            )
+        )
+        previous = path
+    return rows
+
+
+def attach_errors(error: ValidationError, formset, form) -> None:
+    """Put the confirm step's errors beside the task they are about."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for key, messages in error.message_dict.items():
+        if key.startswith("task-"):
+            formset[int(key.removeprefix("task-"))].add_error(None, messages)
+        else:
+            form.add_error(None, messages)
