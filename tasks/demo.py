@@ -5,6 +5,7 @@ The plan (``demo_plan.txt``) follows the form of a district bureau's yearly disc
 deadlines, and the year-end summary milestone) in this project's own words.
 """
 
+from decimal import Decimal
 from pathlib import Path
 
 from django.db import transaction
@@ -15,8 +16,8 @@ from plans.models import Plan
 from plans.services import change_plan_status
 
 from .importing import import_document
-from .models import Assignment
-from .services import update_assignment
+from .models import Assignment, Metric
+from .services import Report, record_progress, review_assignment
 
 DEPARTMENT = "泉州市丰泽区教育局"
 DEMO_PASSWORD = "demo-2026!"
@@ -43,19 +44,40 @@ PEOPLE = [
     ("admin", "系统管理员", User.Role.ADMIN, None),
 ]
 
-# Some progress so the demo looks alive: (task index, unit, status, progress text)
+# Some progress so the demo looks alive: (task index, unit, status reached, what was done,
+# figures by metric code)
 PROGRESS = [
-    (1, "办公室", Assignment.Status.COMPLETED, "权责清单已更新并在门户网站专栏公开。"),
-    (1, "社管办", Assignment.Status.SUBMITTED, "已完成本股室事项梳理，清单已报办公室。"),
-    (3, "执法检查股", Assignment.Status.COMPLETED, "抽查事项清单已于5月公开，抽查结果按时发布。"),
+    (1, "办公室", Assignment.Status.COMPLETED, "权责清单已更新并在门户网站专栏公开。", {}),
+    (1, "社管办", Assignment.Status.SUBMITTED, "已完成本股室事项梳理，清单已报办公室。", {}),
+    (
+        3,
+        "执法检查股",
+        Assignment.Status.COMPLETED,
+        "抽查事项清单已于5月公开，抽查结果按时发布。",
+        {"punishment_decisions": 3},
+    ),
     (
         4,
         "计财股",
         Assignment.Status.IN_PROGRESS,
         "一至三季度信息已公开，第四季度待预算执行后发布。",
+        {"items_disclosed": 36},
     ),
-    (5, "教育股", Assignment.Status.IN_PROGRESS, "招生划片信息已公开，资助信息正在整理。"),
-    (7, "社管办", Assignment.Status.IN_PROGRESS, "已完成12项办事指南修订。"),
+    (
+        5,
+        "教育股",
+        Assignment.Status.IN_PROGRESS,
+        "招生划片信息已公开，资助信息正在整理。",
+        {"items_disclosed": 52},
+    ),
+    (7, "社管办", Assignment.Status.IN_PROGRESS, "已完成12项办事指南修订。", {}),
+    (
+        0,
+        "办公室",
+        Assignment.Status.IN_PROGRESS,
+        "本年度印发规范性文件4件，均同步发布解读。",
+        {"normative_issued": 4, "policy_interpretations": 4},
+    ),
 ]
 
 
@@ -98,17 +120,21 @@ def load_demo(year: int) -> tuple[Department, Plan, bool]:
     plan = import_document(department, source_name=PLAN_TEXT.name, data=text.encode(), by=office)
     tasks = list(plan.tasks.order_by("position"))
     change_plan_status(plan, to=Plan.Status.ISSUED, by=office)
-    for index, unit_name, status, text in PROGRESS:
+    heads = {p.unit_id: p for p in people.values() if p.role == User.Role.UNIT_HEAD}
+    for index, unit_name, status, text, figures in PROGRESS:
         assignment = tasks[index].assignments.get(unit=units[unit_name])
-        for step in _path_to(status):
-            update_assignment(assignment, status=step, progress=text, by=office)
+        reporter = heads.get(assignment.unit_id, office)
+        report = Report(
+            text=text,
+            summary=text,
+            figures=[
+                (Metric.objects.get(department=None, code=c), Decimal(v))
+                for c, v in figures.items()
+            ],
+        )
+        record_progress(
+            assignment, report, submit=status != Assignment.Status.IN_PROGRESS, by=reporter
+        )
+        if status == Assignment.Status.COMPLETED:
+            review_assignment(assignment, accept=True, by=office)
     return department, plan, True
-
-
-def _path_to(status: str) -> list[str]:
-    order = [
-        Assignment.Status.IN_PROGRESS,
-        Assignment.Status.SUBMITTED,
-        Assignment.Status.COMPLETED,
-    ]
-    return order[: order.index(status) + 1]

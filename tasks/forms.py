@@ -8,7 +8,8 @@ from plans.models import Heading, Plan
 from plans.parsing import split_units
 
 from . import importing, services
-from .models import Assignment, Task
+from .evidence import Upload
+from .models import Assignment, Metric, Task
 
 
 class TaskForm(forms.ModelForm):
@@ -94,15 +95,125 @@ class TaskForm(forms.ModelForm):
         return data
 
 
-class AssignmentForm(forms.ModelForm):
-    class Meta:
-        model = Assignment
-        fields = ["status", "progress"]
-        widgets = {"progress": forms.Textarea(attrs={"rows": 4})}
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
 
-    def __init__(self, *args, allowed: list[str], **kwargs):
+
+class MultipleFileField(forms.FileField):
+    """Several files in one field (the pattern of Django's file-upload documentation)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
         super().__init__(*args, **kwargs)
-        self.fields["status"].choices = [(s, Assignment.Status(s).label) for s in allowed]
+
+    def clean(self, data, initial=None):
+        one = super().clean
+        if isinstance(data, list | tuple):
+            return [one(d, initial) for d in data]
+        return [one(data, initial)] if data else []
+
+
+class ProgressForm(forms.Form):
+    """What a unit reports: text, the sentence for the year-end report, percent, evidence."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    text = forms.CharField(
+        label=_("what was done"),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    summary = forms.CharField(
+        label=_("summary for the report"),
+        required=False,
+        max_length=300,
+        help_text=_("One or two sentences the year-end report may quote."),
+    )
+    percent = forms.IntegerField(
+        label=_("percent done"), required=False, min_value=0, max_value=100
+    )
+    files = MultipleFileField(
+        label=_("files"),
+        required=False,
+        help_text=_("PDF, Office documents, images or archives."),
+    )
+
+    def report(self, links, figures) -> services.Report:
+        data = self.cleaned_data
+        return services.Report(
+            text=data["text"],
+            summary=data["summary"],
+            percent=data["percent"],
+            files=[Upload(f.name, b"".join(f.chunks())) for f in data["files"]],
+            links=[
+                (f.cleaned_data["url"], f.cleaned_data["title"])
+                for f in links
+                if f.cleaned_data.get("url")
+            ],
+            figures=[
+                (f.cleaned_data["metric"], f.cleaned_data["value"])
+                for f in figures
+                if f.cleaned_data.get("metric")
+            ],
+        )
+
+
+class LinkForm(forms.Form):
+    url = forms.URLField(
+        label=_("link to what was published"),
+        required=False,
+        max_length=500,
+        assume_scheme="https",
+    )
+    title = forms.CharField(label=_("title"), required=False, max_length=200)
+
+    def clean_url(self) -> str:
+        url = self.cleaned_data["url"]
+        if url and not url.lower().startswith(("http://", "https://")):
+            raise ValidationError(_("Only http:// and https:// addresses are accepted."))
+        return url
+
+
+class FigureForm(forms.Form):
+    metric = forms.ModelChoiceField(Metric.objects.none(), label=_("figure"), required=False)
+    value = forms.DecimalField(label=_("value"), required=False, max_digits=14, decimal_places=6)
+
+    def __init__(self, *args, metrics=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["metric"].queryset = metrics if metrics is not None else Metric.objects.none()
+
+    def clean(self):
+        data = super().clean()
+        if data.get("metric") and data.get("value") is None:
+            self.add_error("value", _("Give the value."))
+        if data.get("value") is not None and not data.get("metric"):
+            self.add_error("metric", _("Choose what the value counts."))
+        return data
+
+
+LinkFormSet = forms.formset_factory(LinkForm, extra=1, max_num=10)
+FigureFormSet = forms.formset_factory(FigureForm, extra=2, max_num=20)
+
+
+class ReviewForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    comment = forms.CharField(
+        label=_("comment"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Required when returning the work."),
+    )
+
+
+class CloseTaskForm(forms.Form):
+    reason = forms.CharField(label=_("reason"), max_length=300)
+
+
+class MetricForm(forms.ModelForm):
+    class Meta:
+        model = Metric
+        fields = ["code", "name", "unit", "aggregation", "decimal_places"]
 
 
 class ImportStartForm(forms.Form):

@@ -1,5 +1,6 @@
 """Tasks of a plan and their assignments, one per responsible unit."""
 
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Count, Q
 from django.urls import reverse
@@ -9,6 +10,8 @@ from simple_history.models import HistoricalRecords
 
 from org.models import Unit, UnitGroup
 from plans.models import Heading, Plan
+
+from .evidence import storage_name
 
 
 class TaskQuerySet(models.QuerySet):
@@ -78,6 +81,7 @@ class Task(models.Model):
     is_milestone = models.BooleanField(
         _("milestone"), default=False, help_text=_("A deadline that binds every unit.")
     )
+    closed_reason = models.CharField(_("closed by the office because"), max_length=300, blank=True)
     groups = models.ManyToManyField(
         UnitGroup, blank=True, related_name="tasks", verbose_name=_("named collectively")
     )
@@ -119,8 +123,9 @@ class Assignment(models.Model):
     status = models.CharField(
         _("status"), max_length=12, choices=Status.choices, default=Status.NOT_STARTED
     )
-    progress = models.TextField(_("progress"), max_length=2000, blank=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    # Bumped by every write: a form posted against an older version is refused, not merged.
+    version = models.PositiveIntegerField(default=1, editable=False)
     history = HistoricalRecords()
 
     class Meta:
@@ -153,3 +158,139 @@ class AssignmentUserObjectPermission(UserObjectPermissionBase):
 
 class AssignmentGroupObjectPermission(GroupObjectPermissionBase):
     content_object = models.ForeignKey(Assignment, on_delete=models.CASCADE)
+
+
+class Metric(models.Model):
+    """A figure units report with their evidence, e.g. 行政规范性文件本年制发件数.
+
+    ``report_cell`` names the cell of the year-end report it feeds (empty for figures the
+    report only quotes in its prose).
+    """
+
+    class Aggregation(models.TextChoices):
+        SUM = "sum", _("sum over the year")
+        LATEST = "latest", _("latest value")
+
+    department = models.ForeignKey(
+        "org.Department",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="metrics",
+        help_text=_("Empty: part of the shipped catalogue."),
+    )
+    code = models.SlugField(_("code"), max_length=60)
+    name = models.CharField(_("name"), max_length=100)
+    unit = models.CharField(_("unit of measure"), max_length=10, default="件")
+    aggregation = models.CharField(
+        _("combined as"), max_length=10, choices=Aggregation.choices, default=Aggregation.SUM
+    )
+    decimal_places = models.PositiveSmallIntegerField(_("decimal places"), default=0)
+    report_cell = models.CharField(_("report cell"), max_length=60, blank=True)
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("metric")
+        verbose_name_plural = _("metrics")
+        ordering = ["position", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["department", "code"], name="metric_code_unique_in_department"
+            ),
+            # The shipped catalogue has no department; its codes are unique among themselves.
+            models.UniqueConstraint(
+                fields=["code"], condition=Q(department__isnull=True), name="metric_code_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.unit}）"
+
+
+class ProgressUpdate(models.Model):
+    """A dated report on an assignment. Append-only: a correction is a new update."""
+
+    assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="updates")
+    author = models.ForeignKey(
+        "org.User", on_delete=models.PROTECT, related_name="+", verbose_name=_("author")
+    )
+    created_at = models.DateTimeField(_("reported"), auto_now_add=True)
+    text = models.TextField(_("what was done"), max_length=4000, blank=True)
+    summary = models.CharField(
+        _("summary for the report"),
+        max_length=300,
+        blank=True,
+        help_text=_("One or two sentences the year-end report may quote."),
+    )
+    percent = models.PositiveSmallIntegerField(
+        _("percent done"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+    # The status the update moved the assignment to, if it did (submitted, completed …).
+    status = models.CharField(
+        _("status"), max_length=12, choices=Assignment.Status.choices, blank=True
+    )
+
+    class Meta:
+        verbose_name = _("progress update")
+        verbose_name_plural = _("progress updates")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.assignment} · {self.created_at:%Y-%m-%d}"
+
+
+class EvidenceFile(models.Model):
+    """A file attached to an update, stored under its SHA-256 (content-addressed)."""
+
+    update = models.ForeignKey(ProgressUpdate, on_delete=models.CASCADE, related_name="files")
+    sha256 = models.CharField(max_length=64, db_index=True)
+    original_name = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(_("type"), max_length=100)
+    size = models.PositiveBigIntegerField(_("size"))
+
+    class Meta:
+        verbose_name = _("evidence file")
+        verbose_name_plural = _("evidence files")
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    def get_absolute_url(self) -> str:
+        return reverse("tasks:evidence_download", args=[self.pk])
+
+    @property
+    def storage_name(self) -> str:
+        return storage_name(self.sha256)
+
+
+class EvidenceLink(models.Model):
+    """A link to what was published, e.g. the notice on the portal."""
+
+    update = models.ForeignKey(ProgressUpdate, on_delete=models.CASCADE, related_name="links")
+    url = models.URLField(_("address"), max_length=500)
+    title = models.CharField(_("title"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("evidence link")
+        verbose_name_plural = _("evidence links")
+
+    def __str__(self) -> str:
+        return self.title or self.url
+
+
+class Figure(models.Model):
+    """A value of a metric, reported with an update."""
+
+    update = models.ForeignKey(ProgressUpdate, on_delete=models.CASCADE, related_name="figures")
+    metric = models.ForeignKey(Metric, on_delete=models.PROTECT, related_name="figures")
+    value = models.DecimalField(_("value"), max_digits=14, decimal_places=6)
+
+    class Meta:
+        verbose_name = _("figure")
+        verbose_name_plural = _("figures")
+
+    def __str__(self) -> str:
+        return f"{self.metric.name}: {self.value.normalize()}"

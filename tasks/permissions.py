@@ -96,6 +96,11 @@ def can_manage_tasks_of(user: AnyUser, plan: Plan) -> bool:
     return is_admin(user) or is_office(user, plan.department_id)
 
 
+def reviews_submissions(user: AnyUser) -> bool:
+    """Office staff (and administrators) review what units submit."""
+    return is_admin(user) or is_office(user)
+
+
 def sees_all_tasks(user: AnyUser) -> bool:
     return is_admin(user) or sees_whole_department(user)
 
@@ -108,7 +113,7 @@ def allowed_statuses(user: AnyUser, assignment: Assignment) -> list[str]:
     if not is_unit_member(user) or not can(user, UPDATE, assignment):
         return [assignment.status]
     moves = {
-        status.NOT_STARTED: [status.IN_PROGRESS],
+        status.NOT_STARTED: [status.IN_PROGRESS, status.SUBMITTED],
         status.IN_PROGRESS: [status.SUBMITTED],
         status.RETURNED: [status.IN_PROGRESS, status.SUBMITTED],
     }.get(assignment.status, [])

@@ -7,7 +7,7 @@ from django.db.models import Prefetch, QuerySet
 
 from plans.models import Heading, Plan
 
-from .models import Assignment, Task
+from .models import Assignment, Figure, ProgressUpdate, Task
 
 DUE_SOON_DAYS = 7
 
@@ -82,3 +82,10 @@ def plan_tree(plan: Plan, tasks: QuerySet[Task], *, prune: bool) -> list[TreeNod
         return bool(node.tasks or node.children)
 
     return [n for n in roots if keep(n)] if prune else roots
+
+
+def updates_of(assignment: Assignment) -> QuerySet[ProgressUpdate]:
+    """The assignment's updates, newest first, with their evidence (a fixed number of queries)."""
+    return assignment.updates.select_related("author").prefetch_related(
+        "files", "links", Prefetch("figures", queryset=Figure.objects.select_related("metric"))
+    )

@@ -3,17 +3,28 @@
 import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from org.models import Unit, UnitGroup, User
 from org.services import ensure_unit_group
 from plans.models import Heading, Plan
 
-from . import permissions
-from .models import Assignment, Task
+from . import evidence, permissions
+from .evidence import Upload
+from .models import (
+    Assignment,
+    EvidenceFile,
+    EvidenceLink,
+    Figure,
+    Metric,
+    ProgressUpdate,
+    Task,
+)
 
 
 @dataclass
@@ -139,29 +150,6 @@ def _set_assignments(task: Task, roles: dict[Unit, str], *, by: User | None) -> 
             assignment.save(update_fields=["role", "updated_at"])
 
 
-@transaction.atomic
-def update_assignment(
-    assignment: Assignment, *, status: str, progress: str, by: User
-) -> Assignment:
-    """A unit reports progress or moves its assignment on; the office accepts or returns it."""
-    if status not in permissions.allowed_statuses(by, assignment):
-        raise ValidationError(
-            {
-                "status": _(
-                    "You cannot move this assignment from “{current}” to “{target}”."
-                ).format(
-                    current=assignment.get_status_display(), target=Assignment.Status(status).label
-                )
-            }
-        )
-    assignment.status = status
-    assignment.progress = progress
-    assignment._history_user = by
-    assignment.full_clean()
-    assignment.save(update_fields=["status", "progress", "updated_at"])
-    return assignment
-
-
 def units_of(plan: Plan, names: Iterable[str]) -> list[Unit]:
     """Units of the plan's department by name or short name, in the order given."""
     by_name: dict[str, Unit] = {}
@@ -170,3 +158,179 @@ def units_of(plan: Plan, names: Iterable[str]) -> list[Unit]:
         if unit.short_name:
             by_name[unit.short_name] = unit
     return [by_name[n] for n in names]
+
+
+# --- Progress, evidence and sign-off ------------------------------------------------------------
+
+
+@dataclass
+class Report:
+    """What a unit reports in one update: text, a summary for the year-end report, evidence."""
+
+    text: str = ""
+    summary: str = ""
+    percent: int | None = None
+    files: list[Upload] = field(default_factory=list)
+    links: list[tuple[str, str]] = field(default_factory=list)  # (url, title)
+    figures: list[tuple[Metric, Decimal]] = field(default_factory=list)
+
+    def is_empty(self) -> bool:
+        return not (
+            self.text.strip() or self.summary.strip() or self.files or self.links or self.figures
+        )
+
+
+STALE = gettext_lazy(
+    "Someone else changed this assignment after you opened it. Reload the page to see their "
+    "change; what you typed is still in the form below."
+)
+
+
+def _lock(assignment: Assignment, version: int | None) -> Assignment:
+    """Lock the row; refuse when the person worked on an older version (no silent overwrite)."""
+    current = Assignment.objects.select_for_update().get(pk=assignment.pk)
+    if version is not None and current.version != version:
+        raise ValidationError(STALE, code="stale")
+    return current
+
+
+def _move(assignment: Assignment, status: str, *, by: User) -> None:
+    assignment.status = status
+    assignment.version += 1
+    assignment._history_user = by
+    assignment.save(update_fields=["status", "version", "updated_at"])
+
+
+def _check_figures(figures: list[tuple[Metric, Decimal]]) -> None:
+    for metric, value in figures:
+        if value < 0:
+            raise ValidationError(
+                _("{metric}: a figure cannot be negative.").format(metric=metric.name)
+            )
+        if value != round(value, metric.decimal_places):
+            raise ValidationError(
+                _("{metric}: at most {places} decimal places.").format(
+                    metric=metric.name, places=metric.decimal_places
+                )
+            )
+
+
+@transaction.atomic
+def record_progress(
+    assignment: Assignment,
+    report: Report,
+    *,
+    submit: bool = False,
+    version: int | None = None,
+    by: User,
+) -> ProgressUpdate:
+    """A unit reports what it did (and, with ``submit``, hands the assignment in for review).
+
+    Files are checked before anything is written; if saving fails, files this call stored are
+    removed again, so a failed upload leaves nothing behind.
+    """
+    assignment = _lock(assignment, version)
+    action = permissions.SUBMIT if submit else permissions.UPDATE
+    if not permissions.can(by, action, assignment):
+        raise ValidationError(_("You cannot report on this assignment."))
+    if report.is_empty() and not (submit and _has_reported(assignment)):
+        raise ValidationError(_("Write what was done or attach evidence."))
+    target = Assignment.Status.SUBMITTED if submit else _started(assignment.status)
+    if target not in permissions.allowed_statuses(by, assignment):
+        raise ValidationError(
+            _("The assignment is “{status}” and cannot take this report.").format(
+                status=assignment.get_status_display()
+            )
+        )
+    types = [evidence.check_upload(f) for f in report.files]
+    _check_figures(report.figures)
+    written: list[str] = []
+    try:
+        update = ProgressUpdate.objects.create(
+            assignment=assignment,
+            author=by,
+            text=report.text.strip(),
+            summary=report.summary.strip(),
+            percent=report.percent,
+            status=target if target != assignment.status else "",
+        )
+        for upload, content_type in zip(report.files, types, strict=True):
+            if evidence.store(upload):
+                written.append(upload.sha256)
+            EvidenceFile.objects.create(
+                update=update,
+                sha256=upload.sha256,
+                original_name=upload.name,
+                content_type=content_type,
+                size=len(upload.data),
+            )
+        for url, title in report.links:
+            link = EvidenceLink(update=update, url=url, title=title)
+            link.full_clean(exclude=["update"])
+            link.save()
+        Figure.objects.bulk_create(
+            Figure(update=update, metric=m, value=v) for m, v in report.figures
+        )
+        if target != assignment.status:
+            _move(assignment, target, by=by)
+        else:
+            assignment.version += 1
+            assignment.save(update_fields=["version", "updated_at"])
+    except BaseException:
+        for sha256 in written:
+            evidence.discard(sha256)
+        raise
+    return update
+
+
+def _started(status: str) -> str:
+    if status in (Assignment.Status.NOT_STARTED, Assignment.Status.RETURNED):
+        return Assignment.Status.IN_PROGRESS
+    return status
+
+
+def _has_reported(assignment: Assignment) -> bool:
+    """Anything reported since the office last returned the assignment?"""
+    updates = assignment.updates.all()
+    returned = updates.filter(status=Assignment.Status.RETURNED).first()
+    if returned:
+        updates = updates.filter(created_at__gt=returned.created_at)
+    return updates.exclude(status=Assignment.Status.RETURNED).exists()
+
+
+@transaction.atomic
+def review_assignment(
+    assignment: Assignment,
+    *,
+    accept: bool,
+    comment: str = "",
+    version: int | None = None,
+    by: User,
+) -> ProgressUpdate:
+    """The office accepts a submission (销号) or returns it with a comment saying why."""
+    assignment = _lock(assignment, version)
+    if not permissions.can(by, permissions.REVIEW, assignment):
+        raise ValidationError(_("Only the office reviews submissions."))
+    if assignment.status != Assignment.Status.SUBMITTED:
+        raise ValidationError(_("Only a submitted assignment can be accepted or returned."))
+    if not accept and not comment.strip():
+        raise ValidationError({"comment": _("Say why the work is returned.")})
+    target = Assignment.Status.COMPLETED if accept else Assignment.Status.RETURNED
+    update = ProgressUpdate.objects.create(
+        assignment=assignment, author=by, text=comment.strip(), status=target
+    )
+    _move(assignment, target, by=by)
+    return update
+
+
+@transaction.atomic
+def close_task(task: Task, *, reason: str, by: User) -> Task:
+    """The office closes a task whatever its assignments' state, saying why."""
+    if not permissions.can(by, permissions.MANAGE, task):
+        raise ValidationError(_("Only the office closes tasks."))
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why the task is closed.")})
+    task.closed_reason = reason.strip()[:300]
+    task._history_user = by
+    task.save(update_fields=["closed_reason"])
+    return task

@@ -13,4 +13,8 @@ urlpatterns = [
     path("tasks/<int:pk>/edit/", views.task_update, name="task_update"),
     path("assignments/", views.assignment_list, name="assignment_list"),
     path("assignments/<int:pk>/", views.assignment_detail, name="assignment_detail"),
+    path("tasks/<int:pk>/close/", views.task_close, name="task_close"),
+    path("review/", views.review_queue, name="review_queue"),
+    path("evidence/<int:pk>/", views.evidence_download, name="evidence_download"),
+    path("metrics/", views.metric_list, name="metric_list"),
 ]

@@ -2,10 +2,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.core.files.storage import default_storage
+from django.db.models import Q
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django.views.generic import ListView
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 from django_tables2.export import ExportMixin
@@ -21,13 +25,19 @@ from plans.permissions import get_plan_or_404, visible_plans
 from . import importing, permissions, queries, services
 from .filters import AssignmentFilter, TaskFilter
 from .forms import (
-    AssignmentForm,
+    CloseTaskForm,
+    FigureFormSet,
     ImportConfirmForm,
     ImportStartForm,
+    LinkFormSet,
+    MetricForm,
+    ProgressForm,
+    ReviewForm,
     TaskDraftFormSet,
     TaskForm,
     UnitMappingForm,
 )
+from .models import Assignment, EvidenceFile, Metric
 from .tables import AssignmentTable, TaskTable
 
 
@@ -147,37 +157,156 @@ def task_update(request: HttpRequest, pk: int) -> HttpResponse:
     return _task_form(request, form, task.plan, task)
 
 
+def _metrics_for(assignment):
+    department = assignment.task.plan.department_id
+    return Metric.objects.filter(Q(department__isnull=True) | Q(department=department))
+
+
 @login_required
 def assignment_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The assignment's page: its history of updates, and what this person may do next."""
     assignment = permissions.get_assignment_or_404(request.user, pk)
-    allowed = permissions.allowed_statuses(request.user, assignment)
-    can_update = permissions.can(request.user, permissions.UPDATE, assignment)
-    form = AssignmentForm(request.POST or None, instance=assignment, allowed=allowed)
-    if request.method == "POST":
-        if not can_update:
-            raise PermissionDenied
-        if form.is_valid():
-            try:
-                services.update_assignment(
-                    assignment,
-                    status=form.cleaned_data["status"],
-                    progress=form.cleaned_data["progress"],
-                    by=request.user,
-                )
-            except ValidationError as error:
-                form.add_error(None, error)
-            else:
-                messages.success(request, _("Assignment updated."))
-                return redirect(assignment)
+    data = request.POST if request.method == "POST" else None
+    files = request.FILES if request.method == "POST" else None
+    version = {"version": assignment.version}
+    metrics = _metrics_for(assignment)
+    progress = ProgressForm(data, files, initial=version, prefix="p")
+    links = LinkFormSet(data, prefix="link")
+    figures = FigureFormSet(data, prefix="fig", form_kwargs={"metrics": metrics})
+    review = ReviewForm(data, initial=version, prefix="r")
+    action = request.POST.get("action", "")
+    if data is not None:
+        done = _act(request, assignment, action, progress, links, figures, review)
+        if done:
+            return redirect(assignment)
+    user = request.user
     return render(
         request,
         "tasks/assignment_detail.html",
         {
             "assignment": assignment,
-            "form": form if can_update else None,
+            "updates": queries.updates_of(assignment),
+            "can_update": permissions.can(user, permissions.UPDATE, assignment),
+            "can_submit": permissions.can(user, permissions.SUBMIT, assignment)
+            and Assignment.Status.SUBMITTED in permissions.allowed_statuses(user, assignment),
+            "can_review": permissions.can(user, permissions.REVIEW, assignment)
+            and assignment.status == Assignment.Status.SUBMITTED,
+            "progress": progress,
+            "links": links,
+            "figures": figures,
+            "review": review,
             "history": history_rows(assignment),
         },
     )
+
+
+def _act(request, assignment, action, progress, links, figures, review) -> bool:
+    """Run the one service the posted button asks for; False leaves errors on the forms."""
+    if action in ("report", "submit"):
+        if not permissions.can(request.user, permissions.UPDATE, assignment):
+            raise PermissionDenied
+        if not (progress.is_valid() and links.is_valid() and figures.is_valid()):
+            return False
+        form, call = (
+            progress,
+            lambda: services.record_progress(
+                assignment,
+                progress.report(links, figures),
+                submit=action == "submit",
+                version=progress.cleaned_data["version"],
+                by=request.user,
+            ),
+        )
+        done = _("Submitted for review.") if action == "submit" else _("Progress recorded.")
+    elif action in ("accept", "return"):
+        if not permissions.can(request.user, permissions.REVIEW, assignment):
+            raise PermissionDenied
+        if not review.is_valid():
+            return False
+        form, call = (
+            review,
+            lambda: services.review_assignment(
+                assignment,
+                accept=action == "accept",
+                comment=review.cleaned_data["comment"],
+                version=review.cleaned_data["version"],
+                by=request.user,
+            ),
+        )
+        done = _("Accepted (销号).") if action == "accept" else _("Returned to the unit.")
+    else:
+        raise PermissionDenied
+    try:
+        call()
+    except ValidationError as error:
+        form.add_error(None, error)
+        return False
+    messages.success(request, done)
+    return True
+
+
+@login_required
+def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
+    """A file is served only to those who may see its assignment, under its original name."""
+    evidence_file = get_object_or_404(
+        EvidenceFile.objects.select_related("update"),
+        pk=pk,
+        update__assignment__in=permissions.visible_assignments(request.user),
+    )
+    response = FileResponse(
+        default_storage.open(evidence_file.storage_name),
+        as_attachment=True,
+        filename=evidence_file.original_name,
+        content_type=evidence_file.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+class ReviewQueueView(LoginRequiredMixin, SingleTableMixin, ListView):
+    """Submissions waiting for the office, oldest first."""
+
+    table_class = AssignmentTable
+    template_name = "tasks/review_queue.html"
+    table_pagination = {"per_page": 50}
+
+    def get_queryset(self):
+        user = self.request.user
+        if not (is_office(user) or (permissions.sees_all_tasks(user) and user.is_superuser)):
+            raise PermissionDenied
+        submitted = permissions.visible_assignments(user).filter(status=Assignment.Status.SUBMITTED)
+        return queries.assignment_rows(submitted).order_by("updated_at")
+
+
+review_queue = ReviewQueueView.as_view()
+
+
+@login_required
+@require_POST
+def task_close(request: HttpRequest, pk: int) -> HttpResponse:
+    task = permissions.get_task_or_404(request.user, pk, permissions.MANAGE)
+    form = CloseTaskForm(request.POST)
+    if form.is_valid():
+        services.close_task(task, reason=form.cleaned_data["reason"], by=request.user)
+        messages.success(request, _("Task closed."))
+    else:
+        messages.error(request, _("Say why the task is closed."))
+    return redirect(task)
+
+
+@login_required
+def metric_list(request: HttpRequest) -> HttpResponse:
+    """The catalogue of figures units report; office staff add their own."""
+    department = _office_department(request)
+    form = MetricForm(request.POST or None)
+    form.instance.department = department
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Metric added."))
+        return redirect("tasks:metric_list")
+    metrics = Metric.objects.filter(Q(department__isnull=True) | Q(department=department))
+    return render(request, "tasks/metric_list.html", {"metrics": metrics, "form": form})
 
 
 def _office_department(request: HttpRequest):

@@ -7,8 +7,10 @@ coverage test instead of escaping the matrix.
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from tasks.evidence import Upload
 from tasks.importing import start_import
 from tasks.models import Assignment
+from tasks.services import Report, record_progress
 
 from .factories import UserFactory
 
@@ -49,6 +51,11 @@ EXPECTED = {
     "tasks:assignment_list": (None, ANY),
     "tasks:assignment_detail": ("assignment", VIEW),
     "tasks:import_start": (None, OFFICE_ONLY),
+    "tasks:task_close": ("task", {role: (405, 405) if role != "anonymous" else (L, L)
+                                  for role in MANAGE}),
+    "tasks:review_queue": (None, OFFICE_ONLY),
+    "tasks:metric_list": (None, OFFICE_ONLY),
+    "tasks:evidence_download": ("evidence", VIEW),
     # Only office staff import: others are refused before any import is looked up.
     "tasks:import_preview": ("import", {**MANAGE, "leader": (403, 403), "head": (403, 403),
                                         "staff": (403, 403)}),
@@ -106,8 +113,27 @@ def imports(world):
 SEED_LIKE = "一、任务\n(一)公开\n做好公开工作(责任科室:办公室)。"
 
 
-def objects_for(world, role: str, kind: str, imports=None):
+@pytest.fixture
+def evidence_files(world, personas, settings, tmp_path):
+    """One stored file on each assignment of the world, reported by someone who may."""
+    settings.MEDIA_ROOT = tmp_path
+    files = {}
+    for assignment in (world.own_assignment, world.foreign_assignment, world.other_assignment):
+        office = UserFactory(
+            department=assignment.task.plan.department,
+            unit=assignment.task.plan.department.units.get(is_office=True),
+            role="office",
+        )
+        report = Report(files=[Upload(f"证明{assignment.pk}.txt", "已公开".encode())])
+        files[assignment] = record_progress(assignment, report, by=office).files.get()
+    return files
+
+
+def objects_for(world, role: str, kind: str, imports=None, files=None):
     """(own, foreign) object of the kind for the role, as the matrix defines them."""
+    if kind == "evidence":
+        own, foreign = objects_for(world, role, "assignment")
+        return files[own], files[foreign]
     if kind == "import":
         own, other = imports[world.department], imports[world.other_department]
         return (other, own) if role == "other_office" else (own, other)
@@ -137,14 +163,14 @@ CASES = [
 
 
 @pytest.mark.parametrize(("url_name", "role", "scope"), CASES)
-def test_get_outcome(client, world, personas, imports, url_name, role, scope):
+def test_get_outcome(client, world, personas, imports, evidence_files, url_name, role, scope):
     kind, outcomes = EXPECTED[url_name]
     if personas[role] is not None:
         client.force_login(personas[role])
     if kind is None:
         url, expected = reverse(url_name), outcomes[role]
     else:
-        obj = objects_for(world, role, kind, imports)[0 if scope == "own" else 1]
+        obj = objects_for(world, role, kind, imports, evidence_files)[0 if scope == "own" else 1]
         url, expected = reverse(url_name, args=[obj.pk]), outcomes[role][0 if scope == "own" else 1]
     response = client.get(url)
     assert response.status_code == expected, f"GET {url} as {role}"
@@ -154,27 +180,38 @@ def test_get_outcome(client, world, personas, imports, url_name, role, scope):
 
 # Forged posts: another unit's or bureau's object is never changed, whatever the form says.
 @pytest.mark.parametrize("role", ["head", "staff", "leader"])
-def test_posting_to_another_units_assignment_changes_nothing(client, world, personas, role):
+@pytest.mark.parametrize("action", ["report", "submit", "accept", "return"])
+def test_posting_to_another_units_assignment_changes_nothing(client, world, personas, role, action):
     # given
     client.force_login(personas[role])
     target = world.foreign_assignment if role != "leader" else world.other_assignment
     # when
     response = client.post(
         reverse("tasks:assignment_detail", args=[target.pk]),
-        {"status": "completed", "progress": "forged"},
+        {
+            "action": action,
+            "p-version": target.version,
+            "p-text": "forged",
+            "r-version": target.version,
+            "r-comment": "forged",
+        },
     )
     # then
     assert response.status_code == 404
     target.refresh_from_db()
-    assert (target.status, target.progress) == (Assignment.Status.NOT_STARTED, "")
+    assert target.status == Assignment.Status.NOT_STARTED
+    assert not target.updates.exists()
 
 
-def test_leader_may_read_an_assignment_but_not_post_to_it(client, world, leader):
+@pytest.mark.parametrize("action", ["report", "submit", "accept", "return"])
+def test_leader_may_read_an_assignment_but_not_post_to_it(client, world, leader, action):
     client.force_login(leader)
     url = reverse("tasks:assignment_detail", args=[world.own_assignment.pk])
-    assert client.post(url, {"status": "completed", "progress": "x"}).status_code == 403
-    world.own_assignment.refresh_from_db()
-    assert world.own_assignment.status == Assignment.Status.NOT_STARTED
+    response = client.post(
+        url, {"action": action, "p-version": 1, "p-text": "x", "r-version": 1, "r-comment": "x"}
+    )
+    assert response.status_code == 403
+    assert not world.own_assignment.updates.exists()
 
 
 @pytest.mark.parametrize(

@@ -111,6 +111,11 @@ MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(BASE_DIR / "media")))
 # Largest plan document (.txt/.docx/.xlsx) the importer reads.
 IMPORT_MAX_BYTES = env.int("IMPORT_MAX_MB", default=20) * 2**20
 
+# Largest evidence file a unit may attach (issue: 20 MB by default).
+EVIDENCE_MAX_BYTES = env.int("EVIDENCE_MAX_MB", default=20) * 2**20
+# Uploads above this go to a temporary file rather than memory.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 2**20
+
 DJANGO_TABLES2_TEMPLATE = "django_tables2/table.html"
 DJANGO_TABLES2_TABLE_ATTRS = {"class": "table"}
 
