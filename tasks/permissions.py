@@ -106,12 +106,15 @@ def sees_all_tasks(user: AnyUser) -> bool:
 
 
 def allowed_statuses(user: AnyUser, assignment: Assignment) -> list[str]:
-    """The statuses this user may set on the assignment, its current one first."""
+    """The statuses this user may leave the assignment in, its current one first; empty when
+    the user may not report on it at all."""
     status = Assignment.Status
     if can(user, REVIEW, assignment):
         return [assignment.status, *(s for s in status.values if s != assignment.status)]
     if not is_unit_member(user) or not can(user, UPDATE, assignment):
-        return [assignment.status]
+        return []
+    if assignment.status in (status.SUBMITTED, status.COMPLETED):
+        return []  # with the office now: the unit reports again once it is returned
     moves = {
         status.NOT_STARTED: [status.IN_PROGRESS, status.SUBMITTED],
         status.IN_PROGRESS: [status.SUBMITTED],

@@ -186,7 +186,7 @@ def assignment_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "assignment": assignment,
             "updates": queries.updates_of(assignment),
-            "can_update": permissions.can(user, permissions.UPDATE, assignment),
+            "can_update": bool(permissions.allowed_statuses(user, assignment)),
             "can_submit": permissions.can(user, permissions.SUBMIT, assignment)
             and Assignment.Status.SUBMITTED in permissions.allowed_statuses(user, assignment),
             "can_review": permissions.can(user, permissions.REVIEW, assignment)
