@@ -27,8 +27,8 @@ test: $(VENV)/.installed
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 messages: $(VENV)/.installed
-	$(BIN)/python manage.py makemessages -l zh_Hans -l en --no-obsolete --no-location
-	$(BIN)/python manage.py compilemessages
+	$(BIN)/python manage.py makemessages -l zh_Hans -l en --no-obsolete --no-location --ignore=.venv
+	$(BIN)/python manage.py compilemessages --ignore=.venv
 
 clean:
 	rm -rf $(VENV) var staticfiles

@@ -305,5 +305,5 @@ class UnitMappingForm(forms.Form):
 
 class ImportConfirmForm(forms.Form):
     new_version = forms.BooleanField(
-        label=_("import as a new version of a plan already imported"), required=False
+        label=_("import as a new version"), required=False
     )
