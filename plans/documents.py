@@ -5,8 +5,10 @@ Every failure is a PlanFormatError with a code the web layer turns into a clear 
 
 from __future__ import annotations
 
+import datetime
 import io
 import zipfile
+import zlib
 from pathlib import PurePath
 
 from .parsing import ParsedPlan, PlanFormatError, _header_roles, parse_lines, parse_table
@@ -42,13 +44,14 @@ def _office_zip(data: bytes, kind: str) -> None:
     if data.startswith(OLE_MAGIC):
         raise PlanFormatError("encrypted_or_old", kind=kind)
     if not zipfile.is_zipfile(io.BytesIO(data)):
-        raise PlanFormatError("not_office", kind=kind)
+        # A zip's own signature without its directory: a cut-off or damaged download.
+        raise PlanFormatError("corrupt" if data.startswith(b"PK") else "not_office", kind=kind)
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             names = set(archive.namelist())
             if archive.testzip() is not None:
                 raise PlanFormatError("corrupt", kind=kind)
-    except zipfile.BadZipFile as error:
+    except (zipfile.BadZipFile, zlib.error, EOFError) as error:  # damaged deflate data too
         raise PlanFormatError("corrupt", kind=kind) from error
     expected = "word/document.xml" if kind == "docx" else "xl/workbook.xml"
     if expected not in names:
@@ -97,10 +100,19 @@ def read_xlsx(data: bytes) -> ParsedPlan:
         ):
             for cell in row:
                 cell.value = value
-    rows = [["" if v is None else str(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+    rows = [[_cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
     if not any(any(r) for r in rows):
         raise PlanFormatError("empty")
     return parse_table(rows, preamble=[sheet.title])
+
+
+def _cell_text(value) -> str:
+    """A date-typed 完成时限 cell reads as the parser reads dates: 「2024年3月31日」."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime.date):
+        return f"{value.year}年{value.month}月{value.day}日"
+    return str(value)
 
 
 def read_document(filename: str, data: bytes) -> ParsedPlan:

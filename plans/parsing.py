@@ -51,11 +51,17 @@ def heading_of(line: str) -> tuple[int, str, str] | None:
 
 # --- Responsibility markers and units --------------------------------------------------------
 
-_LEAD_WORDS = ("牵头单位", "牵头科室", "牵头部门", "牵头股室", "主办单位", "主责单位")
-_SUPPORT_WORDS = ("配合单位", "配合科室", "配合部门", "协办单位", "参与单位")
-_ANY_WORDS = ("责任科室", "责任单位", "责任股室", "责任部门", "责任主体", "承办单位", "责任处室")
+_BODIES = ("单位", "科室", "部门", "股室", "处室")  # a province writes 处室, a district 股室
+_LEAD_WORDS = (*(f"牵头{b}" for b in _BODIES), "主办单位", "主责单位")
+_SUPPORT_WORDS = (*(f"配合{b}" for b in _BODIES), "协办单位", "参与单位")
+_ANY_WORDS = (*(f"责任{b}" for b in _BODIES), "责任主体", "承办单位")
 _MARKER_WORD = "|".join(_LEAD_WORDS + _SUPPORT_WORDS + _ANY_WORDS)
 _MARKER_START = re.compile(rf"\(\s*(?:{_MARKER_WORD})\s*:")
+# 「(办公室牵头,各股室配合)」: a bracket that names its lead without a marker word.
+_LED_BY_START = re.compile(r"\((?=[^()]{1,60}?牵头(?:[,;、][^()]*)?\))")
+# 「完成时限:6月底前」 written inside a marker is the task's deadline, not a unit.
+_TIME_WORDS = ("完成时限", "完成时间", "时间节点", "时限要求", "完成期限", "时间要求", "时限")
+_TIME_PART = re.compile(rf"(?:{'|'.join(_TIME_WORDS)})\s*:((?:(?!{_MARKER_WORD})[^;])*)")
 # Unbracketed 「牵头单位:… 配合单位:…」 running to the end of the sentence.
 _BARE_MARKER = re.compile(rf"(?:{_MARKER_WORD})\s*:[^。]*")
 # 「各承办科室」: the sections that handle the item, to be chosen by the office.
@@ -70,6 +76,7 @@ class Marker:
     end: int
     units: list[str]
     lead: str | None
+    when: str = ""  # a deadline written inside the marker
 
 
 def _bracket_end(text: str, start: int) -> int:
@@ -101,6 +108,7 @@ def parse_marker_body(body: str) -> tuple[list[str], str | None]:
     lead_units: list[str] = []
     other_units: list[str] = []
     explicit_lead = False
+    other_units += split_units(parts[0])  # names before any marker word: 「人事股牵头,…」
     for word, names in zip(parts[1::2], parts[2::2], strict=True):
         units = split_units(names)
         if word in _LEAD_WORDS:
@@ -125,7 +133,11 @@ def find_markers(text: str) -> list[Marker]:
     markers: list[Marker] = []
     pos = 0
     while True:
-        bracketed = _MARKER_START.search(text, pos)
+        bracketed = min(
+            (m for m in (_MARKER_START.search(text, pos), _LED_BY_START.search(text, pos)) if m),
+            key=lambda m: m.start(),
+            default=None,
+        )
         bare = _BARE_MARKER.search(text, pos)
         if bracketed and (not bare or bracketed.start() <= bare.start()):
             end = _bracket_end(text, bracketed.start())
@@ -135,8 +147,9 @@ def find_markers(text: str) -> list[Marker]:
             start, end, body = bare.start(), bare.end(), bare.group(0)
         else:
             return markers
-        units, lead = parse_marker_body(body)
-        markers.append(Marker(start, end, units, lead))
+        when = " ".join(m.group(1).strip() for m in _TIME_PART.finditer(body))
+        units, lead = parse_marker_body(_TIME_PART.sub("", body))
+        markers.append(Marker(start, end, units, lead, when))
         pos = end
 
 
@@ -146,7 +159,8 @@ RESPONSE_DAYS = re.compile(r"(\d+)个工作日(?:内|以内)")
 _FULL_DATE = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日")
 _MONTH_DAY = re.compile(r"(?<![\d年])(\d{1,2})月(\d{1,2})日")
 _MONTH_END = re.compile(r"(?:(\d{4})年)?(\d{1,2})月(?:底|末|份)")
-_QUARTER = re.compile(r"第?([一二三四1-4])季度(?:末|底)?(?:前|之前|内)")
+# 「第三季度」 names a period on its own; 「三季度」 needs a cue such as 「前」.
+_QUARTER = re.compile(r"(第)?([一二三四1-4])季度(?(1)|(?:末|底)?(?:前|之前|内))")
 _PERIODS = [
     (re.compile(r"上半年"), 6, 30),
     (re.compile(r"下半年|年底|年末|年内|年终|全年"), 12, 31),
@@ -156,9 +170,9 @@ RECURRENCES = [
     ("monthly", re.compile(r"每月|按月|逐月|月度")),
     ("quarterly", re.compile(r"每季度?|按季度?|季度报送|逐季")),
     ("half-yearly", re.compile(r"每半年|半年度")),
-    ("yearly", re.compile(r"每年|年度报告|按年")),
+    ("yearly", re.compile(r"每年|按年")),
 ]
-ONGOING = re.compile(r"长期坚持|持续推进|长期|常态化|持续开展|持续做好|全年持续")
+ONGOING = re.compile(r"长期坚持|持续推进|长期|持续开展|持续做好|全年持续")
 
 
 @dataclass
@@ -197,7 +211,7 @@ def dates_in(text: str, year: int | None) -> list[datetime.date]:
             if 1 <= int(m[2]) <= 12:
                 found.append((m.start(), _month_end(int(m[1] or year), int(m[2]))))
         for m in _QUARTER.finditer(text):
-            quarter = "一二三四".find(m[1]) + 1 or int(m[1])
+            quarter = "一二三四".find(m[2]) + 1 or int(m[2])
             found.append((m.start(), _month_end(year, quarter * 3)))
         for pattern, month, day in _PERIODS:
             for m in pattern.finditer(text):
@@ -212,7 +226,10 @@ def deadline_of(text: str, year: int | None) -> Deadline:
         if pattern.search(text):
             deadline.recurrence = name
             break
-    deadline.ongoing = deadline.recurrence is None and bool(ONGOING.search(text))
+    # A date the text names wins over 「持续推进」: the work goes on, but is due then.
+    deadline.ongoing = (
+        deadline.recurrence is None and not deadline.found and bool(ONGOING.search(text))
+    )
     if deadline.found:
         deadline.date = max(deadline.found)
     return deadline
@@ -367,9 +384,14 @@ class PlanFormatError(ValueError):
 
 
 _SENTENCE_END = re.compile(r"(?<=[。!?;])")
+# 「各单位」「各直属单位」「各中小学校」「各县(市、区)教育局」…: every unit of a kind.
 _COLLECTIVE = re.compile(
-    r"各(?:单位|股室|股\(室\)|科室|处室|区属学校|学校|县\(市、区\)教育局)(?:\(学校\))?"
+    r"各(?:股\(室\)|(?:[\u4e00-\u9fff]|\([^()]{1,6}\)){0,6}?"
+    r"(?:单位|股室|科室|处室|学校|部门|教育局))(?:\(学校\))?"
 )
+# A web page's own footer once the body has begun (「【打印本页】【关闭窗口】」, 「主办单位:…」
+# after it): nothing from there on is the plan.
+_SITE_FOOTER = re.compile(r"^(?:【(?:打印|关闭)|打印本页|关闭窗口|版权所有|网站标识码)|ICP备")
 _SUBMIT = re.compile(r"报送|上报|报局|提交|报至|报给")
 
 
@@ -409,6 +431,8 @@ def parse_lines(raw_lines: list[str]) -> ParsedPlan:
         pending.clear()
 
     for line_no, line in body:
+        if stack and _SITE_FOOTER.search(line):
+            break
         if BOILERPLATE.search(line):
             if line.startswith(("抄送", "抄报", "扫一扫", "附件下载")):
                 break  # the document's footer: nothing after it is the plan
@@ -443,7 +467,11 @@ def _split_heading(rest: str) -> tuple[str, str]:
         return title.rstrip("。;,") or rest[:30], rest
     if len(sentences) == 1 and not first.endswith(("。", ";")):
         return first, ""
-    return first.rstrip("。;"), rest[len(first) :].strip()
+    remainder = rest[len(first) :].strip()
+    markers = find_markers(remainder)
+    if markers and not remainder[: markers[0].start].strip("。;,. "):
+        return first.rstrip("。;"), rest  # 「(1)公开预算。(责任单位:计财股)」: one sentence, a task
+    return first.rstrip("。;"), remainder
 
 
 def _take_tasks(plan, stack, pending, line_no: int, line: str) -> None:
@@ -452,7 +480,7 @@ def _take_tasks(plan, stack, pending, line_no: int, line: str) -> None:
         text = "".join(t for _, t in pending) + line[pos : marker.start]
         first_line = pending[0][0] if pending else line_no
         pending.clear()
-        _add_task(plan, stack, text, marker.units, marker.lead, first_line)
+        _add_task(plan, stack, text, marker.units, marker.lead, first_line, when=marker.when)
         pos = marker.end
     rest = line[pos:].lstrip("。;,. ")
     if rest:
@@ -478,7 +506,7 @@ def _add_task(
         recurrence=deadline.recurrence,
         ongoing=deadline.ongoing,
         milestone=milestone,
-        response_days=[int(n) for n in RESPONSE_DAYS.findall(text)],
+        response_days=[int(n) for n in RESPONSE_DAYS.findall(f"{text} {when}")],
         line=line_no,
         headings=list(stack),
     )
@@ -522,9 +550,9 @@ COLUMNS = {  # role -> header words, most specific first; matched inside the hea
         "重点任务",
         "任务",
     ),
-    "lead": ("牵头单位", "牵头部门", "牵头科室", "牵头股室", "主办单位"),
-    "units": ("责任单位", "责任科室", "责任部门", "责任股室", "承办单位"),
-    "support": ("配合单位", "配合部门", "配合科室", "协办单位"),
+    "lead": _LEAD_WORDS,  # the words of the markers in running text: 牵头处室 too
+    "units": _ANY_WORDS,
+    "support": _SUPPORT_WORDS,
     "deadline": ("完成时限", "时间节点", "完成时间", "时限要求", "完成期限", "时限"),
 }
 
@@ -567,7 +595,8 @@ def parse_table(
     if header_at is None:
         raise PlanFormatError("no_header", line=first_row)
     roles = _header_roles(cells[header_at])
-    facts = read_facts([*preamble, *(c for row in cells[:header_at] for c in row if c)])
+    above = [normalise(line) for line in preamble]  # a Word document's paragraphs, as written
+    facts = read_facts([*filter(None, above), *(c for row in cells[:header_at] for c in row if c)])
     plan = ParsedPlan(facts, [], [])
 
     def cell(row: list[str], role: str) -> str:
@@ -580,7 +609,17 @@ def parse_table(
         line_no = first_row + offset
         if not any(row):
             continue
+        filled = [c for c in row if c]
+        if len(set(filled)) == 1 and (len(filled) > 1 or heading_of(filled[0])):
+            # 「一、公开解读回应」 merged across the row (its text repeats in every cell): a heading
+            rank, label, rest = heading_of(filled[0]) or (1, "", filled[0])
+            while stack and stack[-1].rank >= rank:
+                stack.pop()
+            stack.append(Heading(rank, label, rest, line_no))
+            continue
         text, number = cell(row, "text"), cell(row, "number")
+        if re.fullmatch(rf"[{_CN_NUM}]+", number):
+            number += "、"  # 「一 | 公开平台建设」: a section numbered in its own column
         if cell(row, "category") and cell(row, "category") != category:
             category = cell(row, "category")
             stack = [Heading(1, "", category, line_no)]

@@ -261,12 +261,14 @@ class TaskDraftForm(forms.Form):
     )
     is_milestone = forms.BooleanField(label=_("milestone"), required=False)
 
-    def draft(self, path: list[str], ref: int) -> "importing.TaskDraft":
+    def draft(self, parsed: dict, ref: int) -> "importing.TaskDraft":
+        """The task as confirmed; ``parsed`` is what the importer read for it."""
         data = self.cleaned_data
         return importing.TaskDraft(
             text=data["text"].strip(),
             units=split_units(data["units"]),
-            path=path,
+            path=parsed["path"],
+            response_days=parsed["response_days"],
             ref=ref,
             deadline_kind=data["deadline_kind"],
             due_date=data["due_date"],
@@ -304,6 +306,4 @@ class UnitMappingForm(forms.Form):
 
 
 class ImportConfirmForm(forms.Form):
-    new_version = forms.BooleanField(
-        label=_("import as a new version"), required=False
-    )
+    new_version = forms.BooleanField(label=_("import as a new version"), required=False)

@@ -152,6 +152,7 @@ class TaskDraft:
     due_date: datetime.date | None = None
     recurrence: str = ""
     is_milestone: bool = False
+    response_days: list[int] = field(default_factory=list)
     ref: int = 0  # where the task stands in the preview, for error messages
 
     @classmethod
@@ -171,6 +172,7 @@ class TaskDraft:
             due_date=datetime.date.fromisoformat(due) if due else None,
             recurrence=task["recurrence"] or "",
             is_milestone=task["milestone"],
+            response_days=task["response_days"],
             ref=ref,
         )
 
@@ -264,7 +266,10 @@ def confirm_import(
             due_date=draft.due_date,
             recurrence=draft.recurrence,
             is_milestone=draft.is_milestone,
-            response_days=[int(n) for n in RESPONSE_DAYS.findall(draft.text)],
+            # From the text as confirmed, and any the parser found beside it (a table's column).
+            response_days=sorted(
+                {*draft.response_days, *(int(n) for n in RESPONSE_DAYS.findall(draft.text))}
+            ),
         )
         try:
             save_task(task, responsibility=_responsibility(draft.units, index), by=by)

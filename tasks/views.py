@@ -354,7 +354,7 @@ def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
         if confirm_form.cleaned_data["new_version"]:
             plan_form.instance.version = 0  # numbered on confirm
         drafts = [
-            form.draft(parsed["tasks"][i]["path"], ref=i)
+            form.draft(parsed["tasks"][i], ref=i)
             for i, form in enumerate(formset)
             if form.cleaned_data["include"]
         ]

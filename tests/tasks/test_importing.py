@@ -1,0 +1,460 @@
+"""Importing an issued plan: the seed into a department like the one that issued it, unknown unit
+names, importing twice, the two-step web flow, and the import_plan command."""
+
+import datetime
+import io
+import json
+from pathlib import Path
+
+import pytest
+from django import forms
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.urls import reverse
+from django.utils.html import escape
+from django.utils.translation import override
+
+from org.models import Department, Unit, UnitAlias, User
+from org.services import standard_unit_groups
+from plans.models import Heading, Plan, PlanImport
+from plans.parsing import PlanFormatError
+from tasks import importing
+from tasks.models import Assignment, Task
+from tests.factories import DepartmentFactory, UnitFactory, UserFactory
+from tests.plans.corpus import write_source
+
+SEED = (
+    Path(__file__).resolve().parents[3]
+    / "shared"
+    / "reference"
+    / "seeds"
+    / "001_72e004eb4b2b80e7.txt"
+)
+SECTIONS = ["办公室", "社会事业管理办公室", "人事股", "计财股", "教育股", "督导室", "执法检查股"]
+SCHOOLS = ["丰泽区第一实验小学", "丰泽区第二中学"]
+LEAD, SUPPORT = Assignment.Role.LEAD, Assignment.Role.SUPPORT
+
+
+@pytest.fixture
+def seed_bytes() -> bytes:
+    if not SEED.exists():
+        pytest.skip(f"the seed plan is not on this machine ({SEED})")
+    return SEED.read_bytes()
+
+
+def make_bureau(sections: list[str] = SECTIONS) -> Department:
+    department = DepartmentFactory(name="泉州市丰泽区教育局(导入测试)")
+    standard_unit_groups(department)
+    for position, name in enumerate(sections):
+        UnitFactory(
+            department=department,
+            name=name,
+            short_name="社管办" if name == "社会事业管理办公室" else "",
+            is_office=name == "办公室",
+            position=position,
+        )
+    for position, name in enumerate(SCHOOLS):
+        UnitFactory(department=department, name=name, kind=Unit.Kind.SCHOOL, position=position)
+    return department
+
+
+@pytest.fixture
+def bureau(db) -> Department:
+    return make_bureau()
+
+
+@pytest.fixture
+def bureau_office(bureau) -> User:
+    return UserFactory(
+        username="bureau-office",
+        department=bureau,
+        unit=bureau.units.get(name="办公室"),
+        role=User.Role.OFFICE,
+    )
+
+
+def confirm(plan_import: PlanImport, *, mapping=None, new_version: bool = False) -> Plan:
+    """Confirm the import as parsed, as the command line does."""
+    facts = plan_import.parsed["plan"]
+    plan = Plan(
+        title=facts["title"],
+        year=facts["year"],
+        number=facts["number"],
+        issuer=facts["issuer"],
+        issued_on=datetime.date.fromisoformat(facts["issued_on"]),
+        upstream="、".join(facts["upstream"]),
+    )
+    drafts = [
+        importing.TaskDraft.from_parsed(task, ref=i)
+        for i, task in enumerate(plan_import.parsed["tasks"])
+    ]
+    return importing.confirm_import(
+        plan_import,
+        plan=plan,
+        drafts=drafts,
+        mapping=mapping or {},
+        new_version=new_version,
+        by=None,
+    )
+
+
+def roles(task: Task) -> dict[str, str]:
+    return {a.unit.name: a.role for a in task.assignments.select_related("unit")}
+
+
+def counts() -> dict[str, int]:
+    return {
+        model.__name__: model.objects.count()
+        for model in (Plan, Heading, Task, Assignment, Unit, UnitAlias)
+    }
+
+
+@pytest.fixture
+def seed_plan(bureau, seed_bytes) -> Plan:
+    return importing.import_document(bureau, source_name=SEED.name, data=seed_bytes, by=None)
+
+
+# --- the seed, imported -----------------------------------------------------------------------
+
+
+def test_importing_the_seed_creates_one_draft_plan_with_the_document_facts(bureau, seed_plan):
+    assert list(Plan.objects.filter(department=bureau)) == [seed_plan]
+    assert seed_plan.status == Plan.Status.DRAFT
+    assert (seed_plan.title, seed_plan.year, seed_plan.version) == (
+        "泉州市丰泽区教育局2018年政务公开工作实施方案",
+        2018,
+        1,
+    )
+    assert (seed_plan.number, seed_plan.issuer) == (
+        "泉丰教〔2018〕137号",
+        "泉州市丰泽区教育局办公室",
+    )
+    assert seed_plan.issued_on == datetime.date(2018, 7, 24)
+    assert seed_plan.upstream == "泉丰政办综〔2018〕89号"
+
+
+def test_importing_the_seed_builds_its_heading_tree_with_parent_links(seed_plan):
+    headings = [
+        (str(h), str(h.parent) if h.parent else None)
+        for h in seed_plan.headings.select_related("parent")
+    ]
+
+    work, service = "二、工作任务及责任分工", "(一)着力加强公开解读回应工作"
+    assert headings == [
+        (work, None),
+        (service, work),
+        ("1.围绕建设法治政府全面推进政务公开", service),
+        ("2.围绕重点领域加大主动公开力度", service),
+        ("3.围绕重要工作加强政策解读", service),
+        ("(二)着力提升政务服务工作实效", work),
+        ("(三)着力推进政务公开平台建设", work),
+        ("(四)着力推进政务公开制度化规范化", work),
+        ("三、工作要求", None),
+        ("(二)及时总结提升", "三、工作要求"),
+    ]
+
+
+def test_importing_the_seed_hangs_its_thirteen_tasks_under_their_headings(seed_plan):
+    tasks = list(seed_plan.tasks.select_related("heading"))
+
+    assert [t.position for t in tasks] == list(range(13))
+    assert [str(t.heading)[:2] for t in tasks] == (
+        ["1."] * 4 + ["2."] * 2 + ["3."] + ["(二"] * 3 + ["(三", "(四", "(二"]
+    )
+    assert tasks[12].heading.parent.label == "三、"
+
+
+def office_with(*names: str) -> dict[str, str]:
+    return {"办公室": LEAD} | dict.fromkeys(names, SUPPORT)
+
+
+def test_each_seed_task_is_assigned_to_the_units_its_marker_names(seed_plan):
+    sections = dict.fromkeys(SECTIONS, LEAD)
+    every_unit = dict.fromkeys(SECTIONS + SCHOOLS, LEAD)
+
+    assigned = [roles(t) for t in seed_plan.tasks.all()]
+
+    assert assigned == [
+        sections,  # 各科室: every section leads its own part
+        office_with("社会事业管理办公室", "人事股"),
+        {},  # 各承办科室: the office chooses later
+        office_with("执法检查股", "社会事业管理办公室"),
+        {"计财股": LEAD},
+        office_with("教育股", "人事股", "督导室", *SCHOOLS),  # 各区属学校 co-operate
+        office_with(*(s for s in SECTIONS if s != "办公室")),  # 办公室、各股室
+        office_with("社会事业管理办公室", "人事股"),
+        office_with(),
+        office_with("社会事业管理办公室", "人事股"),
+        office_with(),
+        office_with("教育股"),
+        every_unit,  # the milestone binds everyone
+    ]
+
+
+def test_collective_names_stay_on_the_task_including_those_the_office_chooses(seed_plan):
+    groups = [sorted(g.name for g in t.groups.all()) for t in seed_plan.tasks.all()]
+
+    assert groups == [
+        ["各科室"],
+        [],
+        ["各承办科室"],
+        [],
+        [],
+        ["各区属学校"],
+        ["各股室"],
+        [],
+        ["各承办股室"],
+        [],
+        ["各承办股室"],
+        [],
+        ["各单位(学校)", "各股室"],
+    ]
+
+
+def test_response_times_are_stored_on_the_tasks_that_name_them(seed_plan):
+    assert [t.response_days for t in seed_plan.tasks.all()] == (
+        [[]] * 8 + [[2, 10], [1]] + [[]] * 3
+    )
+
+
+def test_the_seed_milestone_falls_due_on_eleven_november_and_the_rest_at_year_end(seed_plan):
+    tasks = list(seed_plan.tasks.all())
+
+    assert [t.is_milestone for t in tasks] == [False] * 12 + [True]
+    assert tasks[12].due_date == datetime.date(2018, 11, 11)
+    assert {(t.deadline_kind, t.due_date) for t in tasks[:12]} == {
+        (Task.DeadlineKind.DATE, datetime.date(2018, 12, 31))
+    }
+
+
+# --- importing twice --------------------------------------------------------------------------
+
+
+def test_importing_the_same_document_again_is_refused(bureau, seed_plan, seed_bytes):
+    with pytest.raises(ValidationError) as refused:
+        importing.import_document(bureau, source_name=SEED.name, data=seed_bytes, by=None)
+
+    assert seed_plan.title in " ".join(refused.value.messages)
+    assert Plan.objects.filter(department=bureau).count() == 1
+
+
+def test_importing_the_same_document_as_a_new_version_numbers_it_two(bureau, seed_plan, seed_bytes):
+    again = importing.import_document(
+        bureau, source_name=SEED.name, data=seed_bytes, new_version=True, by=None
+    )
+
+    assert (again.number, again.version) == (seed_plan.number, 2)
+    assert again.tasks.count() == 13
+
+
+# --- unit names the department does not know --------------------------------------------------
+
+
+@pytest.fixture
+def bureau_without_inspection(db) -> Department:
+    """The bureau before it has an 执法检查股, so the seed names a unit it does not know."""
+    return make_bureau([s for s in SECTIONS if s != "执法检查股"])
+
+
+def test_an_unknown_unit_fails_the_import_by_name_and_saves_nothing(
+    bureau_without_inspection, seed_bytes
+):
+    # given
+    plan_import = importing.start_import(
+        bureau_without_inspection, source_name=SEED.name, data=seed_bytes, by=None
+    )
+    before = counts()
+
+    # when
+    with pytest.raises(ValidationError) as refused:
+        confirm(plan_import)
+
+    # then
+    assert list(refused.value.message_dict) == ["task-3"]
+    assert "执法检查股" in refused.value.message_dict["task-3"][0]
+    assert counts() == before
+    plan_import.refresh_from_db()
+    assert (plan_import.status, plan_import.plan) == (PlanImport.Status.PREVIEW, None)
+
+
+def test_mapping_an_unknown_name_to_a_unit_imports_and_is_remembered(
+    bureau_without_inspection, seed_bytes
+):
+    # given
+    department = bureau_without_inspection
+    supervision = department.units.get(name="督导室")
+    plan_import = importing.start_import(
+        department, source_name=SEED.name, data=seed_bytes, by=None
+    )
+    assert importing.unknown_names(plan_import) == ["执法检查股"]
+
+    # when
+    plan = confirm(plan_import, mapping={"执法检查股": supervision})
+
+    # then
+    assert roles(plan.tasks.get(position=3)) == {
+        "办公室": LEAD,
+        "督导室": SUPPORT,
+        "社会事业管理办公室": SUPPORT,
+    }
+    alias = UnitAlias.objects.get(department=department)
+    assert (alias.name, alias.unit) == ("执法检查股", supervision)
+    next_import = importing.start_import(
+        department, source_name=SEED.name, data=seed_bytes, by=None
+    )
+    assert importing.unknown_names(next_import) == []
+    assert confirm(next_import, new_version=True).version == 2
+
+
+def test_mapping_an_unknown_name_to_a_new_section_creates_it(bureau_without_inspection, seed_bytes):
+    department = bureau_without_inspection
+    plan_import = importing.start_import(
+        department, source_name=SEED.name, data=seed_bytes, by=None
+    )
+
+    plan = confirm(plan_import, mapping={"执法检查股": importing.NEW_SECTION})
+
+    created = department.units.get(name="执法检查股")
+    assert created.kind == Unit.Kind.SECTION
+    assert roles(plan.tasks.get(position=3))["执法检查股"] == SUPPORT
+    assert plan.tasks.get(position=0).assignments.filter(unit=created).exists()  # 各科室
+
+
+# --- the web flow -----------------------------------------------------------------------------
+
+
+def page_data(*page_forms: forms.Form) -> dict[str, str]:
+    """What the browser posts back for forms left as the page shows them."""
+    data: dict[str, str] = {}
+    for form in page_forms:
+        for field in form:
+            value = field.value()
+            if field.field.disabled:
+                continue
+            if isinstance(field.field, forms.BooleanField):
+                if value:
+                    data[field.html_name] = "on"
+            elif value is not None:
+                data[field.html_name] = str(field.field.prepare_value(value))
+    return data
+
+
+@pytest.fixture
+def office_client(client, bureau_office):
+    client.force_login(bureau_office)
+    return client
+
+
+def test_pasted_text_leads_to_a_preview_with_the_warnings_before_the_tasks(
+    office_client, bureau, seed_bytes
+):
+    # when
+    response = office_client.post(
+        reverse("tasks:import_start"), {"text": seed_bytes.decode("utf-8")}
+    )
+
+    # then
+    plan_import = PlanImport.objects.get(department=bureau)
+    assert response.status_code == 302
+    assert response.url == reverse("tasks:import_preview", args=[plan_import.pk])
+    page = office_client.get(response.url).content.decode()
+    first_form = page.index('name="task-0-text"')
+    warnings = [w["message"] for w in plan_import.parsed["warnings"]]
+    assert len(warnings) == 15
+    assert all(0 < page.index(escape(w)) < first_form for w in warnings)
+    assert all(f'name="task-{i}-due_date"' in page for i in range(13))
+    assert 'name="task-13-text"' not in page
+    assert Plan.objects.filter(department=bureau).count() == 0
+
+
+def test_confirming_the_preview_applies_edits_and_leaves_out_unticked_tasks(
+    office_client, bureau, seed_bytes
+):
+    # given
+    start = office_client.post(reverse("tasks:import_start"), {"text": seed_bytes.decode()})
+    preview = office_client.get(start.url)
+    context = preview.context
+    formset = context["formset"]
+    data = page_data(
+        context["plan_form"], context["mapping_form"], formset.management_form, *formset
+    )
+    data["task-4-due_date"] = "2018-06-30"
+    del data["task-3-include"]
+    parsed_tasks = PlanImport.objects.get(department=bureau).parsed["tasks"]
+
+    # when
+    response = office_client.post(start.url, data)
+
+    # then
+    plan = Plan.objects.get(department=bureau)
+    assert response.status_code == 302
+    assert response.url == plan.get_absolute_url()
+    texts = list(plan.tasks.values_list("text", flat=True))
+    assert len(texts) == 12
+    assert parsed_tasks[3]["text"] not in texts
+    assert plan.tasks.get(text=parsed_tasks[4]["text"]).due_date == datetime.date(2018, 6, 30)
+    assert plan.tasks.get(text=parsed_tasks[5]["text"]).due_date == datetime.date(2018, 12, 31)
+    assert plan.title == "泉州市丰泽区教育局2018年政务公开工作实施方案"
+    assert PlanImport.objects.get(department=bureau).status == PlanImport.Status.CONFIRMED
+
+
+def test_uploading_a_binary_file_renamed_docx_shows_why_and_keeps_nothing(office_client):
+    upload = SimpleUploadedFile("方案.docx", bytes(range(256)) * 8)
+
+    response = office_client.post(reverse("tasks:import_start"), {"document": upload})
+
+    with override("zh-hans"):
+        message = importing.format_error(PlanFormatError("not_office", kind="docx"))
+    assert response.status_code == 200
+    assert escape(message) in response.content.decode()
+    assert PlanImport.objects.count() == 0
+
+
+def test_uploading_a_task_breakdown_spreadsheet_reaches_the_preview(
+    office_client, bureau, tmp_path
+):
+    path = write_source("g_city_xlsx_merged_categories", tmp_path)
+    upload = SimpleUploadedFile(path.name, path.read_bytes())
+
+    response = office_client.post(reverse("tasks:import_start"), {"document": upload})
+
+    plan_import = PlanImport.objects.get(department=bureau)
+    assert response.url == reverse("tasks:import_preview", args=[plan_import.pk])
+    assert plan_import.source_name == path.name
+    assert len(plan_import.parsed["tasks"]) == 5
+
+
+# --- the command line -------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_import_plan_dry_run_prints_exactly_the_contract_and_saves_nothing(seed_bytes):
+    before = counts() | {"PlanImport": PlanImport.objects.count()}
+    out = io.StringIO()
+
+    call_command("import_plan", str(SEED), "--dry-run", "--json", stdout=out)
+
+    printed = json.loads(out.getvalue())
+    assert set(printed) == {"plan", "tasks", "warnings"}
+    assert set(printed["plan"]) == {"title", "number", "issuer", "issued_on", "year", "upstream"}
+    assert len(printed["tasks"]) == 13
+    assert {frozenset(t) for t in printed["tasks"]} == {
+        frozenset(
+            {
+                "path",
+                "text",
+                "units",
+                "lead",
+                "deadline",
+                "recurrence",
+                "ongoing",
+                "milestone",
+                "response_days",
+            }
+        )
+    }
+    assert {frozenset(w) for w in printed["warnings"]} == {frozenset({"task", "message"})}
+    assert printed["plan"]["issued_on"] == "2018-07-24"
+    assert printed["tasks"][12]["deadline"] == "2018-11-11"
+    assert counts() | {"PlanImport": PlanImport.objects.count()} == before
