@@ -2,6 +2,8 @@
 
 from django import forms
 
+from .models import User
+
 
 class ConstraintErrorsOnFieldMixin:
     """Show a violated multi-field unique constraint next to the field it is about.
@@ -20,7 +22,7 @@ class ConstraintErrorsOnFieldMixin:
         for error in list(errors.as_data()):
             target = self.constraint_fields.get(error.code or "")
             if target:
-                errors.remove(error.messages[0])
+                errors.data.remove(error)
                 self.add_error(target, error)  # type: ignore[attr-defined]
         if not errors:
             del self._errors[forms.forms.NON_FIELD_ERRORS]  # type: ignore[attr-defined]
@@ -31,3 +33,11 @@ class DateInput(forms.DateInput):
 
     def __init__(self, **kwargs):
         super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class ProfileForm(forms.ModelForm):
+    """What people set for themselves: name, e-mail and whether reminders come by e-mail."""
+
+    class Meta:
+        model = User
+        fields = ["full_name", "email", "email_reminders"]

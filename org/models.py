@@ -1,9 +1,14 @@
 """Departments (机关), their units (股室 and schools), collective unit groups, and people."""
 
+from urllib.parse import urlsplit
+
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, Group
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+LOCAL = ("127.0.0.1", "localhost")  # test servers; never in WEBHOOK_HOSTS in production
 
 
 class Department(models.Model):
@@ -37,6 +42,20 @@ class Unit(models.Model):
         _("is the office"), default=False, help_text=_("The office (办公室) runs the plans.")
     )
     position = models.PositiveIntegerField(_("position"), default=0)
+
+    class Webhook(models.TextChoices):
+        WECOM = "wecom", _("WeCom group robot (企业微信)")
+        DINGTALK = "dingtalk", _("DingTalk group robot (钉钉)")
+
+    webhook_kind = models.CharField(
+        _("group robot"), max_length=10, choices=Webhook.choices, blank=True
+    )
+    webhook_url = models.URLField(
+        _("group robot address"),
+        max_length=500,
+        blank=True,
+        help_text=_("The unit's daily reminders are posted there too."),
+    )
     # The people of a unit share one auth group; object permissions are granted to it.
     group = models.OneToOneField(Group, on_delete=models.PROTECT, null=True, editable=False)
 
@@ -50,6 +69,23 @@ class Unit(models.Model):
 
     def __str__(self) -> str:
         return self.short_name or self.name
+
+    def clean(self) -> None:
+        super().clean()
+        if not self.webhook_url:
+            return
+        if not self.webhook_kind:
+            raise ValidationError({"webhook_kind": _("Say which kind of group robot this is.")})
+        url = urlsplit(self.webhook_url)
+        hosts = settings.WEBHOOK_HOSTS[self.webhook_kind]
+        if url.hostname not in hosts or (url.scheme != "https" and url.hostname not in LOCAL):
+            raise ValidationError(
+                {
+                    "webhook_url": _("A {kind} address starts with https://{host}/.").format(
+                        kind=self.get_webhook_kind_display(), host=hosts[0]
+                    )
+                }
+            )
 
 
 class UnitAlias(models.Model):
@@ -143,6 +179,7 @@ class User(AbstractUser):
         verbose_name=_("unit"),
     )
     role = models.CharField(_("role"), max_length=12, choices=Role.choices, default=Role.UNIT_STAFF)
+    email_reminders = models.BooleanField(_("daily reminder e-mail"), default=True)
 
     class Meta:
         verbose_name = _("person")

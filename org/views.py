@@ -1,7 +1,10 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 
+from .forms import ProfileForm
 from .permissions import is_admin, sees_whole_department
 
 
@@ -11,3 +14,13 @@ def home(request: HttpRequest) -> HttpResponse:
     if is_admin(request.user) or sees_whole_department(request.user):
         return redirect("tasks:task_list")
     return redirect("tasks:assignment_list")
+
+
+@login_required
+def profile(request: HttpRequest) -> HttpResponse:
+    form = ProfileForm(request.POST or None, instance=request.user)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Saved."))
+        return redirect("profile")
+    return render(request, "org/profile.html", {"form": form})

@@ -36,6 +36,15 @@ class Plan(models.Model):
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
     )
+    leader = models.ForeignKey(
+        "org.User",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("leader in charge"),
+        help_text=_("Told when this plan's work is escalated; else every leader is told."),
+    )
     # A re-issued document keeps its number; each import of it as a new version counts up.
     version = models.PositiveSmallIntegerField(_("version"), default=1)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)

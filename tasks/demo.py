@@ -106,6 +106,7 @@ def load_demo(year: int) -> tuple[Department, Plan, bool]:
     for username, full_name, role, unit_name in PEOPLE:
         user = User.objects.filter(username=username).first() or User(username=username)
         user.full_name, user.role = full_name, role
+        user.email = f"{username}@example.com"
         user.department = None if role == User.Role.ADMIN else department
         user.unit = units[unit_name] if unit_name else None
         people[username] = save_person(user, password=DEMO_PASSWORD)

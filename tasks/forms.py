@@ -9,7 +9,7 @@ from plans.parsing import split_units
 
 from . import importing, services
 from .evidence import Upload
-from .models import Assignment, Metric, Task
+from .models import Assignment, Metric, ReminderPolicy, Task
 
 
 class TaskForm(forms.ModelForm):
@@ -307,3 +307,39 @@ class UnitMappingForm(forms.Form):
 
 class ImportConfirmForm(forms.Form):
     new_version = forms.BooleanField(label=_("import as a new version"), required=False)
+
+
+class RemindForm(forms.Form):
+    note = forms.CharField(label=_("note"), required=False, max_length=300)
+
+
+class ReminderPolicyForm(forms.ModelForm):
+    class Meta:
+        model = ReminderPolicy
+        fields = ["days_before", "on_the_day", "overdue_every", "escalate_after"]
+
+    def clean_days_before(self) -> str:
+        days = [d.strip() for d in self.cleaned_data["days_before"].split(",") if d.strip()]
+        if any(not d.isdigit() or not 1 <= int(d) <= 60 for d in days):
+            raise ValidationError(_("Give working days from 1 to 60, separated by commas."))
+        return ",".join(sorted(set(days), key=int, reverse=True))
+
+
+class CalendarDayForm(forms.Form):
+    date = forms.DateField(label=_("date"), widget=DateInput())
+    is_workday = forms.TypedChoiceField(
+        label=_("the day is"),
+        coerce=lambda v: v == "1",
+        choices=[("0", _("a holiday")), ("1", _("a working day (调休)"))],
+    )
+    name = forms.CharField(label=_("name"), required=False, max_length=50)
+
+    def __init__(self, *args, year: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.year = year
+
+    def clean_date(self):
+        day = self.cleaned_data["date"]
+        if day.year != self.year:
+            raise ValidationError(_("The date must be in {year}.").format(year=self.year))
+        return day

@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 from guardian.shortcuts import assign_perm, get_objects_for_user, remove_perm
 
-from org.models import User
+from org.models import Department, User
 from org.permissions import AnyUser, is_admin, is_office, is_unit_member, sees_whole_department
 from plans.models import Plan
 
@@ -94,6 +94,13 @@ def get_assignment_or_404(user: AnyUser, pk: int, action: str = VIEW) -> Assignm
 
 def can_manage_tasks_of(user: AnyUser, plan: Plan) -> bool:
     return is_admin(user) or is_office(user, plan.department_id)
+
+
+def office_department(user: AnyUser) -> Department:
+    """The department of an office staff member; anyone else is refused (403)."""
+    if not is_office(user) or user.department is None:
+        raise PermissionDenied
+    return user.department
 
 
 def reviews_submissions(user: AnyUser) -> bool:

@@ -7,7 +7,7 @@ from django.db.models import Prefetch, QuerySet
 
 from plans.models import Heading, Plan
 
-from .models import Assignment, Figure, ProgressUpdate, Task
+from .models import Assignment, Figure, Notification, ProgressUpdate, Reminder, Task
 
 DUE_SOON_DAYS = 7
 
@@ -88,4 +88,11 @@ def updates_of(assignment: Assignment) -> QuerySet[ProgressUpdate]:
     """The assignment's updates, newest first, with their evidence (a fixed number of queries)."""
     return assignment.updates.select_related("author").prefetch_related(
         "files", "links", Prefetch("figures", queryset=Figure.objects.select_related("metric"))
+    )
+
+
+def reminders_of(assignment: Assignment) -> QuerySet[Reminder]:
+    """What was sent about the assignment, to whom (read or not)."""
+    return assignment.reminders.prefetch_related(
+        Prefetch("notifications", queryset=Notification.objects.select_related("recipient"))
     )

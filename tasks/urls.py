@@ -17,4 +17,9 @@ urlpatterns = [
     path("review/", views.review_queue, name="review_queue"),
     path("evidence/<int:pk>/", views.evidence_download, name="evidence_download"),
     path("metrics/", views.metric_list, name="metric_list"),
+    path("assignments/<int:pk>/remind/", views.assignment_remind, name="assignment_remind"),
+    path("notifications/", views.notification_list, name="notification_list"),
+    path("reminders/policy/", views.reminder_policy, name="reminder_policy"),
+    path("reminders/calendar/", views.calendar, name="calendar"),
+    path("reminders/deliveries/", views.delivery_list, name="delivery_list"),
 ]

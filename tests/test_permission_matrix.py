@@ -34,14 +34,14 @@ MANAGE = {"anonymous": (L, L), "office": (200, 404), "leader": (403, 404), "head
           "staff": (403, 404), "other_office": (200, 404)}
 VIEW = {"anonymous": (L, L), "office": (200, 404), "leader": (200, 404), "head": (200, 404),
         "staff": (200, 404), "other_office": (200, 404)}
+POST_ONLY = {role: (405, 405) if role != "anonymous" else (L, L) for role in MANAGE}
 EXPECTED = {
     "home": (None, {**ANY, "office": 302, "leader": 302, "head": 302, "staff": 302,
                     "other_office": 302}),
     "plans:plan_list": (None, ANY),
     "plans:plan_create": (None, OFFICE_ONLY),
     "plans:plan_update": ("plan", MANAGE),
-    "plans:plan_status": ("plan", {role: (405, 405) if role != "anonymous" else (L, L)
-                                   for role in MANAGE}),
+    "plans:plan_status": ("plan", POST_ONLY),
     "plans:heading_create": ("plan", MANAGE),
     "tasks:plan_detail": ("plan", VIEW),
     "tasks:task_create": ("plan", MANAGE),
@@ -51,11 +51,16 @@ EXPECTED = {
     "tasks:assignment_list": (None, ANY),
     "tasks:assignment_detail": ("assignment", VIEW),
     "tasks:import_start": (None, OFFICE_ONLY),
-    "tasks:task_close": ("task", {role: (405, 405) if role != "anonymous" else (L, L)
-                                  for role in MANAGE}),
+    "tasks:task_close": ("task", POST_ONLY),
     "tasks:review_queue": (None, OFFICE_ONLY),
     "tasks:metric_list": (None, OFFICE_ONLY),
     "tasks:evidence_download": ("evidence", VIEW),
+    "tasks:assignment_remind": ("assignment", POST_ONLY),
+    "tasks:notification_list": (None, ANY),
+    "tasks:reminder_policy": (None, OFFICE_ONLY),
+    "tasks:calendar": (None, OFFICE_ONLY),
+    "tasks:delivery_list": (None, OFFICE_ONLY),
+    "profile": (None, ANY),
     # Only office staff import: others are refused before any import is looked up.
     "tasks:import_preview": ("import", {**MANAGE, "leader": (403, 403), "head": (403, 403),
                                         "staff": (403, 403)}),

@@ -66,6 +66,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "tasks.context_processors.notifications",
             ],
         },
     },
@@ -108,6 +109,23 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(BASE_DIR / "media")))
 
+# Group-robot webhooks may only point at the robots' own hosts.
+WEBHOOK_HOSTS = {
+    "wecom": ["qyapi.weixin.qq.com"],
+    "dingtalk": ["oapi.dingtalk.com"],
+}
+# Links in e-mails and robot messages point here.
+SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="政务公开工作提醒 <noreply@localhost>")
+EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend")
+EMAIL_HOST = env("EMAIL_HOST", default="127.0.0.1")
+EMAIL_PORT = env.int("EMAIL_PORT", default=25)
+EMAIL_TIMEOUT = 20
+# The daily reminder sweep (Asia/Shanghai; it does nothing on days that are not working days).
+REMINDER_SWEEP_HOUR, REMINDER_SWEEP_MINUTE = (
+    int(x) for x in env("REMINDER_SWEEP_TIME", default="08:30").split(":")
+)
+
 # Largest plan document (.txt/.docx/.xlsx) the importer reads.
 IMPORT_MAX_BYTES = env.int("IMPORT_MAX_MB", default=20) * 2**20
 
@@ -149,6 +167,12 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE = {
+    # 08:30 Asia/Shanghai (REMINDER_SWEEP_TIME) every day; the job skips non-working days, since
+    # a make-up Saturday (调休) is a working day and a holiday Monday is not.
+    "send-due-reminders": {
+        "task": "tasks.jobs.send_due_reminders",
+        "schedule": crontab(hour=REMINDER_SWEEP_HOUR, minute=REMINDER_SWEEP_MINUTE),
+    },
     # 03:15 Asia/Shanghai, every day: drop expired login sessions.
     "purge-expired-sessions": {
         "task": "org.jobs.purge_expired_sessions",

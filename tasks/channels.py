@@ -1,0 +1,93 @@
+"""How a digest reaches people: e-mail, or a unit's group robot (WeCom, DingTalk).
+
+Each channel is a small class with ``send(digest, reminders)``; add one by subclassing Channel
+and registering it in ``for_digest``.
+"""
+
+from __future__ import annotations
+
+import json
+import smtplib
+import urllib.error
+import urllib.request
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from .models import Digest, Reminder
+
+
+class DeliveryError(Exception):
+    """The message did not go out; it will be tried again."""
+
+
+def _context(digest: Digest, reminders: list[Reminder]) -> dict:
+    return {"digest": digest, "reminders": reminders, "site": settings.SITE_URL.rstrip("/")}
+
+
+class Channel:
+    def send(self, digest: Digest, reminders: list[Reminder]) -> None:
+        raise NotImplementedError
+
+
+class EmailChannel(Channel):
+    """One e-mail a day per person, in Chinese, with links to the assignments."""
+
+    def send(self, digest: Digest, reminders: list[Reminder]) -> None:
+        with translation.override(settings.LANGUAGE_CODE):
+            subject = _("Disclosure work: {count} item(s) need your attention").format(
+                count=len(reminders)
+            )
+            body = render_to_string("tasks/email/digest.txt", _context(digest, reminders))
+        message = EmailMessage(subject, body, to=[digest.recipient.email])
+        try:
+            message.send()
+        except (smtplib.SMTPException, OSError) as error:
+            raise DeliveryError(f"{type(error).__name__}: {error}") from error
+
+
+class RobotChannel(Channel):
+    """A group robot's markdown message; subclasses shape the JSON for their robot."""
+
+    def payload(self, title: str, text: str) -> dict:
+        raise NotImplementedError
+
+    def send(self, digest: Digest, reminders: list[Reminder]) -> None:
+        with translation.override(settings.LANGUAGE_CODE):
+            title = _("Disclosure work reminders for {unit}").format(unit=digest.unit)
+            text = render_to_string("tasks/email/digest.md", _context(digest, reminders))
+        request = urllib.request.Request(
+            digest.unit.webhook_url,
+            data=json.dumps(self.payload(title, text)).encode(),
+            headers={"Content-Type": "application/json"},
+            method="POST",
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=15) as response:
+                answer = json.loads(response.read() or b"{}")
+        except (TimeoutError, urllib.error.URLError, OSError, ValueError) as error:
+            raise DeliveryError(f"{type(error).__name__}: {error}") from error
+        if answer.get("errcode", 0) != 0:
+            raise DeliveryError(f"robot refused: {answer.get('errmsg', answer)}")
+
+
+class WeComRobot(RobotChannel):
+    def payload(self, title: str, text: str) -> dict:
+        return {"msgtype": "markdown", "markdown": {"content": f"**{title}**\n{text}"}}
+
+
+class DingTalkRobot(RobotChannel):
+    def payload(self, title: str, text: str) -> dict:
+        return {"msgtype": "markdown", "markdown": {"title": title, "text": f"### {title}\n{text}"}}
+
+
+ROBOTS = {"wecom": WeComRobot, "dingtalk": DingTalkRobot}
+
+
+def for_digest(digest: Digest) -> Channel:
+    if digest.channel == Digest.Channel.EMAIL:
+        return EmailChannel()
+    return ROBOTS[digest.unit.webhook_kind]()

@@ -1,0 +1,34 @@
+"""Views of the tasks app, one module per area; URLs name them through this package."""
+
+from .assignments import assignment_detail, evidence_download, metric_list
+from .imports import import_preview, import_start
+from .lists import assignment_list, review_queue, task_list
+from .plans import plan_detail, task_close, task_create, task_detail, task_update
+from .reminders import (
+    assignment_remind,
+    calendar,
+    delivery_list,
+    notification_list,
+    reminder_policy,
+)
+
+__all__ = [
+    "assignment_detail",
+    "assignment_list",
+    "assignment_remind",
+    "calendar",
+    "delivery_list",
+    "evidence_download",
+    "import_preview",
+    "import_start",
+    "metric_list",
+    "notification_list",
+    "plan_detail",
+    "reminder_policy",
+    "review_queue",
+    "task_close",
+    "task_create",
+    "task_detail",
+    "task_list",
+    "task_update",
+]

@@ -1,0 +1,89 @@
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
+from django.views.generic import ListView
+from django_filters.views import FilterView
+from django_tables2 import SingleTableMixin
+from django_tables2.export import ExportMixin
+
+from org.models import Unit
+from org.permissions import is_office
+from plans.permissions import visible_plans
+from tasks import permissions, queries
+from tasks.filters import AssignmentFilter, TaskFilter
+from tasks.models import Assignment
+from tasks.tables import AssignmentTable, TaskTable
+
+
+class TaskListView(LoginRequiredMixin, ExportMixin, SingleTableMixin, FilterView):
+    """The office's and leaders' list of every task; exports the 任务分解表 as .xlsx."""
+
+    table_class = TaskTable
+    filterset_class = TaskFilter
+    template_name = "tasks/task_list.html"
+    table_pagination = {"per_page": 25}
+    export_formats = ("xlsx",)
+    export_name = "任务分解表"
+
+    def get_queryset(self):
+        if not permissions.sees_all_tasks(self.request.user):
+            raise PermissionDenied
+        return queries.task_rows(permissions.visible_tasks(self.request.user))
+
+    def get_filterset_kwargs(self, filterset_class):
+        user = self.request.user
+        units = (
+            Unit.objects.all()
+            if user.department_id is None
+            else Unit.objects.filter(department=user.department_id)
+        )
+        return {
+            **super().get_filterset_kwargs(filterset_class),
+            "plans": visible_plans(user),
+            "units": units,
+        }
+
+
+class AssignmentListView(LoginRequiredMixin, SingleTableMixin, FilterView):
+    """A unit's own work: its assignments, nearest deadline first."""
+
+    table_class = AssignmentTable
+    filterset_class = AssignmentFilter
+    template_name = "tasks/assignment_list.html"
+    table_pagination = {"per_page": 25}
+
+    def get_queryset(self):
+        user = self.request.user
+        mine = permissions.visible_assignments(user)
+        if user.unit_id:
+            mine = mine.filter(unit=user.unit_id)
+        return queries.assignment_rows(mine)
+
+    def get_filterset_kwargs(self, filterset_class):
+        return {
+            **super().get_filterset_kwargs(filterset_class),
+            "plans": visible_plans(self.request.user),
+        }
+
+
+task_list = TaskListView.as_view()
+
+
+assignment_list = AssignmentListView.as_view()
+
+
+class ReviewQueueView(LoginRequiredMixin, SingleTableMixin, ListView):
+    """Submissions waiting for the office, oldest first."""
+
+    table_class = AssignmentTable
+    template_name = "tasks/review_queue.html"
+    table_pagination = {"per_page": 50}
+
+    def get_queryset(self):
+        user = self.request.user
+        if not (is_office(user) or (permissions.sees_all_tasks(user) and user.is_superuser)):
+            raise PermissionDenied
+        submitted = permissions.visible_assignments(user).filter(status=Assignment.Status.SUBMITTED)
+        return queries.assignment_rows(submitted).order_by("updated_at")
+
+
+review_queue = ReviewQueueView.as_view()

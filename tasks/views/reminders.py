@@ -1,0 +1,93 @@
+"""Reminders as people see them: the bell, the office's policy, calendar and deliveries."""
+
+import datetime
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from tasks import holidays, permissions, reminders
+from tasks.forms import CalendarDayForm, ReminderPolicyForm, RemindForm
+from tasks.models import CalendarDay, CalendarYear, Digest, Notification
+
+
+@login_required
+def notification_list(request: HttpRequest) -> HttpResponse:
+    """The bell's list; posting marks everything read."""
+    mine = Notification.objects.filter(recipient=request.user)
+    if request.method == "POST":
+        mine.filter(read_at__isnull=True).update(read_at=timezone.now())
+        return redirect("tasks:notification_list")
+    page = Paginator(
+        mine.select_related("reminder__assignment__task", "reminder__assignment__unit"), 50
+    ).get_page(request.GET.get("page"))
+    return render(request, "tasks/notification_list.html", {"page": page})
+
+
+@login_required
+@require_POST
+def assignment_remind(request: HttpRequest, pk: int) -> HttpResponse:
+    """催办: the office reminds a unit by hand, at most once a day per assignment."""
+    assignment = permissions.get_assignment_or_404(request.user, pk, permissions.REVIEW)
+    form = RemindForm(request.POST)
+    if form.is_valid():
+        sent = reminders.remind_by_hand(assignment, note=form.cleaned_data["note"], by=request.user)
+        if sent:
+            messages.success(request, _("Reminder sent to {unit}.").format(unit=assignment.unit))
+        else:
+            messages.info(
+                request, _("{unit} was already reminded today.").format(unit=assignment.unit)
+            )
+    return redirect(assignment)
+
+
+@login_required
+def reminder_policy(request: HttpRequest) -> HttpResponse:
+    department = permissions.office_department(request.user)
+    form = ReminderPolicyForm(request.POST or None, instance=reminders.policy_of(department))
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Reminder policy saved."))
+        return redirect("tasks:reminder_policy")
+    return render(request, "tasks/reminder_policy.html", {"form": form})
+
+
+@login_required
+def calendar(request: HttpRequest) -> HttpResponse:
+    """The working-day calendar of a year: holidays and make-up days, editable by the office."""
+    permissions.office_department(request.user)
+    try:
+        year = int(request.GET.get("year") or timezone.localdate().year)
+    except ValueError:
+        year = timezone.localdate().year
+    year = min(max(year, 2004), 2100)
+    form = CalendarDayForm(request.POST or None, year=year)
+    if request.method == "POST" and form.is_valid():
+        holidays.set_day(**form.cleaned_data)
+        messages.success(request, _("Calendar saved."))
+        return redirect(f"{request.path}?year={year}")
+    known = CalendarYear.objects.filter(year=year).first() or (
+        holidays.seed_year(year) and CalendarYear.objects.filter(year=year).first()
+    )
+    days = CalendarDay.objects.filter(date__year=year)
+    return render(
+        request,
+        "tasks/calendar.html",
+        {"year": year, "known": known, "days": days, "form": form, "years": (year - 1, year + 1)},
+    )
+
+
+@login_required
+def delivery_list(request: HttpRequest) -> HttpResponse:
+    """Digests that failed or still wait, and the last days' deliveries, for the office."""
+    department = permissions.office_department(request.user)
+    digests = Digest.objects.filter(
+        date__gte=timezone.localdate() - datetime.timedelta(days=30)
+    ).filter(recipient__department=department) | Digest.objects.filter(unit__department=department)
+    digests = digests.select_related("recipient", "unit").order_by("status", "-date")
+    return render(request, "tasks/delivery_list.html", {"digests": digests[:300]})

@@ -1,0 +1,73 @@
+"""The working-day calendar: weekends, official holidays and make-up working days (调休).
+
+Pure logic over a table of exceptional days; the database and the ``chinesecalendar`` seed are
+in ``tasks.calendar``. Periods are counted the statutory way: the starting day is not counted
+(《民法典》第二百零一条), so ``add(d, 20)`` is the 20th working day after ``d``.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+
+ONE_DAY = datetime.timedelta(days=1)
+
+
+class CalendarNotCovered(LookupError):
+    """No holiday data for the year: the office must enter it; we do not guess."""
+
+    def __init__(self, year: int):
+        super().__init__(year)
+        self.year = year
+
+
+class Calendar:
+    def __init__(self, exceptions: dict[datetime.date, bool], years: Iterable[int]):
+        """``exceptions`` maps a date to whether it is a working day, where that differs
+        from Monday–Friday; ``years`` are the years whose holidays are known."""
+        self.exceptions = exceptions
+        self.years = frozenset(years)
+
+    def is_workday(self, day: datetime.date) -> bool:
+        if day.year not in self.years:
+            raise CalendarNotCovered(day.year)
+        return self.exceptions.get(day, day.weekday() < 5)
+
+    def add(self, day: datetime.date, n: int) -> datetime.date:
+        """The n-th working day after ``day`` (before it when n < 0); ``add(d, 0)`` is d."""
+        step = ONE_DAY if n >= 0 else -ONE_DAY
+        remaining = abs(n)
+        while remaining:
+            day += step
+            if self.is_workday(day):
+                remaining -= 1
+        return day
+
+    def between(self, start: datetime.date, end: datetime.date) -> int:
+        """Working days after ``start`` up to and including ``end`` (negative if end < start)."""
+        if end < start:
+            return -self.between(end, start)
+        count, day = 0, start
+        while day < end:
+            day += ONE_DAY
+            count += self.is_workday(day)
+        return count
+
+    def next_workday(self, day: datetime.date) -> datetime.date:
+        """``day`` itself when it is a working day, else the next one."""
+        while not self.is_workday(day):
+            day += ONE_DAY
+        return day
+
+    def window(self, day: datetime.date, n: int) -> tuple[datetime.date, datetime.date]:
+        """The dates ``d`` with ``between(day, d) == n`` (n ≥ 0), as a half-open range.
+
+        A deadline on a holiday falls in the window of the working day before it, so it is
+        reminded like the deadline it effectively is.
+        """
+        low = self.add(day, n) if n else day
+        return low, self.add(day, n + 1)
+
+    def overdue_window(self, day: datetime.date, m: int) -> tuple[datetime.date, datetime.date]:
+        """The deadlines ``d`` that are exactly ``m`` ≥ 1 working days overdue on ``day``."""
+        return self.add(day, -m), self.add(day, -(m - 1)) if m > 1 else day
