@@ -71,7 +71,9 @@ def world(db) -> World:
 @pytest.fixture
 def office_staff(world) -> User:
     return UserFactory(
-        username="office", department=world.department, unit=world.office_unit,
+        username="office",
+        department=world.department,
+        unit=world.office_unit,
         role=User.Role.OFFICE,
     )
 
@@ -79,7 +81,9 @@ def office_staff(world) -> User:
 @pytest.fixture
 def unit_head(world) -> User:
     return UserFactory(
-        username="head", department=world.department, unit=world.own_unit,
+        username="head",
+        department=world.department,
+        unit=world.own_unit,
         role=User.Role.UNIT_HEAD,
     )
 
@@ -87,7 +91,9 @@ def unit_head(world) -> User:
 @pytest.fixture
 def unit_staff(world) -> User:
     return UserFactory(
-        username="staff", department=world.department, unit=world.own_unit,
+        username="staff",
+        department=world.department,
+        unit=world.own_unit,
         role=User.Role.UNIT_STAFF,
     )
 
@@ -95,7 +101,9 @@ def unit_staff(world) -> User:
 @pytest.fixture
 def other_unit_head(world) -> User:
     return UserFactory(
-        username="otherhead", department=world.department, unit=world.other_unit,
+        username="otherhead",
+        department=world.department,
+        unit=world.other_unit,
         role=User.Role.UNIT_HEAD,
     )
 
