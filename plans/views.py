@@ -32,7 +32,7 @@ def _own_department(request: HttpRequest) -> Department:
 @login_required
 def plan_create(request: HttpRequest) -> HttpResponse:
     department = _own_department(request)
-    form = PlanForm(request.POST or None, department=department)
+    form = PlanForm(request.POST or None, department=department, check_version=True)
     if request.method == "POST" and form.is_valid():
         plan = services.save_plan(form.instance, by=request.user)
         messages.success(request, _("Plan created. Now add its headings and tasks."))
@@ -43,7 +43,9 @@ def plan_create(request: HttpRequest) -> HttpResponse:
 @login_required
 def plan_update(request: HttpRequest, pk: int) -> HttpResponse:
     plan = permissions.get_plan_or_404(request.user, pk, permissions.MANAGE)
-    form = PlanForm(request.POST or None, instance=plan, department=plan.department)
+    form = PlanForm(
+        request.POST or None, instance=plan, department=plan.department, check_version=True
+    )
     if request.method == "POST" and form.is_valid():
         services.save_plan(form.instance, by=request.user)
         messages.success(request, _("Plan saved."))

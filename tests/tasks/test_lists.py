@@ -1,0 +1,397 @@
+"""The office's task list, a unit's own list and the plan page: queries, filters, export."""
+
+import datetime
+import io
+from email.header import decode_header, make_header
+from zoneinfo import ZoneInfo
+
+import openpyxl
+import pytest
+import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext
+
+from org.models import UnitGroup, User
+from plans.models import Plan
+from tasks.models import Assignment, Task
+from tasks.services import Report, record_progress, review_assignment
+from tasks.tables import TaskTable
+from tests.factories import PlanFactory, UnitFactory, UserFactory, make_task
+
+TZ = ZoneInfo("Asia/Shanghai")
+TASK_LIST = reverse("tasks:task_list")
+ASSIGNMENT_LIST = reverse("tasks:assignment_list")
+
+
+def rows(response) -> list[Task | Assignment]:
+    assert response.status_code == 200
+    return [row.record for row in response.context["table"].paginated_rows]
+
+
+def texts(response) -> list[str]:
+    return [task.text for task in rows(response)]
+
+
+def query_count(client, url: str) -> int:
+    """Queries of a request once warmed up (the first one also fills ContentType's cache)."""
+    client.get(url)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(queries)
+
+
+def add_tasks(world, by, n: int) -> None:
+    """n more tasks of world.plan, each with a lead and a co-operating unit."""
+    for i in range(n):
+        make_task(
+            world.plan,
+            lead=[world.own_unit],
+            support=[world.other_unit],
+            text=f"批量任务{i}",
+            by=by,
+        )
+
+
+@pytest.fixture
+def office_client(client, office_staff):
+    client.force_login(office_staff)
+    return client
+
+
+@pytest.fixture
+def head_client(client, unit_head):
+    client.force_login(unit_head)
+    return client
+
+
+# --- Queries --------------------------------------------------------------------------------
+
+
+def test_the_task_list_runs_the_same_queries_for_3_and_for_30_tasks(
+    office_client, world, office_staff
+):
+    # given
+    add_tasks(world, office_staff, 1)  # 3 tasks in the department
+    few = query_count(office_client, TASK_LIST)
+    # when
+    add_tasks(world, office_staff, 27)  # 30 tasks: more than a page of 25
+    many = query_count(office_client, TASK_LIST)
+    # then
+    assert few == many
+
+
+def test_the_task_list_query_count_is_pinned(
+    office_client, world, office_staff, django_assert_num_queries
+):
+    add_tasks(world, office_staff, 28)
+    office_client.get(TASK_LIST)  # warm up
+    # session, user, count, plan and unit filter choices, page of tasks, their assignments with
+    # units, user's unit (top bar), and the bell's unread count (twice: render_table renders its
+    # template with the request, so context processors run again)
+    with django_assert_num_queries(10):
+        response = office_client.get(TASK_LIST)
+    assert len(rows(response)) == 25
+
+
+def test_the_filtered_task_list_runs_the_same_queries_for_3_and_for_30_tasks(
+    office_client, world, office_staff
+):
+    url = f"{TASK_LIST}?unit={world.own_unit.pk}&state=not_started&due=overdue&q=任务"
+    add_tasks(world, office_staff, 1)
+    with time_machine.travel(datetime.datetime(2026, 7, 1, 9, tzinfo=TZ), tick=False):
+        few = query_count(office_client, url)
+        add_tasks(world, office_staff, 27)
+        many = query_count(office_client, url)
+    assert few == many
+
+
+def test_the_unit_list_runs_the_same_queries_for_3_and_for_30_assignments(
+    head_client, world, office_staff
+):
+    # given
+    add_tasks(world, office_staff, 2)  # 社管办: own_task and 2 more
+    few = query_count(head_client, ASSIGNMENT_LIST)
+    # when
+    add_tasks(world, office_staff, 27)
+    many = query_count(head_client, ASSIGNMENT_LIST)
+    # then
+    assert few == many
+
+
+def test_the_unit_list_query_count_is_pinned(
+    head_client, world, office_staff, django_assert_num_queries
+):
+    add_tasks(world, office_staff, 29)
+    head_client.get(ASSIGNMENT_LIST)  # warm up (ContentType's cache)
+    # session, user, count, page with tasks and plans, plan filter choices, user's unit (top
+    # bar), and the bell's unread count (twice, as above)
+    with django_assert_num_queries(8):
+        response = head_client.get(ASSIGNMENT_LIST)
+    assert len(rows(response)) == 25
+
+
+# --- The unit's own list --------------------------------------------------------------------
+
+
+def test_the_unit_list_shows_only_the_units_own_assignments(head_client, world, office_staff):
+    make_task(world.plan, lead=[world.other_unit], support=[world.own_unit], by=office_staff)
+
+    assignments = rows(head_client.get(ASSIGNMENT_LIST))
+
+    assert {a.unit for a in assignments} == {world.own_unit}
+    assert len(assignments) == 2
+
+
+def test_the_unit_list_leaves_out_drafts(head_client, world, office_staff):
+    draft = PlanFactory(department=world.department, status=Plan.Status.DRAFT)
+    make_task(draft, lead=[world.own_unit], by=office_staff)
+
+    assert rows(head_client.get(ASSIGNMENT_LIST)) == [world.own_assignment]
+
+
+def test_the_unit_list_filters_by_status(head_client, world, unit_head, office_staff):
+    make_task(world.plan, lead=[world.own_unit], text="另一项任务", by=office_staff)
+    record_progress(world.own_assignment, Report(text="开始"), by=unit_head)
+
+    response = head_client.get(f"{ASSIGNMENT_LIST}?status=in_progress")
+
+    assert rows(response) == [world.own_assignment]
+
+
+# --- Filters of the office's list -----------------------------------------------------------
+
+
+def test_office_staff_see_every_task_of_their_department_only(office_client, world):
+    assert set(rows(office_client.get(TASK_LIST))) == {world.own_task, world.foreign_task}
+
+
+def test_the_task_list_filters_by_plan(office_client, world, office_staff):
+    other_plan = PlanFactory(department=world.department)
+    make_task(other_plan, lead=[world.own_unit], text="另一方案的任务", by=office_staff)
+
+    response = office_client.get(f"{TASK_LIST}?plan={other_plan.pk}")
+
+    assert texts(response) == ["另一方案的任务"]
+
+
+def test_the_task_list_refuses_another_departments_plan_as_a_filter(office_client, world):
+    response = office_client.get(f"{TASK_LIST}?plan={world.other_plan.pk}")
+
+    assert "plan" in response.context["filter"].form.errors
+    assert rows(response) == []
+
+
+def test_the_task_list_filters_by_unit(office_client, world):
+    response = office_client.get(f"{TASK_LIST}?unit={world.other_unit.pk}")
+    assert rows(response) == [world.foreign_task]
+
+
+def test_the_unit_filter_lists_a_task_once_whatever_its_assignments(
+    office_client, world, office_staff
+):
+    both = make_task(world.plan, lead=[world.own_unit], support=[world.other_unit], by=office_staff)
+
+    response = office_client.get(f"{TASK_LIST}?unit={world.own_unit.pk}")
+
+    assert sorted(t.pk for t in rows(response)) == sorted([world.own_task.pk, both.pk])
+    assert {(t.n_assignments, t.n_completed) for t in rows(response)} == {(2, 0)}
+
+
+@pytest.mark.parametrize(
+    ("state", "expected"),
+    [
+        ("not_started", {"untouched"}),
+        ("in_progress", {"started"}),
+        ("completed", {"done"}),
+    ],
+)
+def test_the_task_list_filters_by_state(
+    office_client, world, office_staff, unit_head, state, expected
+):
+    # given
+    Task.objects.all().delete()
+    untouched = make_task(world.plan, lead=[world.own_unit], text="untouched", by=office_staff)
+    started = make_task(world.plan, lead=[world.own_unit], text="started", by=office_staff)
+    done = make_task(world.plan, lead=[world.own_unit], text="done", by=office_staff)
+    record_progress(started.assignments.get(), Report(text="开始"), by=unit_head)
+    record_progress(done.assignments.get(), Report(text="完成"), submit=True, by=unit_head)
+    review_assignment(done.assignments.get(), accept=True, by=office_staff)
+    assert untouched.assignments.get().status == Assignment.Status.NOT_STARTED
+    # when
+    response = office_client.get(f"{TASK_LIST}?state={state}")
+    # then
+    assert set(texts(response)) == expected
+
+
+def dated_tasks(world, by) -> None:
+    Task.objects.all().delete()
+    for text, due in [
+        ("六月底", datetime.date(2026, 6, 30)),
+        ("七月三日", datetime.date(2026, 7, 3)),
+        ("七月十日", datetime.date(2026, 7, 10)),
+        ("年底", datetime.date(2026, 12, 31)),
+    ]:
+        make_task(world.plan, lead=[world.own_unit], text=text, due=due, by=by)
+
+
+@pytest.mark.parametrize(
+    ("window", "expected"),
+    [
+        # 1 July: 30 June is past; 3 July is within the week (up to 8 July), 10 July is not.
+        ("overdue", {"六月底"}),
+        ("due_soon", {"七月三日"}),
+    ],
+)
+def test_the_task_list_filters_by_due_window(office_client, world, office_staff, window, expected):
+    dated_tasks(world, office_staff)
+    with time_machine.travel(datetime.datetime(2026, 7, 1, 9, tzinfo=TZ), tick=False):
+        response = office_client.get(f"{TASK_LIST}?due={window}")
+    assert set(texts(response)) == expected
+
+
+def test_a_completed_task_is_never_overdue(office_client, world, office_staff, unit_head):
+    dated_tasks(world, office_staff)
+    june = Task.objects.get(text="六月底").assignments.get()
+    record_progress(june, Report(text="已完成"), submit=True, by=unit_head)
+    review_assignment(june, accept=True, by=office_staff)
+
+    with time_machine.travel(datetime.datetime(2026, 7, 1, 9, tzinfo=TZ), tick=False):
+        response = office_client.get(f"{TASK_LIST}?due=overdue")
+
+    assert texts(response) == []
+
+
+def test_due_soon_follows_the_local_date_not_utc(office_client, world, office_staff):
+    # 23 June 17:00 UTC is already 24 June in China: 1 July is then within the week.
+    dated_tasks(world, office_staff)
+    make_task(
+        world.plan,
+        lead=[world.own_unit],
+        text="七月一日",
+        due=datetime.date(2026, 7, 1),
+        by=office_staff,
+    )
+    moment = datetime.datetime(2026, 6, 23, 17, tzinfo=datetime.UTC)
+    with time_machine.travel(moment, tick=False):
+        response = office_client.get(f"{TASK_LIST}?due=due_soon")
+    assert set(texts(response)) == {"六月底", "七月一日"}
+
+
+def test_the_task_list_searches_the_task_text(office_client, world, office_staff):
+    make_task(world.plan, lead=[world.own_unit], text="公开部门预算执行情况。", by=office_staff)
+
+    response = office_client.get(f"{TASK_LIST}?q=部门预算")
+
+    assert texts(response) == ["公开部门预算执行情况。"]
+
+
+def test_the_task_list_is_sorted_by_deadline_either_way(office_client, world, office_staff):
+    dated_tasks(world, office_staff)
+    by_date = ["六月底", "七月三日", "七月十日", "年底"]
+
+    assert texts(office_client.get(TASK_LIST)) == by_date
+    assert texts(office_client.get(f"{TASK_LIST}?sort=due_date")) == by_date
+    assert texts(office_client.get(f"{TASK_LIST}?sort=-due_date")) == by_date[::-1]
+
+
+def test_the_unit_list_is_sorted_by_deadline(head_client, world, office_staff):
+    dated_tasks(world, office_staff)
+    response = head_client.get(ASSIGNMENT_LIST)
+    assert [a.task.text for a in rows(response)] == ["六月底", "七月三日", "七月十日", "年底"]
+
+
+# --- Export ---------------------------------------------------------------------------------
+
+
+def test_the_export_is_the_task_breakdown_sheet_with_one_row_per_task(
+    office_client, world, office_staff
+):
+    # given
+    add_tasks(world, office_staff, 28)  # 30 tasks: more than a page, all exported
+    # when
+    response = office_client.get(f"{TASK_LIST}?_export=xlsx")
+    # then
+    assert response.status_code == 200
+    disposition = str(make_header(decode_header(response["Content-Disposition"])))
+    assert disposition == 'attachment; filename="任务分解表.xlsx"'
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    header, *data = list(sheet.iter_rows(values_only=True))
+    with translation.override("zh-hans"):
+        expected = [str(column.header) for column in TaskTable([]).columns]
+    assert list(header) == expected
+    assert len(data) == Task.objects.filter(plan__department=world.department).count() == 30
+    assert [row[0] for row in data] == list(range(1, 31))
+
+
+def test_the_export_holds_plain_values_of_each_task(office_client, world):
+    response = office_client.get(f"{TASK_LIST}?_export=xlsx&unit={world.own_unit.pk}")
+
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    _header, row = list(sheet.iter_rows(values_only=True))
+    number, text, lead, support, due, progress, plan = row
+    assert (number, text, lead, support) == (1, world.own_task.text, "社管办", "办公室")
+    assert str(due).startswith("2026-06-30")
+    with translation.override("zh-hans"):
+        assert progress == gettext("{done} of {total} units completed").format(done=0, total=2)
+    assert plan == world.plan.title
+
+
+def test_the_export_follows_the_filters(office_client, world):
+    response = office_client.get(f"{TASK_LIST}?_export=xlsx&unit={world.other_unit.pk}")
+
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    assert [row[1] for row in sheet.iter_rows(min_row=2, values_only=True)] == [
+        world.foreign_task.text
+    ]
+
+
+def test_unit_people_cannot_open_or_export_the_task_list(head_client, world):
+    assert head_client.get(TASK_LIST).status_code == 403
+    assert head_client.get(f"{TASK_LIST}?_export=xlsx").status_code == 403
+
+
+# --- The plan page --------------------------------------------------------------------------
+
+
+def tasks_on_page(response) -> set[Task]:
+    def walk(nodes):
+        for node in nodes:
+            yield from node.tasks
+            yield from walk(node.children)
+
+    assert response.status_code == 200
+    return set(walk(response.context["tree"]))
+
+
+def test_a_unit_head_sees_only_their_units_tasks_on_the_plan_page(head_client, world):
+    response = head_client.get(reverse("tasks:plan_detail", args=[world.plan.pk]))
+
+    assert tasks_on_page(response) == {world.own_task}
+    page = response.content.decode()
+    assert world.own_task.get_absolute_url() in page
+    assert world.foreign_task.get_absolute_url() not in page
+
+
+def test_office_staff_see_all_tasks_on_the_plan_page(office_client, world):
+    response = office_client.get(reverse("tasks:plan_detail", args=[world.plan.pk]))
+
+    assert tasks_on_page(response) == {world.own_task, world.foreign_task}
+    page = response.content.decode()
+    assert world.foreign_task.get_absolute_url() in page
+
+
+def test_a_school_sees_a_collective_task_on_the_plan_page(client, world, office_staff):
+    # given
+    school = UnitFactory(department=world.department, name="东湖小学", kind="school")
+    head = UserFactory(department=world.department, unit=school, role=User.Role.UNIT_HEAD)
+    schools = UnitGroup.objects.get(department=world.department, name="各区属学校")
+    task = make_task(world.plan, groups=[schools], by=office_staff)
+    client.force_login(head)
+    # when
+    response = client.get(reverse("tasks:plan_detail", args=[world.plan.pk]))
+    # then
+    assert tasks_on_page(response) == {task}
