@@ -81,6 +81,8 @@ def covered(year: int) -> bool:
 def set_day(*, date: datetime.date, is_workday: bool, name: str = "") -> None:
     """The office enters a holiday or make-up day (e.g. next year's, once published); a day
     set back to its Monday–Friday default is removed."""
+    # Seed first: a year marked known without its published holidays would never get them.
+    seed_year(date.year)
     CalendarYear.objects.get_or_create(year=date.year, defaults={"source": "office"})
     if is_workday == (date.weekday() < 5):
         CalendarDay.objects.filter(date=date).delete()

@@ -171,9 +171,9 @@ def notify(reminders: list[Reminder], *, day: datetime.date, batch: str = "daily
     )
     people = {u for users in told.values() for u in users}
     emailed = User.objects.filter(pk__in=people, email_reminders=True).exclude(email="")
-    units = Unit.objects.filter(pk__in={r.assignment.unit_id for r in reminders}).exclude(
-        webhook_url=""
-    )
+    # A unit's robot posts what the unit is told; an escalation goes over its head.
+    told_units = {r.assignment.unit_id for r in reminders if r.rule != Reminder.Rule.ESCALATE}
+    units = Unit.objects.filter(pk__in=told_units).exclude(webhook_url="")
     Digest.objects.bulk_create(
         [Digest(channel=Digest.Channel.EMAIL, date=day, batch=batch, recipient=u) for u in emailed]
         + [Digest(channel=Digest.Channel.WEBHOOK, date=day, batch=batch, unit=u) for u in units],
@@ -250,7 +250,9 @@ def deliver(digest_id: int) -> str:
     """
     with transaction.atomic():
         digest = (
-            Digest.objects.select_for_update(skip_locked=True)
+            # Lock the digest only: PostgreSQL refuses FOR UPDATE on the outer-joined
+            # recipient/unit.
+            Digest.objects.select_for_update(skip_locked=True, of=("self",))
             .filter(pk=digest_id, status=Digest.Status.PENDING)
             .select_related("recipient", "unit")
             .first()
@@ -287,5 +289,7 @@ def digest_items(digest: Digest) -> list[Reminder]:
     if digest.recipient_id:
         reminders = reminders.filter(notifications__recipient=digest.recipient_id)
     else:
-        reminders = reminders.filter(assignment__unit=digest.unit_id)
+        reminders = reminders.filter(assignment__unit=digest.unit_id).exclude(
+            rule=Reminder.Rule.ESCALATE
+        )
     return list(reminders.order_by("rule", "deadline"))

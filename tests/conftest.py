@@ -3,9 +3,15 @@
 ``own_*`` objects belong to 社管办 of bureau A, ``foreign_*`` to 计财股 of A or to bureau B.
 """
 
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
+from django.db import connection
 
 from org.models import Department, Unit, User
 from org.services import standard_unit_groups
@@ -13,6 +19,8 @@ from plans.models import Plan
 from tasks.models import Assignment, Task
 
 from .factories import DepartmentFactory, PlanFactory, UnitFactory, UserFactory, make_task
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 @dataclass
@@ -116,3 +124,55 @@ def leader(world) -> User:
 @pytest.fixture
 def sysadmin(world) -> User:
     return UserFactory(username="admin", role=User.Role.ADMIN)
+
+
+# --- A real Celery worker --------------------------------------------------------------------
+
+
+@pytest.fixture
+def celery_worker_env() -> dict[str, str]:
+    """Extra environment for the worker process; a test module overrides it (e.g. SMTP)."""
+    return {}
+
+
+@pytest.fixture
+def celery_worker_process(transactional_db, celery_worker_env) -> Iterator[subprocess.Popen]:
+    """A real worker in its own process, on the test database and the configured broker."""
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings.test",
+        "DATABASE_URL": _url_of_test_database(),
+        **celery_worker_env,
+    }
+    worker = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "config",
+            "worker",
+            "--pool=solo",
+            "--loglevel=INFO",
+            "--without-gossip",
+            "--without-mingle",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    yield worker
+    worker.terminate()
+    worker.wait(timeout=30)
+
+
+def _url_of_test_database() -> str:
+    db = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{db['NAME']}"
+    return (
+        f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST'] or '127.0.0.1'}:"
+        f"{db['PORT'] or 5432}/{db['NAME']}"
+    )

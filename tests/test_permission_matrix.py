@@ -9,7 +9,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from tasks.evidence import Upload
 from tasks.importing import start_import
-from tasks.models import Assignment
+from tasks.models import Assignment, Digest, Notification, Reminder
 from tasks.services import Report, record_progress
 
 from .factories import UserFactory
@@ -255,3 +255,34 @@ def test_forged_task_post_for_another_bureaus_plan_creates_nothing(client, world
     )
     assert response.status_code == 404
     assert world.other_plan.tasks.count() == count
+
+
+@pytest.mark.parametrize(
+    ("role", "scope", "expected"),
+    [
+        ("office", "own", 302),
+        ("head", "own", 403),
+        ("other_office", "foreign", 404),
+    ],
+)
+def test_only_the_office_reminds_its_own_bureaus_units_by_hand(
+    client, world, personas, role, scope, expected
+):
+    # given
+    client.force_login(personas[role])
+    assignment = objects_for(world, role, "assignment")[0 if scope == "own" else 1]
+    # when
+    response = client.post(
+        reverse("tasks:assignment_remind", args=[assignment.pk]), {"note": "请尽快报送"}
+    )
+    # then
+    assert response.status_code == expected
+    if expected == 302:
+        assert response.url == assignment.get_absolute_url()
+        reminder = Reminder.objects.get()
+        assert (reminder.assignment, reminder.rule) == (assignment, Reminder.Rule.MANUAL)
+        assert reminder.created_by == personas[role]
+    else:
+        assert not Reminder.objects.exists()
+        assert not Notification.objects.exists()
+        assert not Digest.objects.exists()

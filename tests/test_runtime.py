@@ -8,11 +8,9 @@ import sys
 import time
 from pathlib import Path
 
-import pytest
 from django.conf import settings
 from django.contrib.sessions.backends.db import SessionStore
 from django.contrib.sessions.models import Session
-from django.db import connection
 from django.utils import timezone
 
 from org.jobs import purge_expired_sessions
@@ -54,48 +52,6 @@ def test_with_urls_the_app_uses_postgresql_and_redis():
     )
     assert engine == "django.db.backends.postgresql"
     assert broker == "redis://127.0.0.1:6379/0"
-
-
-@pytest.fixture
-def celery_worker_process(transactional_db):
-    """A real worker in its own process, on the test database and the configured broker."""
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "config.settings.test",
-        "DATABASE_URL": _url_of_test_database(),
-    }
-    worker = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "config",
-            "worker",
-            "--pool=solo",
-            "--loglevel=INFO",
-            "--without-gossip",
-            "--without-mingle",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    yield worker
-    worker.terminate()
-    worker.wait(timeout=30)
-
-
-def _url_of_test_database() -> str:
-    db = connection.settings_dict
-    if connection.vendor == "sqlite":
-        return f"sqlite:///{db['NAME']}"
-    return (
-        f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST'] or '127.0.0.1'}:"
-        f"{db['PORT'] or 5432}/{db['NAME']}"
-    )
 
 
 def test_a_real_worker_runs_the_session_purge_job_end_to_end(celery_worker_process):

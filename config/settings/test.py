@@ -1,11 +1,12 @@
 """Test run: the same database and broker choice as dev (embedded unless URLs are given)."""
 
 from .base import *  # noqa: F403
-from .base import CELERY_BROKER_URL, DATABASES, VAR_DIR, file_broker_options
+from .base import CELERY_BROKER_URL, DATABASES, VAR_DIR, env, file_broker_options
 
 SECRET_KEY = "test-only-key"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed; never in production
-EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# In memory, unless a test's worker process is pointed at a real (local) SMTP server.
+EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.locmem.EmailBackend")
 LANGUAGE_CODE = "zh-hans"
 
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
