@@ -10,6 +10,7 @@ import json
 import smtplib
 import urllib.error
 import urllib.request
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.mail import EmailMessage
@@ -42,11 +43,23 @@ class EmailChannel(Channel):
                 count=len(reminders)
             )
             body = render_to_string("tasks/email/digest.txt", _context(digest, reminders))
-        message = EmailMessage(subject, body, to=[digest.recipient.email])
-        try:
-            message.send()
-        except (smtplib.SMTPException, OSError) as error:
-            raise DeliveryError(f"{type(error).__name__}: {error}") from error
+        send_email(subject, body, to=digest.recipient.email, key=f"reminder-digest-{digest.pk}")
+
+
+def send_email(subject: str, body: str, *, to: str, key: str) -> None:
+    """Send one e-mail, or raise DeliveryError.
+
+    ``key`` names the message, so every attempt at it carries the same Message-ID. Delivery is
+    at least once: a worker that dies after the SMTP server accepted the message, before
+    recording it, leaves it to be sent again, and mail clients and servers recognise the copy
+    by its Message-ID.
+    """
+    host = urlsplit(settings.SITE_URL).hostname or "localhost"
+    message = EmailMessage(subject, body, to=[to], headers={"Message-ID": f"<{key}@{host}>"})
+    try:
+        message.send()
+    except (smtplib.SMTPException, OSError) as error:
+        raise DeliveryError(f"{type(error).__name__}: {error}") from error
 
 
 class RobotChannel(Channel):

@@ -429,17 +429,31 @@ class Notification(models.Model):
         return f"{self.recipient}: {self.reminder}"
 
 
-class Digest(models.Model):
-    """One message a day for a person (e-mail) or a unit (group-robot webhook)."""
-
-    class Channel(models.TextChoices):
-        EMAIL = "email", _("e-mail")
-        WEBHOOK = "webhook", _("group robot")
+class Delivery(models.Model):
+    """A message to deliver once: "already sent" is its status, claimed under a row lock."""
 
     class Status(models.TextChoices):
         PENDING = "pending", _("pending")
         SENT = "sent", _("sent")
         FAILED = "failed", _("failed")
+
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.CharField(_("last error"), max_length=500, blank=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class Digest(Delivery):
+    """One message a day for a person (e-mail) or a unit (group-robot webhook)."""
+
+    class Channel(models.TextChoices):
+        EMAIL = "email", _("e-mail")
+        WEBHOOK = "webhook", _("group robot")
 
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
     date = models.DateField(_("date"))
@@ -451,12 +465,6 @@ class Digest(models.Model):
     unit = models.ForeignKey(
         Unit, on_delete=models.CASCADE, null=True, blank=True, related_name="digests"
     )
-    status = models.CharField(
-        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
-    )
-    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
-    last_error = models.CharField(_("last error"), max_length=500, blank=True)
-    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("digest")

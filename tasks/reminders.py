@@ -1,20 +1,34 @@
 """Deadline reminders: decide who is reminded of what on a working day, and deliver digests.
 
 Deciding is set-based: the department's policy turns the day into windows of deadlines
-(5 and 1 working days ahead, today, 1/4/7… working days overdue, escalation at 5), and one
-query per department finds the open assignments in them. Every decision is a Reminder row
-unique on (assignment, rule, date); people's notifications and their one digest a day are
-rows with unique keys too, so running the sweep twice, or a job twice, sends nothing twice.
+(5 and 1 working days ahead, today, 1/4/7… working days overdue, escalation at 5), and a few
+INSERT … SELECT statements per department make the reminders of the open assignments in them,
+then the notifications and digests, in the database: the number of queries does not grow with
+the work. Every decision is a Reminder row unique on (assignment, rule, date); people's
+notifications and their one digest a day are rows with unique keys too, so running the sweep
+twice, or a job twice, sends nothing twice.
 """
 
 from __future__ import annotations
 
 import datetime
-from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.db import transaction
-from django.db.models import Q
+from django.db import connection, models, transaction
+from django.db.models import (
+    Case,
+    CharField,
+    DateField,
+    F,
+    FilteredRelation,
+    IntegerField,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+from django.db.models.constants import OnConflict
 from django.utils import timezone
 
 from org.models import Department, Unit, User
@@ -22,7 +36,15 @@ from plans.models import Plan
 
 from . import channels, jobs
 from .holidays import calendar_for
-from .models import Assignment, Digest, Notification, Reminder, ReminderPolicy, Task
+from .models import (
+    Assignment,
+    Delivery,
+    Digest,
+    Notification,
+    Reminder,
+    ReminderPolicy,
+    Task,
+)
 from .workdays import Calendar
 
 MAX_ATTEMPTS = 5
@@ -77,7 +99,7 @@ def _recurring_occurrences(kind: str, low: datetime.date, high: datetime.date):
                 yield end
 
 
-def _open_assignments(department: Department):
+def _open_assignments(department: Department) -> QuerySet[Assignment]:
     return Assignment.objects.filter(
         task__plan__department=department,
         task__plan__status=Plan.Status.ISSUED,
@@ -85,105 +107,159 @@ def _open_assignments(department: Department):
     ).exclude(status__in=[Assignment.Status.COMPLETED, Assignment.Status.SUBMITTED])
 
 
-def decide(department: Department, day: datetime.date, calendar: Calendar) -> list[Reminder]:
-    """Create the day's reminders for the department (those already there stay as they are)."""
-    policy = policy_of(department)
-    rules = windows(policy, day, calendar)
-    dated = Q()
-    for w in rules:
-        dated |= Q(task__due_date__gte=w.low, task__due_date__lt=w.high)
-    # Recurring work is reminded before each period end; its status covers the whole year,
-    # so a past period cannot be "overdue".
-    ahead = [w for w in rules if w.rule in (Reminder.Rule.BEFORE, Reminder.Rule.DUE)]
-    recurring = Q()
-    for kind in Task.Recurrence.values:
-        for w in ahead:
-            for end in _recurring_occurrences(kind, w.low, w.high):
-                recurring |= Q(task__recurrence=kind, task__due_date__gte=end)
-    base = _open_assignments(department)
-    found = base.filter(dated & ~Q(task__deadline_kind=Task.DeadlineKind.RECURRING)).values_list(
-        "pk", "task__due_date"
-    )
-    rows = []
-    for pk, due in found:
-        rows += [
-            Reminder(assignment_id=pk, rule=w.rule, date=day, days=w.days, deadline=due)
+def _by_window(rules: list[Window], value, output_field) -> Case:
+    """``value(window)`` of the window the task's deadline falls in."""
+    return Case(
+        *[
+            When(task__due_date__gte=w.low, task__due_date__lt=w.high, then=Value(value(w)))
             for w in rules
-            if w.low <= due < w.high
-        ]
-    if recurring:
-        for pk, kind in base.filter(recurring).values_list("pk", "task__recurrence"):
-            for w in ahead:
-                for end in _recurring_occurrences(kind, w.low, w.high):
-                    rows.append(
-                        Reminder(assignment_id=pk, rule=w.rule, date=day, days=w.days, deadline=end)
-                    )
-    Reminder.objects.bulk_create(rows, ignore_conflicts=True)
-    return list(
-        Reminder.objects.filter(date=day, assignment__task__plan__department=department)
-        .exclude(rule=Reminder.Rule.MANUAL)
-        .select_related("assignment__task__plan")
+        ],
+        output_field=output_field,
     )
 
 
-def recipients(reminders: list[Reminder]) -> dict[int, set[int]]:
-    """Reminder id → ids of the people told: the unit's people, and for an escalation the
-    office and the plan's leader (or every leader of the department)."""
-    units = {r.assignment.unit_id for r in reminders}
-    departments = {r.assignment.task.plan.department_id for r in reminders}
-    people = (
-        User.objects.filter(is_active=True)
-        .filter(
-            Q(
-                unit__in=units,
-                role__in=[User.Role.UNIT_HEAD, User.Role.UNIT_STAFF, User.Role.OFFICE],
-            )
-            | Q(department__in=departments, role__in=[User.Role.OFFICE, User.Role.LEADER])
+def decide(department: Department, day: datetime.date, calendar: Calendar) -> None:
+    """Create the day's reminders for the department (those already there stay as they are),
+    in a few INSERT … SELECT statements whatever the number of assignments."""
+    rules = windows(policy_of(department), day, calendar)
+    open_work = _open_assignments(department)
+    dated = open_work.exclude(task__deadline_kind=Task.DeadlineKind.RECURRING)
+    # The before, due and overdue windows do not overlap, so a deadline is in one of them at
+    # most; an escalation is a reminder of its own.
+    scheduled = [w for w in rules if w.rule != Reminder.Rule.ESCALATE]
+    escalation = [w for w in rules if w.rule == Reminder.Rule.ESCALATE]
+    for group in (scheduled, escalation):
+        in_a_window = Q()
+        for w in group:
+            in_a_window |= Q(task__due_date__gte=w.low, task__due_date__lt=w.high)
+        _insert_select(
+            Reminder,
+            dated.filter(in_a_window),
+            assignment=F("pk"),
+            rule=_by_window(group, lambda w: w.rule, CharField()),
+            days=_by_window(group, lambda w: w.days, IntegerField()),
+            deadline=F("task__due_date"),
+            date=day,
         )
-        .values_list("pk", "unit_id", "department_id", "role")
+    # Recurring work is reminded before each period end; its status covers the whole year,
+    # so a past period cannot be "overdue". A window is shorter than a month: each kind of
+    # recurrence ends a period in it once at most.
+    for w in rules:
+        if w.rule not in (Reminder.Rule.BEFORE, Reminder.Rule.DUE):
+            continue
+        ends = {
+            kind: end
+            for kind in Task.Recurrence.values
+            for end in _recurring_occurrences(kind, w.low, w.high)
+        }
+        if not ends:
+            continue
+        running = Q()
+        for kind, end in ends.items():
+            running |= Q(task__recurrence=kind, task__due_date__gte=end)
+        _insert_select(
+            Reminder,
+            open_work.filter(running),
+            assignment=F("pk"),
+            rule=w.rule,
+            days=w.days,
+            deadline=Case(
+                *[When(task__recurrence=kind, then=Value(end)) for kind, end in ends.items()],
+                output_field=DateField(),
+            ),
+            date=day,
+        )
+
+
+def _told(escalated: bool) -> FilteredRelation:
+    """Who is told of a reminder: its unit's people; of an escalation, over the unit's head,
+    the office and the plan's leader (or every leader of the department if the plan names
+    none)."""
+    if not escalated:
+        people = "assignment__unit__people"
+        roles = [User.Role.UNIT_HEAD, User.Role.UNIT_STAFF, User.Role.OFFICE]
+        return FilteredRelation(
+            people, condition=Q(**{f"{people}__is_active": True, f"{people}__role__in": roles})
+        )
+    people = "assignment__task__plan__department__people"
+    return FilteredRelation(
+        people,
+        condition=Q(**{f"{people}__is_active": True})
+        & (
+            Q(**{f"{people}__role": User.Role.OFFICE})
+            | Q(**{f"{people}__role": User.Role.LEADER}, assignment__task__plan__leader=None)
+            | Q(**{f"{people}__id": F("assignment__task__plan__leader")})
+        ),
     )
-    by_unit, office, leaders = defaultdict(set), defaultdict(set), defaultdict(set)
-    for pk, unit_id, department_id, role in people:
-        if unit_id in units and role != User.Role.LEADER:
-            by_unit[unit_id].add(pk)
-        if role == User.Role.OFFICE:
-            office[department_id].add(pk)
-        if role == User.Role.LEADER:
-            leaders[department_id].add(pk)
-    told = {}
-    for r in reminders:
-        plan = r.assignment.task.plan
-        if r.rule == Reminder.Rule.ESCALATE:
-            leader = {plan.leader_id} if plan.leader_id else leaders[plan.department_id]
-            told[r.pk] = office[plan.department_id] | leader
-        else:
-            told[r.pk] = set(by_unit[r.assignment.unit_id])
-    return told
 
 
 @transaction.atomic
-def notify(reminders: list[Reminder], *, day: datetime.date, batch: str = "daily") -> list[int]:
+def notify(reminders: QuerySet[Reminder], *, day: datetime.date, batch: str = "daily") -> list[int]:
     """Notifications for everyone told, and their digests; returns the digests to deliver."""
-    told = recipients(reminders)
-    Notification.objects.bulk_create(
-        [Notification(recipient_id=u, reminder_id=r) for r, users in told.items() for u in users],
-        ignore_conflicts=True,
-    )
-    people = {u for users in told.values() for u in users}
-    emailed = User.objects.filter(pk__in=people, email_reminders=True).exclude(email="")
+    escalated = Q(rule=Reminder.Rule.ESCALATE)
+    for escalation in (False, True):
+        chosen = reminders.filter(escalated if escalation else ~escalated)
+        _insert_select(
+            Notification,
+            chosen.annotate(told=_told(escalation)).filter(told__isnull=False),
+            recipient=F("told"),
+            reminder=F("pk"),
+        )
+    told = Notification.objects.filter(reminder__in=reminders).values("recipient")
+    emailed = User.objects.filter(pk__in=told, email_reminders=True).exclude(email="")
     # A unit's robot posts what the unit is told; an escalation goes over its head.
-    told_units = {r.assignment.unit_id for r in reminders if r.rule != Reminder.Rule.ESCALATE}
-    units = Unit.objects.filter(pk__in=told_units).exclude(webhook_url="")
-    Digest.objects.bulk_create(
-        [Digest(channel=Digest.Channel.EMAIL, date=day, batch=batch, recipient=u) for u in emailed]
-        + [Digest(channel=Digest.Channel.WEBHOOK, date=day, batch=batch, unit=u) for u in units],
-        ignore_conflicts=True,
-    )
+    told_units = reminders.exclude(escalated).values("assignment__unit")
+    robots = Unit.objects.filter(pk__in=told_units).exclude(webhook_url="")
+    for channel, people_or_units, field in (
+        (Digest.Channel.EMAIL, emailed, "recipient"),
+        (Digest.Channel.WEBHOOK, robots, "unit"),
+    ):
+        _insert_select(
+            Digest, people_or_units, channel=channel, date=day, batch=batch, **{field: F("pk")}
+        )
     return list(
         Digest.objects.filter(date=day, batch=batch, status=Digest.Status.PENDING)
-        .filter(Q(recipient__in=emailed) | Q(unit__in=units))
+        .filter(Q(recipient__in=emailed) | Q(unit__in=robots))
         .values_list("pk", flat=True)
     )
+
+
+def _insert_select(model: type[models.Model], rows: QuerySet, **columns) -> int:
+    """INSERT INTO model … SELECT … FROM rows: each of ``columns`` an expression over rows
+    (``F("pk")``) or a value; the other fields take their defaults. Rows that would
+    break a unique constraint are skipped, as bulk_create(ignore_conflicts=True) does, and
+    none passes through Python. Returns the number of rows made."""
+    now = timezone.now()
+    fields, values = [], []
+    for field in model._meta.concrete_fields:
+        if field.primary_key:
+            continue
+        if field.name in columns:
+            value = columns[field.name]
+            if not hasattr(value, "resolve_expression"):
+                value = Value(value, output_field=field)
+        elif getattr(field, "auto_now_add", False) or getattr(field, "auto_now", False):
+            value = Value(now, output_field=field)
+        elif field.null and not field.has_default():
+            continue
+        else:
+            value = Value(field.get_default(), output_field=field)  # as Model() has it
+        fields.append(field)
+        values.append(value)
+    select, params = rows.order_by().values_list(*values).query.sql_with_params()
+    ops = connection.ops
+    statement = " ".join(
+        [
+            ops.insert_statement(on_conflict=OnConflict.IGNORE),
+            ops.quote_name(model._meta.db_table),
+            "(" + ", ".join(ops.quote_name(f.column) for f in fields) + ")",
+            select,
+            ops.on_conflict_suffix_sql(fields, OnConflict.IGNORE, None, None) or "",
+        ]
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(statement, params)
+        return cursor.rowcount
 
 
 @dataclass
@@ -197,24 +273,32 @@ class SweepResult:
 
 
 def sweep(day: datetime.date, *, deliver_now: bool = False, dry_run: bool = False) -> SweepResult:
-    """Decide every department's reminders for ``day`` and queue (or send) the digests."""
+    """Decide every department's reminders for ``day`` and queue (or send) the digests.
+
+    The digests are every one of the day still pending, whatever its batch: a job lost with
+    the broker's queue (a restart of Redis without persistence) is queued again by the next
+    sweep of the day.
+    """
     result = SweepResult(day)
     calendar = calendar_for(day.year)
     if not calendar.is_workday(day):
         return result
     with transaction.atomic():
-        digests: list[int] = []
         for department in Department.objects.all():
-            reminders = decide(department, day, calendar)
-            result.decided += len(reminders)
-            digests += notify(reminders, day=day)
+            decide(department, day, calendar)
+        daily = Reminder.objects.filter(date=day).exclude(rule=Reminder.Rule.MANUAL)
+        notify(daily, day=day)
+        result.decided = daily.count()
         if dry_run:
             transaction.set_rollback(True)
             return result
-    result.already_sent = Digest.objects.filter(date=day, status=Digest.Status.SENT).count()
-    result.digests = tuple(digests)
+    of_the_day = Digest.objects.filter(date=day)
+    result.already_sent = of_the_day.filter(status=Digest.Status.SENT).count()
+    result.digests = tuple(
+        of_the_day.filter(status=Digest.Status.PENDING).order_by("pk").values_list("pk", flat=True)
+    )
     if deliver_now:
-        for pk in digests:
+        for pk in result.digests:
             outcome = deliver(pk)
             result.sent += outcome == "sent"
             result.failed += outcome == "failed"
@@ -237,43 +321,61 @@ def remind_by_hand(assignment: Assignment, *, note: str, by: User) -> Reminder |
         )
         if not created:
             return None
-        for pk in notify([reminder], day=today, batch=f"manual-{reminder.pk}"):
+        manual = Reminder.objects.filter(pk=reminder.pk)
+        for pk in notify(manual, day=today, batch=f"manual-{reminder.pk}"):
             jobs.deliver_digest.delay_on_commit(pk)
     return reminder
 
 
 def deliver(digest_id: int) -> str:
-    """Send one digest; "sent", "already_sent", "retry" or "failed".
+    """Send one digest by its channel; see ``deliver_once``."""
 
-    The digest row stays locked while the message goes out, so two workers holding the same
-    job cannot both send it; a failure is recorded, and retried until MAX_ATTEMPTS.
+    def send(digest: Digest) -> None:
+        if items := digest_items(digest):
+            channels.for_digest(digest).send(digest, items)
+
+    # Lock the digest only: PostgreSQL refuses FOR UPDATE on the outer-joined recipient/unit.
+    return deliver_once(Digest, digest_id, send, related=("recipient", "unit"))
+
+
+def deliver_once(
+    model: type[Delivery],
+    pk: int,
+    send: Callable[[Delivery], None],
+    *,
+    related: tuple[str, ...] = (),
+) -> str:
+    """Send one message: "sent", "already_sent", "retry" or "failed".
+
+    The row stays locked while the message goes out, so two workers holding the same job cannot
+    both send it; a failure (``channels.DeliveryError``) is recorded and retried until
+    MAX_ATTEMPTS; a message another worker holds is tried again later.
     """
+    Status = Delivery.Status
     with transaction.atomic():
-        digest = (
-            # Lock the digest only: PostgreSQL refuses FOR UPDATE on the outer-joined
-            # recipient/unit.
-            Digest.objects.select_for_update(skip_locked=True, of=("self",))
-            .filter(pk=digest_id, status=Digest.Status.PENDING)
-            .select_related("recipient", "unit")
+        delivery = (
+            model.objects.select_for_update(skip_locked=True, of=("self",))
+            .filter(pk=pk, status=Status.PENDING)
+            .select_related(*related)
             .first()
         )
-        if digest is None:
-            return "already_sent"
-        items = digest_items(digest)
+        if delivery is None:
+            # Sent, or being sent by another worker now. Then try again later: that worker may
+            # die before it records the message, and when this job is its job handed back,
+            # nothing else would.
+            pending = model.objects.filter(pk=pk, status=Status.PENDING)
+            return "retry" if pending.exists() else "already_sent"
+        delivery.attempts += 1
         try:
-            if items:
-                channels.for_digest(digest).send(digest, items)
+            send(delivery)
         except channels.DeliveryError as error:
-            digest.attempts += 1
-            digest.last_error = str(error)[:500]
-            digest.status = (
-                Digest.Status.FAILED if digest.attempts >= MAX_ATTEMPTS else Digest.Status.PENDING
-            )
-            digest.save(update_fields=["attempts", "last_error", "status"])
-            return "failed" if digest.status == Digest.Status.FAILED else "retry"
-        digest.status, digest.sent_at = Digest.Status.SENT, timezone.now()
-        digest.attempts += 1
-        digest.save(update_fields=["status", "sent_at", "attempts"])
+            delivery.last_error = str(error)[:500]
+            if delivery.attempts >= MAX_ATTEMPTS:
+                delivery.status = Status.FAILED
+            delivery.save(update_fields=["attempts", "last_error", "status"])
+            return "failed" if delivery.status == Status.FAILED else "retry"
+        delivery.status, delivery.sent_at = Status.SENT, timezone.now()
+        delivery.save(update_fields=["status", "sent_at", "attempts"])
         return "sent"
 
 

@@ -4,13 +4,16 @@
 """
 
 import os
+import shutil
+import signal
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.db import connection
 
 from org.models import Department, Unit, User
@@ -136,36 +139,58 @@ def celery_worker_env() -> dict[str, str]:
 
 
 @pytest.fixture
-def celery_worker_process(transactional_db, celery_worker_env) -> Iterator[subprocess.Popen]:
+def start_celery_worker(
+    transactional_db, celery_worker_env
+) -> Iterator[Callable[..., subprocess.Popen]]:
+    """Start real workers on the test database and the configured broker: ``options`` replace
+    ``--pool=solo``, ``env`` adds to ``celery_worker_env``. Each worker leads its own process
+    group, so a test can kill it with its pool processes; all are stopped after the test."""
+    started: list[subprocess.Popen] = []
+
+    def start(*options: str, **env: str) -> subprocess.Popen:
+        worker = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "config",
+                "worker",
+                *(options or ["--pool=solo"]),
+                "--loglevel=INFO",
+                "--without-gossip",
+                "--without-mingle",
+            ],
+            cwd=ROOT,
+            env={
+                **os.environ,
+                "DJANGO_SETTINGS_MODULE": "config.settings.test",
+                "DATABASE_URL": _url_of_test_database(),
+                **celery_worker_env,
+                **env,
+            },
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            start_new_session=True,
+        )
+        started.append(worker)
+        return worker
+
+    yield start
+    for worker in started:
+        worker.terminate()
+        try:
+            worker.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(worker.pid, signal.SIGKILL)
+            worker.wait()
+
+
+@pytest.fixture
+def celery_worker_process(start_celery_worker) -> subprocess.Popen:
     """A real worker in its own process, on the test database and the configured broker."""
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "config.settings.test",
-        "DATABASE_URL": _url_of_test_database(),
-        **celery_worker_env,
-    }
-    worker = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "config",
-            "worker",
-            "--pool=solo",
-            "--loglevel=INFO",
-            "--without-gossip",
-            "--without-mingle",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    yield worker
-    worker.terminate()
-    worker.wait(timeout=30)
+    return start_celery_worker()
 
 
 def _url_of_test_database() -> str:
@@ -176,3 +201,12 @@ def _url_of_test_database() -> str:
         f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST'] or '127.0.0.1'}:"
         f"{db['PORT'] or 5432}/{db['NAME']}"
     )
+
+
+def pytest_sessionfinish(session) -> None:
+    """The run's own file-broker folder (embedded mode; see config/settings/test.py) goes with
+    the run, as its test database does."""
+    options = getattr(settings, "CELERY_BROKER_TRANSPORT_OPTIONS", {})
+    folder = options.get("control_folder")
+    if folder and f"test-broker-{settings.RUN}" in folder:
+        shutil.rmtree(Path(folder).parent, ignore_errors=True)

@@ -74,9 +74,17 @@ TEMPLATES = [
 
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}")}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # Web, worker and beat share the file: wait for a lock instead of failing at once.
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    # Web, worker and beat share the file: a transaction takes the write lock when it begins,
+    # and waits for it rather than failing. SQLite locks no rows, so this is what keeps two
+    # workers from both sending one digest (PostgreSQL locks the digest's row), and a
+    # transaction that read first from failing when it comes to write. A delivery holds the lock
+    # while it sends: wait longer than its network timeouts (EMAIL_TIMEOUT, a robot's 15 s).
+    DATABASES["default"].setdefault("OPTIONS", {}).update(timeout=30, transaction_mode="IMMEDIATE")
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+# Keep a connection for the next request or job rather than connecting anew for each (a worker
+# sending the morning's digests would spend as long connecting as sending); checked before use.
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "org.User"
@@ -156,7 +164,16 @@ def file_broker_options(folder: Path) -> dict:
 
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
-    CELERY_BROKER_TRANSPORT_OPTIONS: dict = {"visibility_timeout": 3600}
+    # A job a worker took and never acknowledged (acks_late: it died running it) goes back to
+    # the queue after this many seconds; kombu looks for such jobs every 10 s at most. A retry
+    # waiting for its countdown (up to an hour, tasks/jobs.py) is unacknowledged too: a shorter
+    # timeout hands it out twice (harmless, a delivery being idempotent, but wasted).
+    VISIBILITY_TIMEOUT = env.int("BROKER_VISIBILITY_TIMEOUT", default=3600)
+    CELERY_BROKER_TRANSPORT_OPTIONS: dict = {
+        "visibility_timeout": VISIBILITY_TIMEOUT,
+        "unacked_restore_interval": min(10, VISIBILITY_TIMEOUT),
+        "unacked_restore_throttle": 1,
+    }
 else:
     CELERY_BROKER_URL = "filesystem://"
     CELERY_BROKER_TRANSPORT_OPTIONS = file_broker_options(VAR_DIR / "broker")
@@ -164,6 +181,10 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Celery's Django fixup closes the database connection after every job unless this is set;
+# config/celery_app.py closes old and broken ones around each job instead, as Django does
+# around a request (CONN_MAX_AGE, CONN_HEALTH_CHECKS).
+CELERY_DB_REUSE_MAX = 1000
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE = {
@@ -171,6 +192,12 @@ CELERY_BEAT_SCHEDULE = {
     # a make-up Saturday (调休) is a working day and a holiday Monday is not.
     "send-due-reminders": {
         "task": "tasks.jobs.send_due_reminders",
+        "schedule": crontab(hour=REMINDER_SWEEP_HOUR, minute=REMINDER_SWEEP_MINUTE),
+    },
+    # 08:30 Asia/Shanghai (REMINDER_SWEEP_TIME) too: the reply deadlines of disclosure requests
+    # (reporting), to the office; skips non-working days the same way.
+    "send-request-reminders": {
+        "task": "reporting.jobs.send_request_reminders",
         "schedule": crontab(hour=REMINDER_SWEEP_HOUR, minute=REMINDER_SWEEP_MINUTE),
     },
     # 03:15 Asia/Shanghai, every day: drop expired login sessions.

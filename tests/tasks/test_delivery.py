@@ -6,20 +6,15 @@ Each message goes out once however often it is delivered; a refusal is recorded 
 """
 
 import datetime
-import email
-import email.policy
 import json
 import re
-import socket
 import threading
-import time
 import zoneinfo
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 import time_machine
-from aiosmtpd.controller import Controller
 from django.contrib.sessions.backends.db import SessionStore
 from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
@@ -32,11 +27,11 @@ from tasks import reminders
 from tasks.jobs import deliver_digest
 from tasks.models import Assignment, Digest
 from tests.factories import make_task
+from tests.loopback import SMTP_BACKEND, Mailbox, free_port, wait_for
 
 TZ = zoneinfo.ZoneInfo("Asia/Shanghai")
 D = datetime.date
 DAY = D(2026, 6, 10)
-SMTP_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
 SITE = "https://gk.example.gov.cn"
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
 LOCAL_ROBOTS = {
@@ -45,43 +40,10 @@ LOCAL_ROBOTS = {
 }
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Mailbox:
-    """An aiosmtpd handler that keeps the messages it accepts, or refuses them all."""
-
-    def __init__(self) -> None:
-        self.messages: list[email.message.EmailMessage] = []
-        self.refuse: str | None = None
-        self.port = 0
-
-    async def handle_DATA(self, server, session, envelope) -> str:
-        if self.refuse:
-            return self.refuse
-        self.messages.append(
-            email.message_from_bytes(envelope.content, policy=email.policy.default)
-        )
-        return "250 Message accepted for delivery"
-
-    def to(self) -> list[str]:
-        return sorted(str(m["To"]) for m in self.messages)
-
-
 @pytest.fixture
-def mailbox(settings) -> Iterator[Mailbox]:
-    box = Mailbox()
-    controller = Controller(box, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    box.port = controller.port
-    settings.EMAIL_BACKEND = SMTP_BACKEND
-    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", box.port
+def mailbox(mailbox, settings) -> Mailbox:
     settings.SITE_URL = SITE
-    yield box
-    controller.stop()
+    return mailbox
 
 
 class Robot:
@@ -119,14 +81,6 @@ def robot(settings) -> Iterator[Robot]:
     yield robot
     server.shutdown()
     server.server_close()
-
-
-@pytest.fixture
-def people(office_staff, unit_head, unit_staff) -> dict[str, User]:
-    for person in (office_staff, unit_head, unit_staff):
-        person.email = f"{person.username}@edu.example.cn"
-        person.save(update_fields=["email"])
-    return {"office": office_staff, "head": unit_head, "staff": unit_staff}
 
 
 def due_today(world) -> Assignment:
@@ -341,22 +295,8 @@ def test_a_unit_accepts_its_robots_own_https_address(world, kind, url):
 
 
 @pytest.fixture
-def celery_worker_env(mailbox) -> dict[str, str]:
-    """The worker process sends through this module's SMTP server."""
-    return {
-        "EMAIL_BACKEND": SMTP_BACKEND,
-        "EMAIL_HOST": "127.0.0.1",
-        "EMAIL_PORT": str(mailbox.port),
-        "SITE_URL": SITE,
-    }
-
-
-def wait_for(condition, worker, what: str, seconds: float = 60) -> None:
-    deadline = time.monotonic() + seconds
-    while not condition():
-        assert worker.poll() is None, worker.stdout.read()
-        assert time.monotonic() < deadline, f"the worker did not {what} within {seconds} s"
-        time.sleep(0.2)
+def celery_worker_env(celery_worker_env) -> dict[str, str]:
+    return {**celery_worker_env, "SITE_URL": SITE}
 
 
 def test_a_real_worker_sends_each_digest_once_even_when_the_job_is_queued_twice(
@@ -372,8 +312,8 @@ def test_a_real_worker_sends_each_digest_once_even_when_the_job_is_queued_twice(
         deliver_digest.delay(pk)
     wait_for(
         lambda: Digest.objects.filter(status=Digest.Status.SENT).count() == 2,
-        celery_worker_process,
-        "send the digests",
+        "the worker sends the digests",
+        worker=celery_worker_process,
     )
     # and a last job, which the worker (one at a time, in order) reaches after the duplicates
     expired = SessionStore()
@@ -384,8 +324,8 @@ def test_a_real_worker_sends_each_digest_once_even_when_the_job_is_queued_twice(
     purge_expired_sessions.delay()
     wait_for(
         lambda: not Session.objects.filter(pk=expired.session_key).exists(),
-        celery_worker_process,
-        "run the last job",
+        "the worker runs the last job",
+        worker=celery_worker_process,
     )
     # then
     assert mailbox.to() == ["head@edu.example.cn", "staff@edu.example.cn"]

@@ -14,8 +14,6 @@ import pytest
 import time_machine
 from django.core import mail
 from django.core.management import CommandError, call_command
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from org.models import User
 from plans.models import Plan
@@ -331,27 +329,6 @@ def test_nobody_without_an_address_or_who_opted_out_gets_an_e_mail_digest(world,
     # then: the bell still rings for both
     assert not Digest.objects.exists()
     assert told(assignment.reminders.get()) == {people["head"], people["staff"]}
-
-
-def test_the_sweep_runs_as_many_queries_for_fifty_assignments_as_for_five(world, people):
-    # given: the calendar seeded and the policies created by an earlier sweep
-    reminders.sweep(D(2026, 6, 1))
-
-    def queries_of_a_sweep_with(n: int) -> int:
-        Reminder.objects.all().delete()
-        Digest.objects.all().delete()
-        while Assignment.objects.filter(task__due_date=D(2026, 6, 10)).count() < n:
-            assignment_due(world, D(2026, 6, 10))
-        with CaptureQueriesContext(connection) as queries:
-            result = reminders.sweep(D(2026, 6, 10))
-        assert result.decided == n
-        return len(queries)
-
-    # when
-    five = queries_of_a_sweep_with(5)
-    fifty = queries_of_a_sweep_with(50)
-    # then
-    assert fifty == five
 
 
 # --- 催办 by hand ---------------------------------------------------------------------------------
