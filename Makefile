@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: run setup test lint messages clean
+.PHONY: run setup test bench lint messages clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -15,6 +15,7 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 setup: $(VENV)/.installed
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_demo
+	$(BIN)/python manage.py load_demo_registers
 
 run: setup
 	@echo "Open http://127.0.0.1:$(PORT)/ and log in with one of the demo logins above."
@@ -25,6 +26,16 @@ test: $(VENV)/.installed
 	$(BIN)/ruff format --check .
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# Benchmarks, not part of `make test`: they need PostgreSQL and Redis, make a database of their
+# own afresh (its name must end in _bench) and write their figures to bench/results/.
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/worktracker_bench
+BENCH_REDIS_URL ?= redis://127.0.0.1:6379/1
+bench: $(VENV)/.installed
+	DATABASE_URL=$(BENCH_DATABASE_URL) REDIS_URL=$(BENCH_REDIS_URL) $(BIN)/python -m bench.bench_sweep
+	DATABASE_URL=$(BENCH_DATABASE_URL) REDIS_URL=$(BENCH_REDIS_URL) $(BIN)/python -m bench.bench_email
+	DATABASE_URL=$(BENCH_DATABASE_URL) REDIS_URL=$(BENCH_REDIS_URL) $(BIN)/python -m bench.bench_report
+	DATABASE_URL=$(BENCH_DATABASE_URL) REDIS_URL=$(BENCH_REDIS_URL) $(BIN)/python -m bench.bench_dashboard
 
 messages: $(VENV)/.installed
 	$(BIN)/python manage.py makemessages -l zh_Hans -l en --no-obsolete --no-location --ignore=.venv

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from org.models import Department
+from tasks.models import Delivery
 
 
 class DisclosureRequest(models.Model):
@@ -188,3 +189,253 @@ class ReviewCase(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.reference or self.filed_on}"
+
+
+# --- Statutory deadline reminders ------------------------------------------------------------
+
+
+class RequestReminder(models.Model):
+    """One decision to remind the office of a request's reply deadline: unique per (request,
+    rule, date), so a sweep that runs twice decides nothing twice. The rules and the working-day
+    windows are the department's reminder policy (tasks.ReminderPolicy)."""
+
+    class Rule(models.TextChoices):
+        BEFORE = "before", _("before the deadline")
+        DUE = "due", _("due today")
+        OVERDUE = "overdue", _("overdue")
+        ESCALATE = "escalate", _("escalated")
+
+    request = models.ForeignKey(
+        DisclosureRequest, on_delete=models.CASCADE, related_name="reminders"
+    )
+    rule = models.CharField(_("rule"), max_length=10, choices=Rule.choices)
+    date = models.DateField(_("date"))
+    days = models.SmallIntegerField(_("working days"), default=0)
+    deadline = models.DateField(_("deadline"))
+
+    class Meta:
+        verbose_name = _("request reminder")
+        verbose_name_plural = _("request reminders")
+        ordering = ["-date", "deadline"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["request", "rule", "date"], name="request_reminder_once_per_rule_and_day"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.get_rule_display()} · {self.request}"
+
+
+class RequestDigest(Delivery):
+    """One e-mail a day to an office staff member (or leader, on escalation) listing the
+    request deadlines of the day; "already sent" is this row's status."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="request_digests"
+    )
+    date = models.DateField(_("date"))
+
+    class Meta:
+        verbose_name = _("request reminder e-mail")
+        verbose_name_plural = _("request reminder e-mails")
+        ordering = ["-date", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["recipient", "date"], name="request_digest_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.recipient}"
+
+
+# --- The year-end report draft -----------------------------------------------------------------
+
+
+class ReportDraft(models.Model):
+    """The draft of 《<department><year>年政府信息公开工作年度报告》, one per department and year.
+
+    The computed tables and check results of the last generation are kept here, so a
+    regeneration can say what changed in the data since; the parts' text lives in its sections.
+    """
+
+    class Format(models.TextChoices):
+        # 国办公开办函〔2019〕60号 for report years 2019–2020, 〔2021〕30号 from 2021 on.
+        F2019 = "2019", "国办公开办函〔2019〕60号"
+        F2021 = "2021", "国办公开办函〔2021〕30号"
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("draft")
+        FINAL = "final", _("final")
+
+    class Generation(models.TextChoices):
+        IDLE = "idle", _("not generated yet")
+        QUEUED = "queued", _("waiting to be generated")
+        RUNNING = "running", _("generating")
+        DONE = "done", _("generated")
+        FAILED = "failed", _("generation failed")
+
+    department = models.ForeignKey(
+        Department,
+        on_delete=models.PROTECT,
+        related_name="report_drafts",
+        verbose_name=_("department"),
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    format = models.CharField(_("format"), max_length=4, choices=Format.choices)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
+    generation = models.CharField(
+        _("generation"), max_length=10, choices=Generation.choices, default=Generation.IDLE
+    )
+    progress = models.PositiveSmallIntegerField(
+        _("progress (percent)"), default=0, validators=[MaxValueValidator(100)]
+    )
+    generation_error = models.CharField(_("generation error"), max_length=500, blank=True)
+    generated_at = models.DateTimeField(_("generated"), null=True, blank=True)
+    # Section 六's optional items, switched on by the office (信息处理费 is always reported):
+    # {"plan_summary": bool, "proposals": bool, "proposals_text": str, "other_text": str}.
+    options = models.JSONField(_("optional items"), default=dict, blank=True)
+    # The last generation's computed values {"<table>": {"<row>|<column>": value}} and the
+    # cells whose computed value changed then; values as strings (exact decimals).
+    computed = models.JSONField(default=dict, blank=True, editable=False)
+    changed_cells = models.JSONField(default=list, blank=True, editable=False)
+    checks = models.JSONField(default=list, blank=True, editable=False)
+    # The deadline (《政府信息公开条例》第四十九条: 1月31日), as a task of the year's plan.
+    task = models.ForeignKey(
+        "tasks.Task", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    finalised_at = models.DateTimeField(_("marked final"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("report draft")
+        verbose_name_plural = _("report drafts")
+        ordering = ["-year", "department"]
+        constraints = [
+            models.UniqueConstraint(fields=["department", "year"], name="report_draft_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.department}{self.year}年政府信息公开工作年度报告"
+
+    def get_absolute_url(self) -> str:
+        return reverse("reporting:report_detail", args=[self.pk])
+
+
+class ReportSection(models.Model):
+    """One of the report's six parts. The generated text is refreshed by every generation; an
+    edit is kept with the generated text it was based on, so the page can show what changed."""
+
+    draft = models.ForeignKey(ReportDraft, on_delete=models.CASCADE, related_name="sections")
+    number = models.PositiveSmallIntegerField(
+        _("part"), validators=[MinValueValidator(1), MaxValueValidator(6)]
+    )
+    generated_text = models.TextField(_("generated text"), blank=True)
+    edited_text = models.TextField(_("edited text"), blank=True)
+    is_edited = models.BooleanField(_("edited"), default=False)
+    based_on = models.TextField(_("generated text the edit was based on"), blank=True)
+    edited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    edited_at = models.DateTimeField(_("edited"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("report section")
+        verbose_name_plural = _("report sections")
+        ordering = ["draft", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["draft", "number"], name="report_section_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.draft} · {self.number}"
+
+    @property
+    def text(self) -> str:
+        return self.edited_text if self.is_edited else self.generated_text
+
+    @property
+    def data_changed(self) -> bool:
+        """The data moved since the edit: the generated text differs from the edit's base."""
+        return self.is_edited and self.based_on != self.generated_text
+
+
+class ManualCell(models.Model):
+    """A table cell entered by hand: one with no data source, or a computed one overridden
+    (e.g. requests received before the register was kept). Shown as entered by hand."""
+
+    draft = models.ForeignKey(ReportDraft, on_delete=models.CASCADE, related_name="manual_cells")
+    table = models.PositiveSmallIntegerField(_("table"))  # 2, 3 or 4
+    row = models.CharField(_("row"), max_length=40)
+    column = models.CharField(_("column"), max_length=40)
+    value = models.DecimalField(_("value"), max_digits=18, decimal_places=6)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    entered_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("cell entered by hand")
+        verbose_name_plural = _("cells entered by hand")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["draft", "table", "row", "column"], name="manual_cell_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.draft} · {self.table} {self.row}/{self.column}"
+
+
+class ReportVersion(models.Model):
+    """A snapshot of the whole report (the export document) after a generation or an edit."""
+
+    draft = models.ForeignKey(ReportDraft, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField(_("version"))
+    reason = models.CharField(_("reason"), max_length=100)
+    document = models.JSONField()
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("saved"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("report version")
+        verbose_name_plural = _("report versions")
+        ordering = ["draft", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["draft", "number"], name="report_version_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.draft} v{self.number}"
+
+
+class HeadingTopic(models.Model):
+    """Which sub-topic of 一、总体情况 a plan heading's work is told under (chosen once by the
+    office; a heading without a row takes its parent's, else a default read off its title)."""
+
+    class Topic(models.TextChoices):
+        PROACTIVE = "proactive", "主动公开"
+        ON_REQUEST = "on_request", "依申请公开"
+        MANAGEMENT = "management", "政府信息管理"
+        PLATFORMS = "platforms", "政府信息公开平台建设"
+        OVERSIGHT = "oversight", "监督保障"
+        LEFT_OUT = "left_out", _("not in the report")
+
+    heading = models.OneToOneField(
+        "plans.Heading", on_delete=models.CASCADE, related_name="report_topic"
+    )
+    topic = models.CharField(_("sub-topic"), max_length=12, choices=Topic.choices)
+
+    class Meta:
+        verbose_name = _("heading sub-topic")
+        verbose_name_plural = _("heading sub-topics")
+
+    def __str__(self) -> str:
+        return f"{self.heading} → {self.get_topic_display()}"

@@ -78,7 +78,39 @@ PROGRESS = [
         "本年度印发规范性文件4件，均同步发布解读。",
         {"normative_issued": 4, "policy_interpretations": 4},
     ),
+    (3, "办公室", Assignment.Status.COMPLETED, "抽查事项清单已审核，在门户网站发布。", {}),
+    (3, "社管办", Assignment.Status.COMPLETED, "本股室涉及的抽查事项已梳理报执法检查股。", {}),
+    (
+        6,
+        "办公室",
+        Assignment.Status.IN_PROGRESS,
+        "秋季招生前召开新闻发布会，局领导两次做客在线访谈。",
+        {"press_conferences": 1, "online_interviews": 2},
+    ),
+    (
+        8,
+        "办公室",
+        Assignment.Status.IN_PROGRESS,
+        "1至11月热线转办件均按时答复。",
+        {"messages_answered": 186},
+    ),
+    (10, "办公室", Assignment.Status.COMPLETED, "12期巡查记录已归档。", {}),
+    (11, "办公室", Assignment.Status.COMPLETED, "基本目录已上网，办理流程已修订。", {}),
+    (11, "教育股", Assignment.Status.COMPLETED, "已核对本股室的目录条目。", {}),
 ]
+# What a completed assignment says in the year-end report's part 一, where it is more than the
+# progress note ("" for a supporting unit whose work the lead unit's sentence covers).
+SUMMARIES = {
+    (3, "执法检查股"): "5月底前编制并公开年度随机抽查事项清单，抽查结果均在检查结束后20个工作日内"
+    "向社会公开，全年公开行政处罚决定3件。",
+    (3, "办公室"): "",
+    (3, "社管办"): "",
+    (10, "办公室"): "落实政务新媒体“谁开设、谁管理”要求，每月巡查门户网站和微信公众号，"
+    "全年巡查12次，未发现错误表述和失泄密问题。",
+    (11, "办公室"): "梳理形成本局主动公开基本目录，规范依申请公开登记、办理、答复各环节，"
+    "信息发布前一律进行保密审查。",
+    (11, "教育股"): "",
+}
 
 
 @transaction.atomic
@@ -127,7 +159,7 @@ def load_demo(year: int) -> tuple[Department, Plan, bool]:
         reporter = heads.get(assignment.unit_id, office)
         report = Report(
             text=text,
-            summary=text,
+            summary=SUMMARIES.get((index, unit_name), text),
             figures=[
                 (Metric.objects.get(department=None, code=c), Decimal(v))
                 for c, v in figures.items()

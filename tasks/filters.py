@@ -30,22 +30,25 @@ class TaskFilter(django_filters.FilterSet):
         choices=Task.State.choices, method="filter_state", label=_("status")
     )
     due = django_filters.ChoiceFilter(choices=DUE_CHOICES, method="filter_due", label=_("due"))
+    year = django_filters.NumberFilter(field_name="plan__year", label=_("year"))
     q = django_filters.CharFilter(field_name="text", lookup_expr="icontains", label=_("text"))
 
     class Meta:
         model = Task
-        fields = ["plan", "unit", "state", "due", "q"]
+        fields = ["plan", "unit", "state", "due", "year", "q"]
 
     def __init__(self, *args, plans, units, **kwargs):
         super().__init__(*args, **kwargs)
         self.filters["plan"].queryset = plans
         self.filters["unit"].queryset = units
 
+    # With a unit chosen, status and due window are those of the unit's own part: "社管办's
+    # overdue tasks" are those where 社管办 is late (the dashboard's unit figures link here).
     def filter_state(self, queryset, name, value):
-        return queryset.in_state(value)
+        return queries.tasks_in_state(queryset, value, unit=self.form.cleaned_data.get("unit"))
 
     def filter_due(self, queryset, name, value):
-        return queries.tasks_due(queryset, value, _today())
+        return queries.tasks_due(queryset, value, _today(), unit=self.form.cleaned_data.get("unit"))
 
 
 class AssignmentFilter(django_filters.FilterSet):
@@ -54,10 +57,11 @@ class AssignmentFilter(django_filters.FilterSet):
     )
     status = django_filters.ChoiceFilter(choices=Assignment.Status.choices, label=_("status"))
     due = django_filters.ChoiceFilter(choices=DUE_CHOICES, method="filter_due", label=_("due"))
+    year = django_filters.NumberFilter(field_name="task__plan__year", label=_("year"))
 
     class Meta:
         model = Assignment
-        fields = ["plan", "status", "due"]
+        fields = ["plan", "status", "due", "year"]
 
     def __init__(self, *args, plans, **kwargs):
         super().__init__(*args, **kwargs)

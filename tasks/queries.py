@@ -3,8 +3,9 @@
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
+from org.models import Unit
 from plans.models import Heading, Plan
 
 from .models import Assignment, Figure, Notification, ProgressUpdate, Reminder, Task
@@ -36,22 +37,59 @@ def open_assignments(assignments: QuerySet[Assignment]) -> QuerySet[Assignment]:
     return assignments.exclude(status=Assignment.Status.COMPLETED)
 
 
+OPEN_STATUSES = [s for s in Assignment.Status.values if s != Assignment.Status.COMPLETED]
+
+
+def due_condition(window: str, today: datetime.date, *, from_task: bool = False) -> Q:
+    """Open assignments that are overdue, or due within the next week, as a condition on
+    assignments (or, ``from_task``, on a task's assignments): lists filter with it and the
+    dashboard counts with it, so they agree."""
+    status, due = ("assignments__status", "due_date") if from_task else ("status", "task__due_date")
+    is_open = Q(**{f"{status}__in": OPEN_STATUSES})
+    if window == DueWindow.OVERDUE:
+        return is_open & Q(**{f"{due}__lt": today})
+    if window == DueWindow.DUE_SOON:
+        soon = today + datetime.timedelta(days=DUE_SOON_DAYS)
+        return is_open & Q(**{f"{due}__range": (today, soon)})
+    return Q()
+
+
 def assignments_due(
     assignments: QuerySet[Assignment], window: str, today: datetime.date
 ) -> QuerySet[Assignment]:
     """Open assignments that are overdue, or due within the next week."""
-    if window == DueWindow.OVERDUE:
-        return open_assignments(assignments).filter(task__due_date__lt=today)
-    if window == DueWindow.DUE_SOON:
-        soon = today + datetime.timedelta(days=DUE_SOON_DAYS)
-        return open_assignments(assignments).filter(task__due_date__range=(today, soon))
-    return assignments
+    return assignments.filter(due_condition(window, today))
 
 
-def tasks_due(tasks: QuerySet[Task], window: str, today: datetime.date) -> QuerySet[Task]:
-    """Tasks with at least one open assignment in the window."""
-    due = assignments_due(Assignment.objects.all(), window, today)
+def tasks_due(
+    tasks: QuerySet[Task], window: str, today: datetime.date, *, unit: Unit | None = None
+) -> QuerySet[Task]:
+    """Tasks with at least one open assignment in the window (the given unit's, if any)."""
+    assignments = Assignment.objects.all() if unit is None else unit.assignments.all()
+    due = assignments_due(assignments, window, today)
     return tasks.filter(pk__in=due.values("task_id"))
+
+
+# A unit's part of a task is in the task state its own status stands for.
+_STATUSES_IN_STATE = {
+    Task.State.NOT_STARTED: [Assignment.Status.NOT_STARTED],
+    Task.State.IN_PROGRESS: [
+        Assignment.Status.IN_PROGRESS,
+        Assignment.Status.SUBMITTED,
+        Assignment.Status.RETURNED,
+    ],
+    Task.State.COMPLETED: [Assignment.Status.COMPLETED],
+}
+
+
+def tasks_in_state(
+    tasks: QuerySet[Task], state: str, *, unit: Unit | None = None
+) -> QuerySet[Task]:
+    """Tasks in the derived state; with a unit, tasks whose part of that unit is in it."""
+    if unit is None:
+        return tasks.in_state(state)
+    parts = unit.assignments.filter(status__in=_STATUSES_IN_STATE[state])
+    return tasks.filter(pk__in=parts.values("task_id"))
 
 
 @dataclass

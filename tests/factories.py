@@ -7,6 +7,8 @@ import factory
 from org.models import Department, Unit, UnitGroup, User
 from org.services import save_person, save_unit
 from plans.models import Plan
+from reporting.models import DisclosureRequest, ReviewCase
+from reporting.services import save_request, save_review_case
 from tasks.models import Task
 from tasks.services import Responsibility, save_task
 
@@ -72,3 +74,19 @@ def make_task(
         responsibility=Responsibility(lead=list(lead), support=list(support), groups=list(groups)),
         by=by,
     )
+
+
+def make_request(department, *, by=None, **fields):
+    """A disclosure request saved through the service (its deadline computed)."""
+    defaults = {
+        "channel": DisclosureRequest.Channel.ONLINE,
+        "received_on": datetime.date(2026, 3, 2),
+        "applicant_type": DisclosureRequest.ApplicantType.NATURAL_PERSON,
+        "content": "申请公开本区义务教育阶段学校招生范围。",
+    }
+    return save_request(DisclosureRequest(department=department, **{**defaults, **fields}), by=by)
+
+
+def make_review_case(department, *, by=None, **fields):
+    defaults = {"kind": ReviewCase.Kind.REVIEW, "filed_on": datetime.date(2026, 4, 1)}
+    return save_review_case(ReviewCase(department=department, **{**defaults, **fields}), by=by)

@@ -110,6 +110,20 @@ def test_the_demo_shows_work_at_every_stage(demo_plan):
     assert {"not_started", "in_progress", "submitted", "completed"} <= statuses
 
 
+def test_the_demos_completed_tasks_say_what_the_year_end_report_tells(demo_plan):
+    completed = [
+        task
+        for task in demo_plan.tasks.all()
+        if task.assignments.exists()
+        and not task.assignments.exclude(status=Assignment.Status.COMPLETED).exists()
+    ]
+    summaries = ProgressUpdate.objects.filter(assignment__task__in=completed).exclude(summary="")
+
+    assert len(completed) == 3
+    assert {u.assignment.task for u in summaries} == set(completed)
+    assert all(u.summary.endswith("。") for u in summaries)
+
+
 def test_the_demo_for_another_year_adds_that_years_plan_only(demo_plan):
     before = counts()
 

@@ -7,12 +7,13 @@ coverage test instead of escaping the matrix.
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from reporting import drafts
 from tasks.evidence import Upload
 from tasks.importing import start_import
 from tasks.models import Assignment, Digest, Notification, Reminder
 from tasks.services import Report, record_progress
 
-from .factories import UserFactory
+from .factories import UserFactory, make_request, make_review_case
 
 # URLs that are Django's own machinery, checked by Django's own tests.
 NOT_APP_URLS = {"login", "logout", "set_language"}
@@ -35,6 +36,10 @@ MANAGE = {"anonymous": (L, L), "office": (200, 404), "leader": (403, 404), "head
 VIEW = {"anonymous": (L, L), "office": (200, 404), "leader": (200, 404), "head": (200, 404),
         "staff": (200, 404), "other_office": (200, 404)}
 POST_ONLY = {role: (405, 405) if role != "anonymous" else (L, L) for role in MANAGE}
+# The registers are the department's: a unit's people see none of them.
+READERS = {**OFFICE_ONLY, "leader": 200}
+REGISTER_VIEW = {**VIEW, "head": (404, 404), "staff": (404, 404)}
+REGISTER_KEEP = {**MANAGE, "head": (404, 404), "staff": (404, 404)}
 EXPECTED = {
     "home": (None, {**ANY, "office": 302, "leader": 302, "head": 302, "staff": 302,
                     "other_office": 302}),
@@ -61,11 +66,37 @@ EXPECTED = {
     "tasks:calendar": (None, OFFICE_ONLY),
     "tasks:delivery_list": (None, OFFICE_ONLY),
     "profile": (None, ANY),
+    "reporting:dashboard": (None, ANY),  # each sees their own scope (tests/reporting)
+    "reporting:brief": (None, ANY),
+    "reporting:brief_docx": (None, ANY),
+    "reporting:request_list": (None, READERS),
+    "reporting:request_create": (None, OFFICE_ONLY),
+    "reporting:request_import": (None, OFFICE_ONLY),
+    "reporting:request_export": (None, READERS),
+    "reporting:request_detail": ("request", REGISTER_VIEW),
+    "reporting:request_update": ("request", REGISTER_KEEP),
+    "reporting:reviewcase_list": (None, READERS),
+    "reporting:reviewcase_create": (None, OFFICE_ONLY),
+    "reporting:reviewcase_update": ("reviewcase", REGISTER_KEEP),
+    # The report draft: the office writes it, leaders read it, units see nothing (404).
+    "reporting:report_list": (None, READERS),
+    "reporting:report_detail": ("report", REGISTER_VIEW),
+    "reporting:report_status": ("report", REGISTER_VIEW),
+    "reporting:report_version": ("version", REGISTER_VIEW),
+    "reporting:report_export": ("report", REGISTER_VIEW),
+    "reporting:report_generate": ("report", POST_ONLY),
+    "reporting:report_cell": ("report", POST_ONLY),
+    "reporting:report_options": ("report", POST_ONLY),
+    "reporting:report_topics": ("report", POST_ONLY),
+    "reporting:report_final": ("report", POST_ONLY),
+    "reporting:report_section": ("section", POST_ONLY),
     # Only office staff import: others are refused before any import is looked up.
     "tasks:import_preview": ("import", {**MANAGE, "leader": (403, 403), "head": (403, 403),
                                         "staff": (403, 403)}),
 }
 # fmt: on
+# URLs that take more than the object: the arguments after its pk.
+MORE_ARGS = {"reporting:report_export": ["docx"]}
 
 
 def app_url_names() -> set[str]:
@@ -134,8 +165,36 @@ def evidence_files(world, personas, settings, tmp_path):
     return files
 
 
-def objects_for(world, role: str, kind: str, imports=None, files=None):
+@pytest.fixture
+def registers(world):
+    """A request and a review case in each bureau's registers."""
+    return {
+        kind: {dept: make(dept) for dept in (world.department, world.other_department)}
+        for kind, make in (("request", make_request), ("reviewcase", make_review_case))
+    } | report_objects(world)
+
+
+REPORT_KINDS = ("report", "section", "version")
+
+
+def report_objects(world):
+    """A generated report draft in each bureau, its part 一 and its first version."""
+    reports = {
+        dept: drafts.generate(drafts.create_draft(dept, 2026, by=None), by=None)
+        for dept in (world.department, world.other_department)
+    }
+    return {
+        "report": reports,
+        "section": {dept: r.sections.get(number=1) for dept, r in reports.items()},
+        "version": {dept: r.versions.get() for dept, r in reports.items()},
+    }
+
+
+def objects_for(world, role: str, kind: str, imports=None, files=None, registers=None):
     """(own, foreign) object of the kind for the role, as the matrix defines them."""
+    if kind in ("request", "reviewcase", *REPORT_KINDS):
+        own, other = registers[kind][world.department], registers[kind][world.other_department]
+        return (other, own) if role == "other_office" else (own, other)
     if kind == "evidence":
         own, foreign = objects_for(world, role, "assignment")
         return files[own], files[foreign]
@@ -168,15 +227,20 @@ CASES = [
 
 
 @pytest.mark.parametrize(("url_name", "role", "scope"), CASES)
-def test_get_outcome(client, world, personas, imports, evidence_files, url_name, role, scope):
+def test_get_outcome(
+    client, world, personas, imports, evidence_files, registers, url_name, role, scope
+):
     kind, outcomes = EXPECTED[url_name]
     if personas[role] is not None:
         client.force_login(personas[role])
     if kind is None:
         url, expected = reverse(url_name), outcomes[role]
     else:
-        obj = objects_for(world, role, kind, imports, evidence_files)[0 if scope == "own" else 1]
-        url, expected = reverse(url_name, args=[obj.pk]), outcomes[role][0 if scope == "own" else 1]
+        obj = objects_for(world, role, kind, imports, evidence_files, registers)[
+            0 if scope == "own" else 1
+        ]
+        url = reverse(url_name, args=[obj.pk, *MORE_ARGS.get(url_name, [])])
+        expected = outcomes[role][0 if scope == "own" else 1]
     response = client.get(url)
     assert response.status_code == expected, f"GET {url} as {role}"
     if expected == L and role == "anonymous":

@@ -2,9 +2,14 @@
 
 import os
 import shutil
+from importlib import import_module
 from pathlib import Path
 
 import pytest
+from django.apps import apps
+from django.core.management import call_command
+
+from tasks.models import Metric
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
@@ -33,6 +38,21 @@ def browser():
         )
         yield browser
         browser.close()
+
+
+@pytest.fixture
+def demo(transactional_db, settings, tmp_path):
+    """The demo bureau of 2026.
+
+    An earlier browser test's flush took what the migrations seeded (the metric catalogue)
+    with it; serialized rollback cannot put it back once Playwright's event loop runs in this
+    thread (the connection holding the serialized data is no longer the one Django hands out),
+    so the catalogue's own migration loads it again.
+    """
+    settings.MEDIA_ROOT = tmp_path / "media"
+    if not Metric.objects.filter(department=None).exists():
+        import_module("tasks.migrations.0004_metric_catalogue").load(apps, None)
+    call_command("load_demo", year=2026, stdout=open("/dev/null", "w"))  # noqa: SIM115
 
 
 @pytest.fixture

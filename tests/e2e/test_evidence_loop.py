@@ -1,20 +1,11 @@
 """A section head completes the whole loop on the demo data, in a real Chromium."""
 
-import pytest
-from django.core.management import call_command
-
 from tasks.demo import DEMO_PASSWORD
 from tasks.models import Assignment
 
 from .conftest import screenshot
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-
-
-@pytest.fixture
-def demo(transactional_db, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    call_command("load_demo", year=2026, stdout=open("/dev/null", "w"))  # noqa: SIM115
 
 
 def test_a_section_head_reports_submits_and_the_office_signs_off(demo, login, tmp_path):

@@ -1,0 +1,80 @@
+"""The year-end report's content as plain data: what every export writes.
+
+The draft computation fills a :class:`ReportContent` from the database; the writers
+(``docx_export``, ``html_export``, ``xlsx_export``) read nothing else, so they run and are
+tested without the ORM.
+"""
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import NamedTuple
+
+from .formats import SECTION_TITLES, ReportFormat
+
+Value = Decimal | int | None
+CellKey = tuple[str, str]  # (row.key, column.key), unique within a table
+
+
+class Check(NamedTuple):
+    """A consistency rule's result (spec §5): e.g. ("T3-1", False, "error", "…")."""
+
+    rule: str
+    ok: bool
+    severity: str  # "error", "warning", "info" or "guidance"
+    message: str
+
+
+@dataclass(frozen=True)
+class SectionContent:
+    number: int  # 1–6
+    title: str  # the official heading, e.g. "一、总体情况"
+    text: str  # paragraphs separated by newlines
+
+
+@dataclass
+class ReportContent:
+    department: str
+    year: int
+    format: ReportFormat
+    title: str  # without the book-title marks: "<department><year>年政府信息公开工作年度报告"
+    sections: list[SectionContent]
+    # table number (2, 3, 4) → cell → value; a missing cell or None is printed as 0 (spec §5).
+    values: dict[int, dict[CellKey, Value]]
+    manual: set[tuple[int, str, str]] = field(default_factory=set)  # (table, row, column)
+    checks: list[Check] = field(default_factory=list)
+    # The unnumbered preamble before 一 and the sign-off lines (机关名称, date) after 六, which
+    # real reports carry (spec §2.6); empty when the draft has none.
+    preamble: str = ""
+    sign_off: tuple[str, ...] = ()
+
+    @staticmethod
+    def title_for(department: str, year: int) -> str:
+        return f"{department}{year}年政府信息公开工作年度报告"
+
+    def section(self, number: int) -> SectionContent:
+        """The part numbered ``number``; an empty one under its official heading if missing."""
+        for section in self.sections:
+            if section.number == number:
+                return section
+        return SectionContent(number, SECTION_TITLES[number - 1], "")
+
+    def table_values(self, number: int) -> dict[CellKey, Value]:
+        return self.values.get(number, {})
+
+    def manual_cells(self, number: int) -> set[CellKey]:
+        return {(row, column) for table, row, column in self.manual if table == number}
+
+
+def paragraphs(text: str) -> list[str]:
+    """A part's text as paragraphs: one per non-blank line, surrounding blanks dropped (the
+    writers indent paragraphs themselves)."""
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+# A paragraph that is only a second-level heading, 「（一）主动公开」: short, no sentence in it.
+_SUBHEADING = re.compile(r"^（[一二三四五六七八九十]+）[^。；：:]{1,30}$")
+
+
+def is_subheading(paragraph: str) -> bool:
+    return bool(_SUBHEADING.match(paragraph))

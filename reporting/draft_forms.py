@@ -1,0 +1,54 @@
+"""Forms of the report draft page (the registers' forms are in ``forms``)."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import HeadingTopic
+
+
+class NewReportForm(forms.Form):
+    year = forms.IntegerField(label=_("year"), min_value=2019, max_value=2100)
+
+
+class SectionForm(forms.Form):
+    text = forms.CharField(
+        label=_("text"), required=False, widget=forms.Textarea(attrs={"rows": 12})
+    )
+
+
+class CellForm(forms.Form):
+    """A cell of one table entered by hand; an empty value clears it."""
+
+    cell = forms.ChoiceField(label=_("cell"))
+    value = forms.DecimalField(label=_("value"), required=False, max_digits=18, decimal_places=6)
+    note = forms.CharField(label=_("note"), required=False, max_length=200)
+
+    def __init__(self, *args, cells: list[tuple[str, str]], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["cell"].choices = cells
+
+
+class OptionsForm(forms.Form):
+    """Part 六's optional items (信息处理费 is always reported)."""
+
+    plan_summary = forms.BooleanField(
+        label=_("the plan's implementation: tasks completed of all, by heading"), required=False
+    )
+    proposals = forms.BooleanField(
+        label=_("results of deputies' suggestions and CPPCC proposals"), required=False
+    )
+    proposals_text = forms.CharField(
+        label=_("text on suggestions and proposals (empty: from the figures)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    other_text = forms.CharField(
+        label=_("other items a notice asks for"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class TopicForm(forms.Form):
+    heading = forms.IntegerField(widget=forms.HiddenInput)
+    topic = forms.ChoiceField(label=_("sub-topic"), choices=HeadingTopic.Topic.choices)

@@ -1,0 +1,467 @@
+"""Writes for the year-end report draft: create, generate, edit a part, enter a cell by hand,
+mark final; and the draft's content as the exports read it. Each write names its actor ``by``.
+
+Generation aggregates in the database (``aggregates``), computes the tables (``report``) and the
+prose (``prose``) outside any transaction, reporting progress on the draft row as it goes so the
+page can show it, then writes the result in one transaction. Every write ends with
+``_refresh``: the checks run again (spec §5) and a version of the whole report is kept.
+"""
+
+import datetime
+import difflib
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from org.models import Department, Unit, User
+from plans.models import Heading, Plan
+from tasks.models import Task
+from tasks.services import Responsibility, save_task
+
+from . import aggregates, checks, jobs, prose
+from .checks import Finding
+from .content import ReportContent, SectionContent
+from .formats import FORMATS, SECTION_TITLES, ReportFormat, format_for
+from .json_export import as_json
+from .models import HeadingTopic, ManualCell, ReportDraft, ReportSection, ReportVersion
+from .report import MISSING, TableValues, build_table, tables_for
+
+TABLE_PARTS = (2, 3, 4)  # parts that are tables; their text stays empty
+PROSE_PARTS = (1, 5, 6)
+DEADLINE = (1, 31)  # 《政府信息公开条例》第四十九条: a department reports by 1月31日
+
+
+def report_format(draft: ReportDraft) -> ReportFormat:
+    return FORMATS[draft.format]
+
+
+def _key(cell: tuple[str, str]) -> str:
+    return f"{cell[0]}|{cell[1]}"
+
+
+def _cell(key: str) -> tuple[str, str]:
+    row, column = key.split("|", 1)
+    return row, column
+
+
+# --- Create ---------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def create_draft(department: Department, year: int, *, by: User | None) -> ReportDraft:
+    """The draft of a year, in the format of that year, with its six (empty) parts and its
+    deadline task."""
+    if ReportDraft.objects.filter(department=department, year=year).exists():
+        raise ValidationError(
+            {"year": _("There is already a report for {year}.").format(year=year)}
+        )
+    if year < 2019:
+        raise ValidationError({"year": _("The report formats start with the year 2019.")})
+    draft = ReportDraft.objects.create(
+        department=department, year=year, format=format_for(year).code, created_by=by
+    )
+    ReportSection.objects.bulk_create(ReportSection(draft=draft, number=n) for n in range(1, 7))
+    ensure_deadline_task(draft, by=by)
+    return draft
+
+
+def ensure_deadline_task(draft: ReportDraft, *, by: User | None) -> Task | None:
+    """The report is due 1月31日 of the next year: a task of the office in the department's plan
+    of that year, so the reminder engine reminds it like any task.
+
+    The task goes in next year's plan because a plan's tasks fall due within its year (the
+    tasks app refuses other dates). Until that plan exists there is no task; every generation
+    tries again.
+    """
+    if draft.task_id:
+        return draft.task
+    due = datetime.date(draft.year + 1, *DEADLINE)
+    plan = (
+        Plan.objects.filter(department=draft.department_id, year=due.year)
+        .exclude(status=Plan.Status.CLOSED)
+        .order_by("-version", "-pk")
+        .first()
+    )
+    office = Unit.objects.filter(department=draft.department_id, is_office=True).first()
+    if plan is None or office is None:
+        return None
+    task = Task(
+        plan=plan,
+        title=f"编制并公布{draft.year}年政府信息公开工作年度报告",
+        text=(
+            f"编制{draft.year}年政府信息公开工作年度报告，于{due.month}月{due.day}日前向本级政府"
+            "信息公开工作主管部门提交并向社会公布（《中华人民共和国政府信息公开条例》第四十九条）。"
+        ),
+        deadline_kind=Task.DeadlineKind.DATE,
+        due_date=due,
+    )
+    task = save_task(task, responsibility=Responsibility(lead=[office]), by=by)
+    draft.task = task
+    draft.save(update_fields=["task"])
+    return task
+
+
+# --- Generate -------------------------------------------------------------------------------------
+
+
+def request_generation(draft: ReportDraft, *, by: User) -> ReportDraft:
+    """Queue the generation job; the page polls the draft's progress."""
+    _require_draft(draft)
+    ReportDraft.objects.filter(pk=draft.pk).update(
+        generation=ReportDraft.Generation.QUEUED, progress=0, generation_error=""
+    )
+    jobs.generate_report_draft.delay_on_commit(draft.pk, by.pk)
+    draft.refresh_from_db()
+    return draft
+
+
+def _progress(draft: ReportDraft, percent: int) -> None:
+    # Outside the writing transaction, so the polling page sees it.
+    ReportDraft.objects.filter(pk=draft.pk).update(
+        generation=ReportDraft.Generation.RUNNING, progress=percent
+    )
+
+
+def generate(draft: ReportDraft, *, by: User | None) -> ReportDraft:
+    """(Re)generate the tables and the prose from the registers and the plan.
+
+    Parts edited by hand keep their edit; their new generated text is kept beside it, so the
+    page shows what changed in the data since. A failure is recorded on the draft and raised.
+    """
+    _require_draft(draft)
+    try:
+        computed, texts = _compute(draft)
+    except Exception as error:
+        ReportDraft.objects.filter(pk=draft.pk).update(
+            generation=ReportDraft.Generation.FAILED, generation_error=str(error)[:500]
+        )
+        raise
+    with transaction.atomic():
+        draft = ReportDraft.objects.select_for_update().get(pk=draft.pk)
+        before = draft.computed or {}
+        draft.changed_cells = sorted(
+            f"{table}:{key}"
+            for table, cells in computed.items()
+            for key, value in cells.items()
+            if before and before.get(table, {}).get(key) != value
+        )
+        draft.computed = computed
+        draft.generation = ReportDraft.Generation.DONE
+        draft.progress = 100
+        draft.generated_at = timezone.now()
+        draft.save(
+            update_fields=["changed_cells", "computed", "generation", "progress", "generated_at"]
+        )
+        for section in draft.sections.all():
+            section.generated_text = texts.get(section.number, "")
+            section.save(update_fields=["generated_text"])
+        ensure_deadline_task(draft, by=by)
+        _refresh(draft, reason=_("generated"), by=by)
+    return draft
+
+
+def _compute(draft: ReportDraft) -> tuple[dict, dict[int, str]]:
+    """The computed table values (JSON-ready) and the prose parts' texts."""
+    fmt = report_format(draft)
+    dept, year = draft.department_id, draft.year
+    _progress(draft, 5)
+    requests = aggregates.request_counts(dept, year)
+    _progress(draft, 25)
+    reviews = aggregates.review_counts(dept, year)
+    metric_values = aggregates.metric_cells(dept, year)
+    _progress(draft, 40)
+    tables = tables_for(
+        fmt,
+        metric_values=metric_values,
+        request_counts=requests,
+        review_counts=reviews,
+        manual=_manual_cells(draft),  # the prose quotes the table as printed
+    )
+    computed = {
+        str(n): {_key(c): str(v) for c, v in t.computed.items() if v is not None}
+        for n, t in tables.items()
+    }
+    _progress(draft, 55)
+    tree = prose.Tree(aggregates.plan_year(dept, year))
+    summaries = aggregates.completed_summaries(dept, year)
+    _progress(draft, 75)
+    figures = aggregates.key_figures(dept, year)
+    three = tables[3]
+    texts = {
+        1: prose.overview(
+            year=year,
+            department=draft.department.name,
+            topics=fmt.topics,
+            tree=tree,
+            summaries=summaries,
+            figures=figures,
+            requests=prose.Requests(
+                three.number("new", "total"),
+                three.number("carried_over", "total"),
+                three.number("total", "total"),
+                three.number("carry_forward", "total"),
+            ),
+        ),
+        5: prose.problems(year=year, tree=tree),
+        6: prose.other_matters(
+            year=year,
+            fees=aggregates.processing_fees(dept, year),
+            options=prose.Options.from_dict(draft.options),
+            tree=tree,
+            proposals=next((f.value for f in figures if f.name == PROPOSALS), None),
+        ),
+    }
+    _progress(draft, 90)
+    return computed, texts
+
+
+PROPOSALS = "办理人大代表建议和政协提案"  # the catalogue metric 建议提案 results are quoted from
+
+
+# --- Edit -----------------------------------------------------------------------------------------
+
+
+def _require_draft(draft: ReportDraft) -> None:
+    if draft.status == ReportDraft.Status.FINAL:
+        raise ValidationError(_("The report is final. Reopen it to change it."))
+
+
+@transaction.atomic
+def edit_section(section: ReportSection, *, text: str, by: User) -> ReportSection:
+    """Keep the office's text for a part, with the generated text it was based on. Saving the
+    generated text unchanged (or an empty text) goes back to the generated text."""
+    _require_draft(section.draft)
+    text = text.replace("\r\n", "\n").strip()
+    if section.number in TABLE_PARTS:
+        raise ValidationError(_("Tables are changed cell by cell."))
+    if not text or text == section.generated_text.strip():
+        return discard_edit(section, by=by)
+    section.edited_text = text
+    section.is_edited = True
+    section.based_on = section.generated_text
+    section.edited_by = by
+    section.edited_at = timezone.now()
+    section.save(update_fields=["edited_text", "is_edited", "based_on", "edited_by", "edited_at"])
+    _refresh(section.draft, reason=_("part {number} edited").format(number=section.number), by=by)
+    return section
+
+
+@transaction.atomic
+def discard_edit(section: ReportSection, *, by: User) -> ReportSection:
+    """Go back to the generated text."""
+    _require_draft(section.draft)
+    section.edited_text, section.is_edited, section.based_on = "", False, ""
+    section.edited_by, section.edited_at = by, timezone.now()
+    section.save(update_fields=["edited_text", "is_edited", "based_on", "edited_by", "edited_at"])
+    _refresh(section.draft, reason=_("part {number} reset").format(number=section.number), by=by)
+    return section
+
+
+@transaction.atomic
+def keep_edit(section: ReportSection, *, by: User) -> ReportSection:
+    """The office has seen what changed in the data and keeps its text as it is."""
+    _require_draft(section.draft)
+    section.based_on = section.generated_text
+    section.save(update_fields=["based_on"])
+    return section
+
+
+def data_changes(section: ReportSection) -> list[str]:
+    """What changed in the generated text since the edit was made (a line diff)."""
+    if not section.data_changed:
+        return []
+    diff = difflib.unified_diff(
+        section.based_on.splitlines(), section.generated_text.splitlines(), lineterm="", n=0
+    )
+    return [line for line in diff if line[:1] in "+-" and line[:3] not in ("+++", "---")]
+
+
+def parse_value(raw: str) -> Decimal | None:
+    raw = (raw or "").strip().replace(",", "")
+    if not raw:
+        return None
+    try:
+        return Decimal(raw)
+    except InvalidOperation as error:
+        raise ValidationError({"value": _("Enter a number.")}) from error
+
+
+@transaction.atomic
+def set_cell(
+    draft: ReportDraft,
+    *,
+    table: int,
+    row: str,
+    column: str,
+    value: Decimal | None,
+    note: str = "",
+    by: User,
+) -> ManualCell | None:
+    """Enter a table cell by hand (``None`` clears it, back to the computed value)."""
+    _require_draft(draft)
+    fmt = report_format(draft)
+    if table not in TABLE_PARTS or (row, column) not in fmt.table(table).cells():
+        raise ValidationError(_("There is no such cell in this table."))
+    cell = None
+    if value is None:
+        ManualCell.objects.filter(draft=draft, table=table, row=row, column=column).delete()
+    else:
+        cell, _created = ManualCell.objects.update_or_create(
+            draft=draft,
+            table=table,
+            row=row,
+            column=column,
+            defaults={"value": value, "note": note[:200], "entered_by": by},
+        )
+    _refresh(draft, reason=_("table {number} cell entered by hand").format(number=table), by=by)
+    return cell
+
+
+@transaction.atomic
+def set_options(draft: ReportDraft, options: dict, *, by: User) -> ReportDraft:
+    """Switch part 六's optional items; the next generation writes them."""
+    _require_draft(draft)
+    draft.options = prose.Options.from_dict(options).__dict__
+    draft.save(update_fields=["options"])
+    return draft
+
+
+@transaction.atomic
+def map_heading(heading: Heading, topic: str, *, by: User) -> HeadingTopic:
+    """The sub-topic of 一 a plan heading's work is told under; later years' plans take it
+    for their headings of the same title."""
+    if topic not in HeadingTopic.Topic.values:
+        raise ValidationError({"topic": _("Choose a sub-topic.")})
+    mapping, _created = HeadingTopic.objects.update_or_create(
+        heading=heading, defaults={"topic": topic}
+    )
+    return mapping
+
+
+@transaction.atomic
+def mark_final(draft: ReportDraft, *, by: User) -> ReportDraft:
+    """Final once generated and no error check fails (the failures are fixed, not ignored)."""
+    draft = ReportDraft.objects.select_for_update().get(pk=draft.pk)
+    _require_draft(draft)
+    if draft.generation != ReportDraft.Generation.DONE:
+        raise ValidationError(_("Generate the report before marking it final."))
+    blocking = [f for f in findings(draft) if f.blocks_final]
+    if blocking:
+        raise ValidationError(
+            _("Fix the failed checks first: {rules}.").format(
+                rules="、".join(f.rule for f in blocking)
+            )
+        )
+    draft.status = ReportDraft.Status.FINAL
+    draft.finalised_at = timezone.now()
+    draft.save(update_fields=["status", "finalised_at"])
+    _refresh(draft, reason=_("marked final"), by=by)
+    return draft
+
+
+@transaction.atomic
+def reopen(draft: ReportDraft, *, by: User) -> ReportDraft:
+    draft.status = ReportDraft.Status.DRAFT
+    draft.finalised_at = None
+    draft.save(update_fields=["status", "finalised_at"])
+    _refresh(draft, reason=_("reopened"), by=by)
+    return draft
+
+
+# --- Read: tables, checks, content ----------------------------------------------------------------
+
+
+def _manual_cells(draft: ReportDraft) -> dict[int, dict[tuple[str, str], Decimal]]:
+    manual: dict[int, dict[tuple[str, str], Decimal]] = {}
+    cells = draft.manual_cells.values_list("table", "row", "column", "value")
+    for table, row, column, value in cells:
+        manual.setdefault(table, {})[(row, column)] = value.normalize()
+    return manual
+
+
+def tables_of(draft: ReportDraft) -> dict[int, TableValues]:
+    """The draft's tables: the last generation's values with the cells entered by hand."""
+    fmt = report_format(draft)
+    manual = _manual_cells(draft)
+    tables = {}
+    for table in fmt.tables:
+        stored = (draft.computed or {}).get(str(table.number), {})
+        computed = {_cell(k): Decimal(v) for k, v in stored.items()}
+        # Tables 三 and 四 come wholly from the registers; table 二 where a metric feeds a cell.
+        sourced = set(computed) if table.number == 2 else set(table.cells())
+        tables[table.number] = build_table(table, computed, sourced, manual.get(table.number, {}))
+    return tables
+
+
+def _texts(draft: ReportDraft) -> dict[int, str]:
+    return {s.number: s.text for s in draft.sections.all()}
+
+
+def _last_year(draft: ReportDraft) -> checks.Report | None:
+    last = ReportDraft.objects.filter(department=draft.department_id, year=draft.year - 1).first()
+    if last is None or not last.computed:
+        return None
+    return checks.Report(
+        {n: t.values for n, t in tables_of(last).items()},
+        _texts(last),
+    )
+
+
+def _run_checks(draft: ReportDraft) -> list[Finding]:
+    tables = tables_of(draft)
+    report = checks.Report({n: t.values for n, t in tables.items()}, _texts(draft))
+    missing = [
+        (n, cell)
+        for n, t in tables.items()
+        for cell, source in t.sources.items()
+        if source == MISSING
+    ]
+    return [
+        *checks.run_all(report_format(draft), report, _last_year(draft)),
+        checks.missing_cells(missing),
+    ]
+
+
+def findings(draft: ReportDraft) -> list[Finding]:
+    return [Finding.from_dict(d) for d in draft.checks]
+
+
+def content(draft: ReportDraft) -> ReportContent:
+    """The report as the exports read it (``reporting.content``)."""
+    fmt = report_format(draft)
+    texts = _texts(draft)
+    tables = tables_of(draft)
+    return ReportContent(
+        department=draft.department.name,
+        year=draft.year,
+        format=fmt,
+        title=ReportContent.title_for(draft.department.name, draft.year),
+        sections=[SectionContent(n, SECTION_TITLES[n - 1], texts.get(n, "")) for n in range(1, 7)],
+        values={n: dict(t.values) for n, t in tables.items()},
+        manual={
+            (n, row, column)
+            for n, t in tables.items()
+            for (row, column), source in t.sources.items()
+            if source == "manual"
+        },
+        checks=[f.as_check() for f in findings(draft)],
+        preamble=prose.preamble(draft.year, fmt.name),
+    )
+
+
+def _refresh(draft: ReportDraft, *, reason: str, by: User | None) -> None:
+    """Run the checks again and keep a version of the whole report."""
+    draft.checks = [f.as_dict() for f in _run_checks(draft)]
+    draft.save(update_fields=["checks"])
+    number = (draft.versions.aggregate(n=Max("number"))["n"] or 0) + 1
+    ReportVersion.objects.create(
+        draft=draft,
+        number=number,
+        reason=reason[:100],
+        document=as_json(content(draft), findings(draft)),
+        created_by=by,
+    )

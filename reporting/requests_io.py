@@ -1,0 +1,519 @@
+"""The request register as offices keep it in Excel: read .xlsx/.csv, write .xlsx/.csv.
+
+Pure logic, no database: columns are recognised by their header text (with the synonyms
+offices use), cells are turned into the model's field values, and what cannot be read is a
+``RowError`` with the row number the user sees in Excel. What is written reads back the same.
+
+Decisions: 延期 holds the extension in working days; 「是」 means the statutory maximum
+(20 working days, 第三十三条), 「否」 or blank none. 办理结果 and 申请人类型 are the labels of
+the official table 三, with or without its numbering (「1.」「(三)」, full- or half-width).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+import re
+import unicodedata
+import zipfile
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+from .deadlines import MAX_EXTENSION_DAYS
+from .models import DisclosureRequest
+
+MAX_BYTES = 5 * 1024 * 1024
+HEADER_SEARCH_ROWS = 10
+
+Outcome = DisclosureRequest.Outcome
+ApplicantType = DisclosureRequest.ApplicantType
+Channel = DisclosureRequest.Channel
+
+
+class RegisterFileError(Exception):
+    """The file as a whole cannot be read (nothing is imported)."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass
+class RowError:
+    row: int  # as Excel numbers it (1 is the first line of the sheet)
+    column: str  # the header as written in the file, or "" for the whole row
+    message: str
+
+    def __str__(self) -> str:
+        if self.column:
+            return str(
+                _("Row {row}, {column}: {message}").format(
+                    row=self.row, column=self.column, message=self.message
+                )
+            )
+        return str(_("Row {row}: {message}").format(row=self.row, message=self.message))
+
+
+class CellError(ValueError):
+    pass
+
+
+# --- Normalising labels ------------------------------------------------------------------
+
+_NUMBERING = re.compile(
+    r"^(?:\([一二三四五六七八九十]+\)|[一二三四五六七八九十]+[、.]|\(\d+\)|\d+[.、)])"
+)
+_QUOTES = str.maketrans("", "", "“”\"'‘’「」『』")
+
+
+def normalise(text: str) -> str:
+    """Full-width to half-width (NFKC), without spaces or quotes."""
+    text = unicodedata.normalize("NFKC", str(text)).translate(_QUOTES)
+    return re.sub(r"\s+", "", text)
+
+
+def strip_numbering(text: str) -> str:
+    while (match := _NUMBERING.match(text)) and match.end() < len(text):
+        text = text[match.end() :]
+    return text
+
+
+def _label_key(text: str) -> str:
+    return strip_numbering(normalise(text))
+
+
+# Outcome labels are "（三）不予公开 1.属于国家秘密": a group and, in most groups, a reason.
+def _outcome_groups() -> dict[str, dict[str, str]]:
+    groups: dict[str, dict[str, str]] = {}
+    for value, label in Outcome.choices:
+        group, _space, reason = str(label).partition(" ")
+        groups.setdefault(_label_key(group), {})[_label_key(reason)] = value
+    return groups
+
+
+_OUTCOME_GROUPS = _outcome_groups()
+
+
+def match_outcome(text: str) -> str:
+    key = _label_key(text)
+    # 「部分公开（区分处理的，只计这一情形，不计其他情形）」: the row's remark is not its name.
+    key = re.sub(r"^(部分公开)\(.*\)$", r"\1", key)
+    for group, leaves in _OUTCOME_GROUPS.items():
+        if key == group:
+            if "" in leaves:
+                return leaves[""]
+            raise CellError(
+                _("“{text}” names a group of rows: say which, e.g. “{example}”.").format(
+                    text=text, example=next(iter(leaves))
+                )
+            )
+        if key.startswith(group) and strip_numbering(key[len(group) :]) in leaves:
+            return leaves[strip_numbering(key[len(group) :])]
+    for leaves in _OUTCOME_GROUPS.values():
+        if key in leaves and key:
+            return leaves[key]
+    raise CellError(_("“{text}” is not a row of the official table.").format(text=text))
+
+
+_APPLICANT_PREFIX = re.compile(r"^法人或其他组织[-—–:/、()]*")
+_APPLICANT_SYNONYMS = {"个人": ApplicantType.NATURAL_PERSON, "公民": ApplicantType.NATURAL_PERSON}
+_APPLICANTS = {normalise(label): value for value, label in ApplicantType.choices}
+
+
+def match_applicant_type(text: str) -> str:
+    key = strip_numbering(_APPLICANT_PREFIX.sub("", _label_key(text))).rstrip(")")
+    found = _APPLICANTS.get(key) or _APPLICANT_SYNONYMS.get(key)
+    if found is None:
+        raise CellError(
+            _("“{text}” is not an applicant type of the table ({types}).").format(
+                text=text, types="、".join(str(label) for _v, label in ApplicantType.choices)
+            )
+        )
+    return found
+
+
+# The register's words for the channels (第三十一条 tells them apart for the day of receipt).
+CHANNEL_LABELS = {
+    Channel.IN_PERSON.value: "当面",
+    Channel.LETTER.value: "信函",
+    Channel.ONLINE.value: "网络",
+    Channel.FAX.value: "传真",
+    Channel.OTHER.value: "其他",
+}
+_CHANNELS = {
+    **{label: value for value, label in CHANNEL_LABELS.items()},
+    **dict.fromkeys(["当面提交", "现场", "现场申请", "当面申请", "窗口"], Channel.IN_PERSON),
+    **dict.fromkeys(["邮寄", "信件", "挂号信", "平信", "邮政", "来信"], Channel.LETTER),
+    **dict.fromkeys(
+        ["网上", "网上申请", "互联网", "在线", "在线申请", "网站", "电子邮件", "邮箱", "政务网"],
+        Channel.ONLINE,
+    ),
+    "传真申请": Channel.FAX,
+}
+
+
+def match_channel(text: str) -> str:
+    found = _CHANNELS.get(_label_key(text))
+    if found is None:
+        raise CellError(
+            _("“{text}” is not a channel ({channels}).").format(
+                text=text, channels="、".join(CHANNEL_LABELS.values())
+            )
+        )
+    return found
+
+
+# --- Cells --------------------------------------------------------------------------------
+
+_DATE = re.compile(
+    r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?$"
+)
+EXCEL_EPOCH = datetime.date(1899, 12, 30)
+
+
+def parse_date(value: Any) -> datetime.date | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    if isinstance(value, int | float) and 1 < value < 2958466:  # an Excel serial number
+        return EXCEL_EPOCH + datetime.timedelta(days=int(value))
+    match = _DATE.match(unicodedata.normalize("NFKC", str(value)).strip())
+    if match:
+        try:
+            return datetime.date(*(int(part) for part in match.groups()))
+        except ValueError:
+            pass
+    raise CellError(
+        _("“{text}” is not a date (write it as 2026-03-02, 2026/3/2 or 2026年3月2日).").format(
+            text=value
+        )
+    )
+
+
+_YES = {"是", "有", "延期", "已延期", "y", "yes"}
+_NO = {"否", "无", "未延期", "不延期", "n", "no", "0"}
+
+
+def parse_extension(value: Any) -> int:
+    """Working days of extension: a number, or 是 (the statutory 20) / 否."""
+    if value in (None, ""):
+        return 0
+    text = normalise(value).lower() if not isinstance(value, int | float) else value
+    if text in _YES:
+        return MAX_EXTENSION_DAYS
+    if text in _NO:
+        return 0
+    return _whole_number(value, suffixes=("个工作日", "工作日", "天", "日"))
+
+
+def parse_days(value: Any) -> int:
+    if value in (None, ""):
+        return 0
+    return _whole_number(value, suffixes=("个工作日", "工作日", "天", "日"))
+
+
+def _whole_number(value: Any, suffixes: Iterable[str]) -> int:
+    text = normalise(value)
+    for suffix in suffixes:
+        text = text.removesuffix(suffix)
+    try:
+        number = Decimal(text)
+    except InvalidOperation:
+        number = None
+    if number is None or number != number.to_integral_value() or number < 0:
+        raise CellError(
+            _("“{text}” is not a number of working days (or 是/否).").format(text=value)
+        )
+    return int(number)
+
+
+def parse_fee(value: Any) -> Decimal:
+    if value in (None, ""):
+        return Decimal(0)
+    text = normalise(value).removeprefix("¥").removeprefix("￥").removesuffix("元")
+    try:
+        amount = Decimal(text.replace(",", ""))
+    except InvalidOperation:
+        amount = None
+    if amount is None or not amount.is_finite() or amount < 0:
+        raise CellError(_("“{text}” is not an amount in yuan.").format(text=value))
+    return amount.quantize(Decimal("0.01"))
+
+
+# A cell starting with one of these is a formula to Excel: applicants' text never is one.
+FORMULA_STARTS = ("=", "+", "-", "@")
+
+
+def _text(limit: int) -> Callable[[Any], str]:
+    def parse(value: Any) -> str:
+        text = "" if value is None else str(value).strip()
+        if text.startswith("'") and text[1:2] in FORMULA_STARTS:
+            text = text[1:]  # the quote our .csv export puts before such text
+        if len(text) > limit:
+            raise CellError(_("Longer than {limit} characters.").format(limit=limit))
+        return text
+
+    return parse
+
+
+def _label_or_blank(match: Callable[[str], str]) -> Callable[[Any], str]:
+    def parse(value: Any) -> str:
+        text = "" if value is None else str(value).strip()
+        return match(text) if text else ""
+
+    return parse
+
+
+# --- Columns ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Column:
+    field: str
+    header: str  # as exported
+    synonyms: tuple[str, ...] = ()
+    parse: Callable[[Any], Any] = field(default=_text(100))
+    required: bool = False
+
+
+COLUMNS = [
+    Column("reference", "编号", ("申请编号", "登记号"), _text(40)),
+    Column("received_on", "收到日期", ("受理日期", "收到申请日期"), parse_date, True),
+    Column("applicant_name", "申请人", ("申请人姓名", "申请人名称"), _text(100)),
+    Column(
+        "applicant_type",
+        "申请人类型",
+        ("申请人类别",),
+        _label_or_blank(match_applicant_type),
+        True,
+    ),
+    Column("channel", "申请方式", ("渠道", "申请渠道"), _label_or_blank(match_channel), True),
+    Column("content", "申请内容", ("申请事项", "申请公开内容"), _text(10000), True),
+    Column("outcome", "办理结果", ("答复结果", "处理结果"), _label_or_blank(match_outcome)),
+    Column("replied_on", "答复日期", ("办结日期",), parse_date),
+    Column("extension_days", "延期", ("延长", "延期天数", "延长答复期限"), parse_extension),
+    Column("extension_approved_by", "延期批准人", ("批准人", "延期审批人"), _text(50)),
+    Column("correction_requested_on", "补正告知日期", ("告知补正日期",), parse_date),
+    Column("corrected_on", "收到补正日期", ("补正日期",), parse_date),
+    Column("consultation_days", "征求意见工作日", ("征求意见天数",), parse_days),
+    Column("fee", "收费金额", ("信息处理费",), parse_fee),
+    Column("note", "备注", (), _text(10000)),
+]
+FIELDS = [c.field for c in COLUMNS]
+HEADERS = {c.field: c.header for c in COLUMNS}
+_BY_HEADER = {normalise(name): c for c in COLUMNS for name in (c.header, *c.synonyms)}
+
+
+def header_key(text: Any) -> str:
+    """「收费金额（元）」 and 「收费金额」 are one column: units in brackets are dropped."""
+    return re.sub(r"\(.*?\)$", "", normalise(text or ""))
+
+
+# --- Reading ------------------------------------------------------------------------------
+
+
+@dataclass
+class ParsedRow:
+    row: int
+    values: dict[str, Any]
+
+
+@dataclass
+class ParsedRegister:
+    rows: list[ParsedRow]
+    errors: list[RowError]
+    headers: dict[str, str] = field(default_factory=dict)  # field -> header as written
+
+    def header_of(self, field_name: str) -> str:
+        return self.headers.get(field_name) or HEADERS[field_name]
+
+
+def read_register(name: str, data: bytes) -> ParsedRegister:
+    """Read an .xlsx or .csv register. Raises RegisterFileError for an unreadable file."""
+    if not data:
+        raise RegisterFileError(str(_("The file is empty.")))
+    if len(data) > MAX_BYTES:
+        raise RegisterFileError(
+            str(_("The file is larger than {limit} MB.").format(limit=MAX_BYTES // 2**20))
+        )
+    kind = name.lower().rpartition(".")[2]
+    if kind == "xlsx":
+        rows = _xlsx_rows(data)
+    elif kind == "csv":
+        rows = _csv_rows(data)
+    else:
+        raise RegisterFileError(str(_("“{name}” is not an .xlsx or .csv file.").format(name=name)))
+    return parse_rows(rows)
+
+
+def _xlsx_rows(data: bytes) -> list[list[Any]]:
+    import openpyxl
+
+    if not zipfile.is_zipfile(io.BytesIO(data)):
+        raise RegisterFileError(
+            str(
+                _(
+                    "The file is not a real .xlsx workbook (an old .xls, or password-protected?): "
+                    "save it as .xlsx and upload it again."
+                )
+            )
+        )
+    try:
+        book = openpyxl.load_workbook(io.BytesIO(data), data_only=True)
+    except Exception as error:  # openpyxl raises many kinds on a damaged package
+        raise RegisterFileError(str(_("The .xlsx file is damaged."))) from error
+    return [list(row) for row in book.worksheets[0].iter_rows(values_only=True)]
+
+
+def decode_csv(data: bytes) -> str:
+    """UTF-8 (with or without BOM) or GB18030, which Chinese Excel writes as "CSV"."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8", errors="strict")
+    for encoding in ("utf-8", "gb18030"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise RegisterFileError(str(_("The .csv file is neither UTF-8 nor GB18030 text.")))
+
+
+def _csv_rows(data: bytes) -> list[list[Any]]:
+    try:
+        text = decode_csv(data)
+    except UnicodeDecodeError as error:
+        raise RegisterFileError(str(_("The .csv file is not UTF-8 text."))) from error
+    return list(csv.reader(io.StringIO(text, newline="")))
+
+
+def _blank(cells: Iterable[Any]) -> bool:
+    return all(c is None or str(c).strip() == "" for c in cells)
+
+
+def find_header(rows: list[list[Any]]) -> tuple[int, dict[int, Column]]:
+    """The index of the header row and the column each recognised cell stands for."""
+    for index, cells in enumerate(rows[:HEADER_SEARCH_ROWS]):
+        columns = {
+            i: _BY_HEADER[header_key(cell)]
+            for i, cell in enumerate(cells)
+            if header_key(cell) in _BY_HEADER
+        }
+        if len({c.field for c in columns.values()}) >= 3:
+            return index, columns
+    raise RegisterFileError(
+        str(
+            _(
+                "No header row was found: the first rows should name columns such as {columns}."
+            ).format(columns="、".join(c.header for c in COLUMNS if c.required))
+        )
+    )
+
+
+def parse_rows(rows: list[list[Any]]) -> ParsedRegister:
+    header_index, columns = find_header(rows)
+    seen: dict[str, str] = {}
+    for i, column in columns.items():
+        written = str(rows[header_index][i]).strip()
+        if column.field in seen:
+            raise RegisterFileError(
+                str(
+                    _("Two columns, “{first}” and “{second}”, hold the same thing.").format(
+                        first=seen[column.field], second=written
+                    )
+                )
+            )
+        seen[column.field] = written
+    missing = [c.header for c in COLUMNS if c.required and c.field not in seen]
+    if missing:
+        raise RegisterFileError(
+            str(_("Columns missing: {columns}.").format(columns="、".join(missing)))
+        )
+    parsed = ParsedRegister(rows=[], errors=[], headers=seen)
+    for index in range(header_index + 1, len(rows)):
+        cells = rows[index]
+        if _blank(cells):
+            continue
+        values: dict[str, Any] = {}
+        for i, column in columns.items():
+            value = cells[i] if i < len(cells) else None
+            try:
+                values[column.field] = column.parse(value)
+            except CellError as error:
+                parsed.errors.append(RowError(index + 1, seen[column.field], str(error)))
+        for column in COLUMNS:
+            if column.required and column.field in values and values[column.field] in ("", None):
+                parsed.errors.append(
+                    RowError(index + 1, seen[column.field], str(_("This cell is empty.")))
+                )
+        parsed.rows.append(ParsedRow(index + 1, values))
+    return parsed
+
+
+# --- Writing ------------------------------------------------------------------------------
+
+
+def export_values(request: DisclosureRequest) -> list[Any]:
+    """The register row of a request, in COLUMNS order, as it reads back."""
+    return [
+        request.reference,
+        request.received_on,
+        request.applicant_name,
+        str(request.get_applicant_type_display()),
+        CHANNEL_LABELS[request.channel],
+        request.content,
+        str(request.get_outcome_display()) if request.outcome else "",
+        request.replied_on,
+        request.extension_days,
+        request.extension_approved_by,
+        request.correction_requested_on,
+        request.corrected_on,
+        request.consultation_days,
+        request.fee,
+        request.note,
+    ]
+
+
+def write_xlsx(requests: Iterable[DisclosureRequest], *, title: str) -> bytes:
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = title[:31]
+    sheet.append([c.header for c in COLUMNS])
+    for request in requests:
+        sheet.append(export_values(request))
+    for row in sheet.iter_rows(min_row=2):
+        for cell in row:
+            if isinstance(cell.value, datetime.date):
+                cell.number_format = "yyyy-mm-dd"
+            elif cell.data_type == "f":
+                cell.data_type = "s"  # text as written, never run as a formula
+    sheet.freeze_panes = "A2"
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _csv_cell(value: Any) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def write_csv(requests: Iterable[DisclosureRequest]) -> bytes:
+    """UTF-8 with a BOM, so Excel opens the Chinese text right."""
+    out = io.StringIO(newline="")
+    writer = csv.writer(out)
+    writer.writerow([c.header for c in COLUMNS])
+    for request in requests:
+        writer.writerow([_csv_cell(v) for v in export_values(request)])
+    return ("\ufeff" + out.getvalue()).encode("utf-8")

@@ -1,0 +1,303 @@
+"""The year-end report draft: the list of a department's reports, the draft page with its six
+parts, the generation job's progress, edits, cells entered by hand, final, versions, downloads."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from plans.models import Heading
+from reporting import aggregates, drafts, exports, permissions
+from reporting.draft_forms import CellForm, NewReportForm, OptionsForm, SectionForm, TopicForm
+from reporting.grid import VALUE, table_grid
+from reporting.models import ReportDraft, ReportSection, ReportVersion
+from reporting.prose import Tree
+from reporting.report import MISSING
+
+
+def _error(request: HttpRequest, error: ValidationError) -> None:
+    for message in error.messages:
+        messages.error(request, message)
+
+
+@login_required
+def report_list(request: HttpRequest) -> HttpResponse:
+    """Office staff and leaders see their department's reports; the office starts a year's."""
+    permissions.require_reader(request.user)
+    form = None
+    if permissions.keeps_registers(request.user):
+        form = NewReportForm(request.POST or None, initial={"year": timezone.localdate().year})
+        if request.method == "POST" and form.is_valid():
+            try:
+                draft = drafts.create_draft(
+                    permissions.keeper_department(request.user),
+                    form.cleaned_data["year"],
+                    by=request.user,
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                drafts.request_generation(draft, by=request.user)
+                return redirect(draft)
+    reports = permissions.visible_reports(request.user).select_related("department")
+    return render(request, "reporting/report_list.html", {"reports": reports, "form": form})
+
+
+def _cell_flags(draft: ReportDraft, findings) -> dict:
+    failed: dict[tuple[int, tuple[str, str]], list[str]] = {}
+    for f in findings:
+        if not f.ok and f.table:
+            for cell in f.cells:
+                failed.setdefault((f.table, cell), []).append(f"{f.rule} {f.message}")
+    changed = {tuple(c.split(":", 1)) for c in draft.changed_cells}
+    return {"failed": failed, "changed": changed}
+
+
+def _tables(draft: ReportDraft, findings) -> list[dict]:
+    """Each table as rows of grid cells, a value cell with its source, failures and change."""
+    flags = _cell_flags(draft, findings)
+    fmt = drafts.report_format(draft)
+    result = []
+    for number, values in drafts.tables_of(draft).items():
+        manual = {c for c, s in values.sources.items() if s == "manual"}
+        grid = table_grid(fmt.table(number)).filled(values.values, manual)
+        rows = [
+            [
+                {
+                    "cell": cell,
+                    "missing": cell.kind == VALUE and values.sources.get(cell.key) == MISSING,
+                    "computed": values.computed.get(cell.key) if cell.key in manual else None,
+                    "failed": flags["failed"].get((number, cell.key), []),
+                    "changed": (str(number), f"{cell.key[0]}|{cell.key[1]}") in flags["changed"]
+                    if cell.key
+                    else False,
+                }
+                for cell in row
+            ]
+            for row in grid.rows()
+        ]
+        choices = [
+            (f"{r.key}|{c.key}", " / ".join((*r.path, *c.path)))
+            for b in fmt.table(number).blocks
+            for r in b.rows
+            for c in b.columns
+        ]
+        result.append(
+            {
+                "number": number,
+                "title": grid.title,
+                "rows": rows,
+                "form": CellForm(cells=choices, prefix=f"t{number}"),
+            }
+        )
+    return result
+
+
+def _headings(draft: ReportDraft) -> list[dict]:
+    """The year's top plan headings with the sub-topic each is told under (to change it)."""
+    tree = Tree(aggregates.plan_year(draft.department_id, draft.year))
+    return [
+        {
+            "heading": heading,
+            "form": TopicForm(
+                initial={"heading": heading.pk, "topic": tree.topic(heading.pk)}, auto_id=False
+            ),
+        }
+        for heading in tree.plan.headings
+        if heading.parent_id is None
+    ]
+
+
+@login_required
+def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    draft = permissions.get_report_or_404(request.user, pk)
+    findings = drafts.findings(draft)
+    sections = list(draft.sections.all())
+    can_write = permissions.can_write_report(request.user, draft)
+    parts = [
+        {
+            "section": s,
+            "title": drafts.SECTION_TITLES[s.number - 1],
+            "form": SectionForm(initial={"text": s.text}, prefix=f"s{s.pk}") if can_write else None,
+            "changes": drafts.data_changes(s),
+            "is_table": s.number in drafts.TABLE_PARTS,
+        }
+        for s in sections
+    ]
+    tables = {t["number"]: t for t in _tables(draft, findings)}
+    for part in parts:
+        part["table"] = tables.get(part["section"].number)
+    return render(
+        request,
+        "reporting/report_detail.html",
+        {
+            "draft": draft,
+            "parts": parts,
+            "findings": findings,
+            "failures": [f for f in findings if not f.ok],
+            "blocking": any(f.blocks_final for f in findings),
+            "can_write": can_write and draft.status == ReportDraft.Status.DRAFT,
+            "can_reopen": can_write and draft.status == ReportDraft.Status.FINAL,
+            "options": OptionsForm(initial=draft.options) if can_write else None,
+            "headings": _headings(draft) if can_write else [],
+            "versions": draft.versions.select_related("created_by")[:20],
+            "running": draft.generation
+            in (ReportDraft.Generation.QUEUED, ReportDraft.Generation.RUNNING),
+        },
+    )
+
+
+@login_required
+def report_status(request: HttpRequest, pk: int) -> JsonResponse:
+    """The generation job's state, polled by the page's progress bar."""
+    draft = permissions.get_report_or_404(request.user, pk)
+    return JsonResponse(
+        {
+            "generation": draft.generation,
+            "progress": draft.progress,
+            "error": draft.generation_error,
+            "done": draft.generation
+            in (ReportDraft.Generation.DONE, ReportDraft.Generation.FAILED),
+        }
+    )
+
+
+@login_required
+@require_POST
+def report_generate(request: HttpRequest, pk: int) -> HttpResponse:
+    draft = permissions.get_report_or_404(request.user, pk, permissions.MANAGE)
+    try:
+        drafts.request_generation(draft, by=request.user)
+    except ValidationError as error:
+        _error(request, error)
+    return redirect(draft)
+
+
+@login_required
+@require_POST
+def report_section(request: HttpRequest, pk: int) -> HttpResponse:
+    """Save a part's text, go back to the generated text, or keep the edit after a data change."""
+    section = get_object_or_404(ReportSection, pk=pk)
+    draft = permissions.get_report_or_404(request.user, section.draft_id, permissions.MANAGE)
+    section.draft = draft
+    action = request.POST.get("action", "save")
+    form = SectionForm(request.POST, prefix=f"s{section.pk}")
+    try:
+        if action == "discard":
+            drafts.discard_edit(section, by=request.user)
+        elif action == "keep":
+            drafts.keep_edit(section, by=request.user)
+        elif form.is_valid():
+            drafts.edit_section(section, text=form.cleaned_data["text"], by=request.user)
+            messages.success(request, _("Part saved."))
+    except ValidationError as error:
+        _error(request, error)
+    return redirect(f"{draft.get_absolute_url()}#part-{section.number}")
+
+
+@login_required
+@require_POST
+def report_cell(request: HttpRequest, pk: int) -> HttpResponse:
+    """Enter a table cell by hand, or clear it (back to the computed value)."""
+    draft = permissions.get_report_or_404(request.user, pk, permissions.MANAGE)
+    # Each table's form has its own prefix, t<number>: the one posted names the table.
+    table = next((n for n in drafts.TABLE_PARTS if f"t{n}-cell" in request.POST), None)
+    fmt = drafts.report_format(draft)
+    choices = [(f"{r}|{c}", "") for r, c in fmt.table(table).cells()] if table else []
+    form = CellForm(request.POST, cells=choices, prefix=f"t{table}")
+    if table is None or not form.is_valid():
+        messages.error(request, _("Choose a cell and enter a number."))
+        return redirect(draft)
+    row, column = form.cleaned_data["cell"].split("|", 1)
+    try:
+        drafts.set_cell(
+            draft,
+            table=table,
+            row=row,
+            column=column,
+            value=form.cleaned_data["value"],
+            note=form.cleaned_data["note"],
+            by=request.user,
+        )
+    except ValidationError as error:
+        _error(request, error)
+    return redirect(f"{draft.get_absolute_url()}#part-{table}")
+
+
+@login_required
+@require_POST
+def report_options(request: HttpRequest, pk: int) -> HttpResponse:
+    """Part 六's optional items; the draft is generated again to write them."""
+    draft = permissions.get_report_or_404(request.user, pk, permissions.MANAGE)
+    form = OptionsForm(request.POST)
+    if form.is_valid():
+        try:
+            drafts.set_options(draft, form.cleaned_data, by=request.user)
+            drafts.request_generation(draft, by=request.user)
+        except ValidationError as error:
+            _error(request, error)
+    return redirect(draft)
+
+
+@login_required
+@require_POST
+def report_topics(request: HttpRequest, pk: int) -> HttpResponse:
+    """Map a plan heading to a sub-topic of 一 (kept for the next generations)."""
+    draft = permissions.get_report_or_404(request.user, pk, permissions.MANAGE)
+    form = TopicForm(request.POST)
+    if form.is_valid():
+        heading = get_object_or_404(
+            Heading,
+            pk=form.cleaned_data["heading"],
+            plan__department=draft.department_id,
+            plan__year=draft.year,
+        )
+        drafts.map_heading(heading, form.cleaned_data["topic"], by=request.user)
+        drafts.request_generation(draft, by=request.user)
+    return redirect(draft)
+
+
+@login_required
+@require_POST
+def report_final(request: HttpRequest, pk: int) -> HttpResponse:
+    """Mark final (refused while an error check fails), or reopen."""
+    draft = permissions.get_report_or_404(request.user, pk, permissions.MANAGE)
+    try:
+        if request.POST.get("action") == "reopen":
+            drafts.reopen(draft, by=request.user)
+        else:
+            drafts.mark_final(draft, by=request.user)
+            messages.success(request, _("The report is final."))
+    except ValidationError as error:
+        _error(request, error)
+    return redirect(draft)
+
+
+@login_required
+def report_version(request: HttpRequest, pk: int) -> JsonResponse:
+    """A kept version of the report, as its JSON document."""
+    version = get_object_or_404(ReportVersion, pk=pk)
+    permissions.get_report_or_404(request.user, version.draft_id)
+    return JsonResponse(version.document, json_dumps_params={"ensure_ascii": False})
+
+
+@login_required
+def report_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    """The draft as it stands, as .docx, HTML, .xlsx or JSON, named after its title."""
+    draft = permissions.get_report_or_404(request.user, pk)
+    writer = exports.WRITERS.get(fmt)
+    if writer is None:
+        raise Http404
+    content = drafts.content(draft)
+    return HttpResponse(
+        writer.write(content),
+        content_type=writer.content_type,
+        headers={
+            "Content-Disposition": content_disposition_header(True, exports.filename(content, fmt))
+        },
+    )
