@@ -1,0 +1,1 @@
+"""Benchmarks on PostgreSQL and Redis (``make bench``); not part of the test suite."""
