@@ -105,6 +105,13 @@ def ensure_deadline_task(draft: ReportDraft, *, by: User | None) -> Task | None:
     return task
 
 
+def file_deadline_tasks() -> int:
+    """Daily: give every open draft its deadline task as soon as next year's plan exists (the
+    office usually creates it after the draft), so the report is reminded like any task."""
+    waiting = ReportDraft.objects.filter(task__isnull=True).exclude(status=ReportDraft.Status.FINAL)
+    return sum(ensure_deadline_task(draft, by=None) is not None for draft in waiting)
+
+
 # --- Generate -------------------------------------------------------------------------------------
 
 

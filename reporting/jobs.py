@@ -20,6 +20,12 @@ def generate_report_draft(draft_id: int, user_id: int | None = None) -> None:
 
 
 @shared_task
+def file_report_deadline_tasks() -> int:
+    """Beat, every morning before the reminder sweep: the open reports' deadline tasks."""
+    return drafts.file_deadline_tasks()
+
+
+@shared_task
 def send_request_reminders() -> None:
     """Beat, every morning: decide today's reply-deadline reminders, queue one e-mail each."""
     result = reminders.sweep(timezone.localdate())

@@ -200,6 +200,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "reporting.jobs.send_request_reminders",
         "schedule": crontab(hour=REMINDER_SWEEP_HOUR, minute=REMINDER_SWEEP_MINUTE),
     },
+    # 08:00 Asia/Shanghai, every day: a year-end report's deadline task (1月31日) is filed in
+    # next year's plan as soon as that plan exists, before the 08:30 sweep reminds it.
+    "file-report-deadline-tasks": {
+        "task": "reporting.jobs.file_report_deadline_tasks",
+        "schedule": crontab(hour=8, minute=0),
+    },
     # 03:15 Asia/Shanghai, every day: drop expired login sessions.
     "purge-expired-sessions": {
         "task": "org.jobs.purge_expired_sessions",

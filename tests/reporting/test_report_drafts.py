@@ -14,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 
 from plans.models import Heading
 from reporting import drafts
-from reporting.jobs import generate_report_draft
+from reporting.jobs import file_report_deadline_tasks, generate_report_draft
 from reporting.models import HeadingTopic, ReportDraft
 from tasks.models import Metric
 from tasks.services import Report, record_progress, review_assignment
@@ -292,6 +292,24 @@ def test_without_next_years_plan_the_deadline_task_waits_for_a_generation(world,
     PlanFactory(department=world.department, year=2024)
     draft = drafts.generate(draft, by=None)
     assert draft.task.due_date == datetime.date(2024, 1, 31)
+
+
+def test_the_morning_job_files_the_deadline_task_once_next_years_plan_exists(world, office_staff):
+    # given: an open draft made before next year's plan, and a final one
+    waiting = drafts.create_draft(world.department, 2023, by=office_staff)
+    final = drafts.create_draft(world.department, 2022, by=office_staff)
+    ReportDraft.objects.filter(pk=final.pk).update(status=ReportDraft.Status.FINAL)
+    assert file_report_deadline_tasks() == 0
+    PlanFactory(department=world.department, year=2023)
+    PlanFactory(department=world.department, year=2024)
+    # when: the job runs twice
+    filed = file_report_deadline_tasks(), file_report_deadline_tasks()
+    # then: one task, for the open draft only
+    assert filed == (1, 0)
+    waiting.refresh_from_db()
+    final.refresh_from_db()
+    assert waiting.task.due_date == datetime.date(2024, 1, 31)
+    assert final.task is None
 
 
 def test_one_report_per_department_and_year(world, office_staff):
