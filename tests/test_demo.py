@@ -6,6 +6,7 @@ import io
 import pytest
 from django.contrib.auth.models import Group
 from django.core.management import call_command
+from django.http import HttpRequest
 
 from org.models import Department, Unit, User
 from plans.models import Heading, Plan
@@ -48,7 +49,10 @@ def test_every_demo_login_can_log_in_with_the_demo_password(client, db, run):
     for _ in range(run):
         load()
     for username, *_rest in PEOPLE:
-        assert client.login(username=username, password=DEMO_PASSWORD), username
+        # django-axes checks every login against its lockouts and needs a request to do so.
+        assert client.login(request=HttpRequest(), username=username, password=DEMO_PASSWORD), (
+            username
+        )
         client.logout()
 
 

@@ -4,10 +4,12 @@ Without DATABASE_URL / REDIS_URL the app runs embedded: SQLite and kombu's files
 ``var/``, so a fresh machine with nothing but Python can start it.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -33,6 +35,8 @@ INSTALLED_APPS = [
     "django_tables2",
     "django_filters",
     "django_celery_beat",
+    "axes",
+    "csp",
     "org",
     "plans",
     "tasks",
@@ -41,8 +45,11 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "org.middleware.AttachmentHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "org.middleware.SessionIdleExpiryMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -50,6 +57,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: it turns a login refused for lockout into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -89,6 +98,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "org.User"
 AUTHENTICATION_BACKENDS = [
+    # First: refuses a locked-out username+address before any password is checked. It needs
+    # the request; a test logging in with client.login passes request=HttpRequest().
+    "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
@@ -96,13 +108,63 @@ ANONYMOUS_USER_NAME = None  # guardian: no anonymous user row; anonymous people 
 GUARDIAN_RAISE_403 = False
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+
+# --- Security -----------------------------------------------------------------------------------
+# Sessions end after SESSION_IDLE_MINUTES without a request and when the browser closes: office
+# PCs are shared. A request moves the expiry on, at most once a minute
+# (org.middleware.SessionIdleExpiryMiddleware says why not SESSION_SAVE_EVERY_REQUEST).
+SESSION_COOKIE_AGE = env.int("SESSION_IDLE_MINUTES", default=120) * 60
+SESSION_REFRESH_SECONDS = 60
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# Django's defaults, stated because the deployment relies on them.
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "DENY"
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# How many proxies of ours stand in front of the app and append to X-Forwarded-For (deploy/:
+# nginx, 1). 0: the header is ignored, anyone can write it. The client's address (security log,
+# login lockout) is the hop the outermost of them saw (org/addresses.py).
+TRUSTED_PROXIES = env.int("TRUSTED_PROXIES", default=0)
+
+# Content-Security-Policy, in every environment so that the tests and the browser suite prove
+# the pages need no inline script. Django has CSP of its own only from 6.0, which needs Python
+# 3.12; on 5.2 and Python 3.11 it is django-csp (Mozilla's, well kept), whose 4.x dict of
+# directives maps one to one onto Django 6.0's SECURE_CSP when we move. Scripts come from
+# static/js/ only, data in data-* attributes. Styles from static/css/ only: no page has a style
+# attribute (the SVG charts use presentation attributes, which CSP does not govern).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+
+# Login throttling (django-axes): after LOGIN_FAILURE_LIMIT failed logins for one username from
+# one address, that pair is locked for LOGIN_LOCKOUT_MINUTES; another address, or the right
+# password after the wait, still gets in. The administrator unlocks at once (admin: Access
+# attempts, or `manage.py axes_reset_username NAME`).
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", default=30))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/login_locked.html"
+AXES_CLIENT_IP_CALLABLE = "org.addresses.client_address"
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]
@@ -216,6 +278,22 @@ CELERY_BEAT_SCHEDULE = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        # One line per event, key=value (org/signals.py), with the time in ISO 8601.
+        "security": {
+            "format": "time=%(asctime)s logger=%(name)s level=%(levelname)s %(message)s",
+            "datefmt": "%Y-%m-%dT%H:%M:%S%z",
+        },
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        "security": {"class": "logging.StreamHandler", "formatter": "security"},
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
+    "loggers": {
+        # Logins, logouts, failed logins and lockouts: kept whatever LOG_LEVEL is.
+        "security": {"handlers": ["security"], "level": "INFO", "propagate": False},
+        # django-axes repeats each login at INFO; the security log has them. Its warnings stay.
+        "axes": {"level": "WARNING"},
+    },
 }

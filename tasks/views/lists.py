@@ -1,5 +1,6 @@
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
+from django.utils.http import content_disposition_header
 from django.views.generic import ListView
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
@@ -23,6 +24,16 @@ class TaskListView(LoginRequiredMixin, ExportMixin, SingleTableMixin, FilterView
     table_pagination = {"per_page": 25}
     export_formats = ("xlsx",)
     export_name = "任务分解表"
+
+    def create_export(self, export_format):
+        # django-tables2 writes the Chinese file name into the header as it is, and Django then
+        # MIME-encodes the whole header, which browsers do not read as an attachment at all:
+        # RFC 6266's filename*= instead.
+        response = super().create_export(export_format)
+        response["Content-Disposition"] = content_disposition_header(
+            True, self.get_export_filename(export_format)
+        )
+        return response
 
     def get_queryset(self):
         if not permissions.sees_all_tasks(self.request.user):

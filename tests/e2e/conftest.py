@@ -57,8 +57,17 @@ def demo(transactional_db, settings, tmp_path):
 
 @pytest.fixture
 def login(browser, live_server):
-    """A fresh browser context logged in as the given demo user; returns its page."""
+    """A fresh browser context logged in as the given demo user; returns its page.
+
+    Whatever the pages do, the Content-Security-Policy must not have refused any of it (an
+    inline script or style left behind shows here as a console error).
+    """
     contexts = []
+    refused: list[str] = []
+
+    def note_refusal(message) -> None:
+        if "Content Security Policy" in message.text:
+            refused.append(message.text)
 
     def open_as(username: str, password: str, *, width: int = 1366, height: int = 768):
         context = browser.new_context(
@@ -66,6 +75,7 @@ def login(browser, live_server):
         )
         contexts.append(context)
         page = context.new_page()
+        page.on("console", note_refusal)
         page.goto(f"{live_server.url}/accounts/login/")
         page.fill("input[name=username]", username)
         page.fill("input[name=password]", password)
@@ -76,6 +86,7 @@ def login(browser, live_server):
     yield open_as
     for context in contexts:
         context.close()
+    assert not refused, refused
 
 
 def screenshot(page, name: str) -> Path:

@@ -1,0 +1,64 @@
+"""Headers for the files the app hands out; login sessions that end when left idle."""
+
+from collections.abc import Callable
+
+from django.conf import settings
+from django.contrib.auth import SESSION_KEY
+from django.contrib.auth.signals import user_logged_in
+from django.dispatch import receiver
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+
+# When the session's expiry was last moved on (seconds since the epoch).
+REFRESHED_KEY = "_refreshed_at"
+
+
+class AttachmentHeadersMiddleware:
+    """A download is never rendered or run as a page of this site.
+
+    Every response sent as an attachment (evidence files, the exports) gets a sandboxing
+    Content-Security-Policy, so that a file a browser renders anyway (an uploaded HTML or SVG
+    named .pdf) runs no script with the site's cookies, and X-Download-Options: noopen (old
+    Internet Explorer, still on some government desktops, otherwise offers to open it in the
+    site's context). nosniff comes from SecurityMiddleware (SECURE_CONTENT_TYPE_NOSNIFF). It sits
+    below django-csp's middleware, which leaves a policy already set alone.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if response.get("Content-Disposition", "").startswith("attachment"):
+            response.setdefault("Content-Security-Policy", "default-src 'none'; sandbox")
+            response["X-Download-Options"] = "noopen"
+        return response
+
+
+class SessionIdleExpiryMiddleware:
+    """A login session ends SESSION_COOKIE_AGE after its last request, not after its first.
+
+    Rather than SESSION_SAVE_EVERY_REQUEST (a session write, and on SQLite the database's write
+    lock, on every page and every second of the report page's polling, behind a worker sending
+    mail), the expiry moves on at most once every SESSION_REFRESH_SECONDS: a session idle for
+    the whole period has ended, one idle for a minute less has not.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        if session is not None and SESSION_KEY in session:
+            now = int(timezone.now().timestamp())
+            if now - session.get(REFRESHED_KEY, 0) >= settings.SESSION_REFRESH_SECONDS:
+                session[REFRESHED_KEY] = now  # modified: saved with a new expiry
+        return response
+
+
+@receiver(user_logged_in, dispatch_uid="session_idle_expiry_start")
+def start_idle_clock(sender, request, user, **kwargs) -> None:
+    """Logging in saves the session anyway: the first pages after it need not save it again."""
+    if request is not None and hasattr(request, "session"):
+        request.session[REFRESHED_KEY] = int(timezone.now().timestamp())
