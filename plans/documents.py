@@ -15,6 +15,10 @@ from .parsing import ParsedPlan, PlanFormatError, _header_roles, parse_lines, pa
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # old .doc/.xls, and every password-protected Office file
 KINDS = ("txt", "docx", "xlsx")
+# A zip bomb: a few kilobytes that unpack to gigabytes would hold a worker and its memory.
+# Office XML packs some 5 to 20 times; a hundredfold beyond 50 MB is no document.
+MAX_UNPACKED = 50 * 2**20
+MAX_RATIO = 100
 
 
 def kind_of(filename: str) -> str:
@@ -37,6 +41,13 @@ def read_text_bytes(data: bytes) -> str:
     raise PlanFormatError("not_text")
 
 
+def is_zip_bomb(archive: zipfile.ZipFile, packed_size: int) -> bool:
+    """Whether the archive unpacks to too much (sizes as its directory declares them; reading
+    a member stops at its declared size)."""
+    unpacked = sum(info.file_size for info in archive.infolist())
+    return unpacked > max(MAX_UNPACKED, MAX_RATIO * packed_size)
+
+
 def _office_zip(data: bytes, kind: str) -> None:
     """Refuse what python-docx/openpyxl would choke on, saying why."""
     if not data:
@@ -49,7 +60,7 @@ def _office_zip(data: bytes, kind: str) -> None:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             names = set(archive.namelist())
-            if archive.testzip() is not None:
+            if is_zip_bomb(archive, len(data)) or archive.testzip() is not None:
                 raise PlanFormatError("corrupt", kind=kind)
     except (zipfile.BadZipFile, zlib.error, EOFError) as error:  # damaged deflate data too
         raise PlanFormatError("corrupt", kind=kind) from error

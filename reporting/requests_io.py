@@ -24,6 +24,8 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
+from plans.documents import is_zip_bomb
+
 from .deadlines import MAX_EXTENSION_DAYS
 from .models import DisclosureRequest
 
@@ -367,6 +369,9 @@ def _xlsx_rows(data: bytes) -> list[list[Any]]:
             )
         )
     try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            if is_zip_bomb(archive, len(data)):
+                raise zipfile.BadZipFile("unpacks to too much")
         book = openpyxl.load_workbook(io.BytesIO(data), data_only=True)
     except Exception as error:  # openpyxl raises many kinds on a damaged package
         raise RegisterFileError(str(_("The .xlsx file is damaged."))) from error

@@ -5,6 +5,8 @@ from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
+from org.tables import Table
+
 from . import queries
 from .models import DisclosureRequest, ReviewCase
 
@@ -13,7 +15,7 @@ def _status(record: DisclosureRequest) -> str:
     return queries.status_of(record, timezone.localdate())
 
 
-class RequestTable(tables.Table):
+class RequestTable(Table):
     received_on = tables.DateColumn(verbose_name=_("received on"), format="Y-m-d", linkify=True)
     applicant = tables.Column(_("applicant"), accessor="applicant_name", default="—")
     applicant_type = tables.Column(_("applicant type"))
@@ -48,7 +50,7 @@ class RequestTable(tables.Table):
         return str(queries.Status.labels[_status(record)])
 
 
-class ReviewCaseTable(tables.Table):
+class ReviewCaseTable(Table):
     filed_on = tables.DateColumn(
         verbose_name=_("filed on"),
         format="Y-m-d",

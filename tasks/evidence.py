@@ -7,8 +7,10 @@ with its extension: an executable renamed .pdf is refused.
 from __future__ import annotations
 
 import hashlib
+import io
 import re
 import unicodedata
+import zipfile
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
@@ -45,6 +47,7 @@ ALLOWED: dict[str, tuple[str, ...]] = {
     "txt": ("text",),
     "csv": ("text",),
 }
+ZIPPED = {"zip", "docx", "xlsx", "pptx", "odt", "ods", "odp"}
 _MIME = {t.extension: t.mime for t in filetype.types}
 _BAD_NAME = re.compile(r"[/\\]|\.\.|^\.")
 
@@ -63,6 +66,8 @@ class Upload:
 
 def _detected(data: bytes) -> str | None:
     kind = filetype.guess(data)
+    if kind is not None and kind.extension in ZIPPED and not zipfile.is_zipfile(io.BytesIO(data)):
+        return None  # a zip's signature in front of anything else: cut off, or a disguise
     if kind is not None:
         return kind.extension
     if b"\x00" not in data[:8192]:

@@ -7,6 +7,8 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from org.tables import Table
+
 from .models import Assignment, Task
 
 
@@ -26,7 +28,7 @@ def _overdue_class(record: Task | Assignment) -> str:
     return "overdue" if is_open and task.due_date < timezone.localdate() else ""
 
 
-class TaskTable(tables.Table):
+class TaskTable(Table):
     number = tables.Column(_("No."), empty_values=(), orderable=False)
     text = tables.Column(_("task"), linkify=True, attrs={"td": {"class": "task-text"}})
     lead = tables.Column(_("lead units"), empty_values=(), orderable=False)
@@ -83,7 +85,7 @@ class TaskTable(tables.Table):
         return str(record.plan)
 
 
-class AssignmentTable(tables.Table):
+class AssignmentTable(Table):
     task = tables.Column(_("task"), linkify=lambda record: record.get_absolute_url())
     unit = tables.Column(_("unit"))
     role = tables.Column(_("role"))

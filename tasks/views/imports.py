@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import SuspiciousOperation, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -50,6 +50,10 @@ def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
     names = importing.unknown_names(plan_import)
     mapping_form = UnitMappingForm(data, prefix="map", names=names, department=department)
     formset = TaskDraftFormSet(data, prefix="task", initial=importing.task_initial(parsed))
+    if data is not None and formset.total_form_count() != len(parsed["tasks"]):
+        # Each form is paired with its parsed task: a post with another count was not made
+        # by this page (a forged or cut-off form), and pairing it would be a server error.
+        raise SuspiciousOperation("The posted tasks do not match the import.")
     confirm_form = ImportConfirmForm(data)
     forms_ok = all(f.is_valid() for f in (plan_form, mapping_form, formset, confirm_form))
     if data is not None and forms_ok:
