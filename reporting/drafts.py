@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from org.models import Department, Unit, User
 from plans.models import Heading, Plan
+from tasks.jobs import queue_on_commit
 from tasks.models import Task
 from tasks.services import Responsibility, save_task
 
@@ -121,7 +122,14 @@ def request_generation(draft: ReportDraft, *, by: User) -> ReportDraft:
     ReportDraft.objects.filter(pk=draft.pk).update(
         generation=ReportDraft.Generation.QUEUED, progress=0, generation_error=""
     )
-    jobs.generate_report_draft.delay_on_commit(draft.pk, by.pk)
+
+    def not_queued(error: Exception) -> None:
+        # Redis down: say so on the page, which stops polling, rather than wait for no job.
+        ReportDraft.objects.filter(pk=draft.pk).update(
+            generation=ReportDraft.Generation.FAILED, generation_error=str(error)[:500]
+        )
+
+    queue_on_commit(jobs.generate_report_draft, draft.pk, by.pk, if_not_queued=not_queued)
     draft.refresh_from_db()
     return draft
 

@@ -323,7 +323,8 @@ def remind_by_hand(assignment: Assignment, *, note: str, by: User) -> Reminder |
             return None
         manual = Reminder.objects.filter(pk=reminder.pk)
         for pk in notify(manual, day=today, batch=f"manual-{reminder.pk}"):
-            jobs.deliver_digest.delay_on_commit(pk)
+            # Redis down: the 催办 is saved all the same, pending; a sweep of its day queues it.
+            jobs.queue_on_commit(jobs.deliver_digest, pk)
     return reminder
 
 
