@@ -193,6 +193,13 @@ def celery_worker_process(start_celery_worker) -> subprocess.Popen:
     return start_celery_worker()
 
 
+@pytest.fixture
+def database_url(transactional_db) -> str:
+    """The test database as a DATABASE_URL, for the processes a test starts (which see what
+    the test commits: hence transactional_db)."""
+    return _url_of_test_database()
+
+
 def _url_of_test_database() -> str:
     db = connection.settings_dict
     if connection.vendor == "sqlite":

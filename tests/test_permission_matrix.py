@@ -41,6 +41,7 @@ READERS = {**OFFICE_ONLY, "leader": 200}
 REGISTER_VIEW = {**VIEW, "head": (404, 404), "staff": (404, 404)}
 REGISTER_KEEP = {**MANAGE, "head": (404, 404), "staff": (404, 404)}
 EXPECTED = {
+    "healthz": (None, dict.fromkeys(ROLES, 200)),  # the load balancer's check: no login
     "home": (None, {**ANY, "office": 302, "leader": 302, "head": 302, "staff": 302,
                     "other_office": 302}),
     "plans:plan_list": (None, ANY),
