@@ -4,7 +4,7 @@ from celery import shared_task
 from django.utils import timezone
 
 from org.models import User
-from tasks.jobs import RetryDelivery
+from tasks.jobs import DELIVERY_RETRIES, retry_if_asked
 
 from . import drafts, reminders
 from .models import ReportDraft
@@ -33,11 +33,6 @@ def send_request_reminders() -> None:
         deliver_request_digest.delay(pk)
 
 
-@shared_task(
-    autoretry_for=(RetryDelivery,), retry_backoff=30, retry_backoff_max=3600, max_retries=10
-)
+@shared_task(**DELIVERY_RETRIES)
 def deliver_request_digest(digest_id: int) -> str:
-    outcome = reminders.deliver(digest_id)
-    if outcome == "retry":
-        raise RetryDelivery(digest_id)
-    return outcome
+    return retry_if_asked(reminders.deliver(digest_id), digest_id)

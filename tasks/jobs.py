@@ -36,6 +36,22 @@ class RetryDelivery(Exception):
     """A delivery failed and will be tried again (with exponential backoff)."""
 
 
+# How every delivery job retries: the job raises RetryDelivery when the delivery asks for it.
+DELIVERY_RETRIES = {
+    "autoretry_for": (RetryDelivery,),
+    "retry_backoff": 30,
+    "retry_backoff_max": 3600,
+    "max_retries": 10,
+}
+
+
+def retry_if_asked(outcome: str, pk: int) -> str:
+    """A delivery's outcome ("sent", "already_sent", "failed"), or a retry when it is "retry"."""
+    if outcome == "retry":
+        raise RetryDelivery(pk)
+    return outcome
+
+
 @shared_task
 def send_due_reminders() -> None:
     """Beat, every morning: decide today's reminders and queue one digest per person."""
@@ -44,11 +60,6 @@ def send_due_reminders() -> None:
         deliver_digest.delay(pk)
 
 
-@shared_task(
-    autoretry_for=(RetryDelivery,), retry_backoff=30, retry_backoff_max=3600, max_retries=10
-)
+@shared_task(**DELIVERY_RETRIES)
 def deliver_digest(digest_id: int) -> str:
-    outcome = reminders.deliver(digest_id)
-    if outcome == "retry":
-        raise RetryDelivery(digest_id)
-    return outcome
+    return retry_if_asked(reminders.deliver(digest_id), digest_id)
