@@ -1,5 +1,6 @@
 """The change history of a tracked object, as rows a page can show (django-simple-history)."""
 
+import itertools
 from dataclasses import dataclass
 
 from django.db import models
@@ -27,7 +28,8 @@ def history_rows(obj: models.Model, limit: int = 50) -> list[HistoryRow]:
     """Newest first; each row lists the fields that changed against the row before it."""
     records = list(obj.history.select_related("history_user")[: limit + 1])
     rows = []
-    for newer, older in zip(records, [*records[1:], None], strict=True):
+    # The oldest record (if any: rows bulk-made or with history pruned have none) against nothing.
+    for newer, older in itertools.zip_longest(records, records[1:]):
         if len(rows) == limit:
             break
         changes = []

@@ -210,6 +210,16 @@ def test_history_rows_say_who_changed_which_field_from_what_to_what(world, offic
         ]
 
 
+def test_a_plan_whose_history_was_pruned_still_shows_its_page(office_client, world):
+    # given: no history rows (pruned with clean_old_history, or rows bulk-made by a migration)
+    world.plan.history.all().delete()
+    # when
+    response = office_client.get(reverse("tasks:plan_detail", args=[world.plan.pk]))
+    # then
+    assert response.status_code == 200
+    assert history_rows(world.plan) == []
+
+
 def test_history_appears_on_the_plan_page_with_the_persons_name(office_client, world, office_staff):
     # given
     office_staff.full_name = "林晓雯"
