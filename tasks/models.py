@@ -7,6 +7,7 @@ from django.core.validators import (
 )
 from django.db import models
 from django.db.models import Count, Q
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
@@ -18,27 +19,40 @@ from plans.models import Heading, Plan
 from .evidence import storage_name
 
 
+def _assignment_count(condition: Q | None = None) -> Coalesce:
+    assignments = Assignment.objects.filter(task=models.OuterRef("pk"))
+    if condition is not None:
+        assignments = assignments.filter(condition)
+    counted = assignments.order_by().values("task").annotate(n=Count("pk")).values("n")
+    return Coalesce(models.Subquery(counted, output_field=models.IntegerField()), 0)
+
+
 class TaskQuerySet(models.QuerySet):
     def with_progress(self) -> "TaskQuerySet":
-        """Annotate assignment counts; a task's state is derived from them, never stored."""
-        done = Q(assignments__status=Assignment.Status.COMPLETED)
-        started = ~Q(assignments__status=Assignment.Status.NOT_STARTED)
+        """Annotate assignment counts; a task's state is derived from them, never stored.
+
+        Counted in correlated subqueries, not a JOIN and GROUP BY: PostgreSQL then counts only
+        for the rows a page shows (after ORDER BY … LIMIT), and the paginator's COUNT(*) leaves
+        them out, instead of grouping every assignment of the year for one page."""
         return self.annotate(
-            n_assignments=Count("assignments", distinct=True),
-            n_completed=Count("assignments", filter=done, distinct=True),
-            n_started=Count("assignments", filter=started, distinct=True),
+            n_assignments=_assignment_count(),
+            n_completed=_assignment_count(Q(status=Assignment.Status.COMPLETED)),
+            n_started=_assignment_count(~Q(status=Assignment.Status.NOT_STARTED)),
         )
 
     def in_state(self, state: str) -> "TaskQuerySet":
-        """Filter a ``with_progress()`` queryset by derived state."""
+        """Tasks in the derived state (annotated ``with_progress()``). Tested with EXISTS, which
+        stops at the first assignment that decides, rather than with the counts."""
         qs = self.with_progress()
-        if state == Task.State.COMPLETED:
-            return qs.filter(n_assignments__gt=0, n_completed=models.F("n_assignments"))
+        status = Assignment.Status
+        parts = Assignment.objects.filter(task=models.OuterRef("pk"))
+        started = models.Exists(parts.exclude(status=status.NOT_STARTED))
         if state == Task.State.NOT_STARTED:
-            return qs.filter(n_started=0)
-        return qs.filter(n_started__gt=0).exclude(
-            n_assignments__gt=0, n_completed=models.F("n_assignments")
-        )
+            return qs.filter(~started)
+        unfinished = models.Exists(parts.exclude(status=status.COMPLETED))
+        if state == Task.State.COMPLETED:
+            return qs.filter(models.Exists(parts), ~unfinished)
+        return qs.filter(started, unfinished)
 
 
 class Task(models.Model):

@@ -89,6 +89,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # transaction that read first from failing when it comes to write. A delivery holds the lock
     # while it sends: wait longer than its network timeouts (EMAIL_TIMEOUT, a robot's 15 s).
     DATABASES["default"].setdefault("OPTIONS", {}).update(timeout=30, transaction_mode="IMMEDIATE")
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # No JIT compilation: it starts on queries the planner thinks costly (a list page's counts
+    # over a year of tasks) and spends 50 ms compiling what runs in 5 (bench/README.md).
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 # Keep a connection for the next request or job rather than connecting anew for each (a worker
 # sending the morning's digests would spend as long connecting as sending); checked before use.
