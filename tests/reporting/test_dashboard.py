@@ -281,9 +281,9 @@ def test_the_dashboard_query_count_is_pinned(
     client.get(DASHBOARD)  # warm up
     # session, user, visible plans, units' figures, deadlines by date, completions by date,
     # calendar year, its month's days and deadlines, task figures, reminders, review queue,
-    # user's unit (top bar) and the bell's unread count (twice: render_table renders with the
-    # request)
-    with django_assert_num_queries(15):
+    # user's unit (top bar) and the bell's unread count (once, although render_table renders
+    # with the request)
+    with django_assert_num_queries(14):
         client.get(DASHBOARD)
 
 
