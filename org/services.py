@@ -8,12 +8,14 @@ from .models import Department, Unit, UnitAlias, UnitGroup, User
 UNIT_ROLES = (User.Role.OFFICE, User.Role.UNIT_HEAD, User.Role.UNIT_STAFF)
 
 
-@transaction.atomic
 def ensure_unit_group(unit: Unit) -> Group:
-    """Give the unit its auth group (object permissions for the unit's work are granted to it)."""
+    """Give the unit its auth group (object permissions for the unit's work are granted to it).
+    A transaction only when there is something to do: a plan's import asks for every one of its
+    assignments."""
     if unit.group_id is None:
-        unit.group = Group.objects.create(name=f"unit:{unit.department_id}:{unit.pk}")
-        unit.save(update_fields=["group"])
+        with transaction.atomic():
+            unit.group = Group.objects.create(name=f"unit:{unit.department_id}:{unit.pk}")
+            unit.save(update_fields=["group"])
     return unit.group
 
 

@@ -45,6 +45,8 @@ def save_heading(heading: Heading, *, by: User | None) -> Heading:
     if heading.parent_id and heading.parent.plan_id != heading.plan_id:
         raise ValidationError({"parent": _("The parent heading belongs to another plan.")})
     heading._history_user = by
-    heading.full_clean()
+    # The plan and parent are saved instances (checked against each other above): no query
+    # each to ask whether they exist, for every heading of an imported plan.
+    heading.full_clean(exclude=["plan", "parent"])
     heading.save()
     return heading

@@ -289,10 +289,14 @@ def import_document(
     source_name: str,
     data: bytes,
     new_version: bool = False,
+    mapping: dict[str, Unit | str] | None = None,
     by: User | None,
 ) -> Plan:
-    """Parse and confirm in one go, as parsed (the command line and the demo use this)."""
+    """Parse and confirm in one go, as parsed (the command line, the demo and the benchmark use
+    this); ``mapping`` answers the preview's question for the names it knows."""
     plan_import = start_import(department, source_name=source_name, data=data, by=by)
+    if mapping:
+        mapping = {n: mapping[n] for n in unknown_names(plan_import) if n in mapping}
     facts = plan_import.parsed["plan"]
     plan = Plan(
         title=facts["title"] or source_name,
@@ -304,7 +308,7 @@ def import_document(
     )
     drafts = [TaskDraft.from_parsed(t, ref=i) for i, t in enumerate(plan_import.parsed["tasks"])]
     return confirm_import(
-        plan_import, plan=plan, drafts=drafts, mapping={}, new_version=new_version, by=by
+        plan_import, plan=plan, drafts=drafts, mapping=mapping or {}, new_version=new_version, by=by
     )
 
 

@@ -101,6 +101,7 @@ def save_task(
     by: User | None,
 ) -> Task:
     """Create or update a task and bring its assignments in line with ``responsibility``."""
+    adding = task._state.adding
     task.due_date = check_task(
         task.plan,
         heading=task.heading,
@@ -112,15 +113,23 @@ def save_task(
     if task.deadline_kind != Task.DeadlineKind.RECURRING:
         task.recurrence = ""
     task._history_user = by
-    task.full_clean()
+    # Plan and heading are saved instances (check_task matched them): no query each to ask
+    # whether they exist; nor, for a new task, for groups and assignments it cannot have yet.
+    # An imported plan saves hundreds of tasks in one go.
+    task.full_clean(exclude=["plan", "heading"])
     task.save()
-    task.groups.set(responsibility.groups)
-    _set_assignments(task, responsibility.roles(), by=by)
+    if responsibility.groups or not adding:
+        task.groups.set(responsibility.groups)
+    _set_assignments(task, responsibility.roles(), by=by, adding=adding)
     return task
 
 
-def _set_assignments(task: Task, roles: dict[Unit, str], *, by: User | None) -> None:
-    current = {a.unit_id: a for a in task.assignments.select_related("unit__group")}
+def _set_assignments(
+    task: Task, roles: dict[Unit, str], *, by: User | None, adding: bool = False
+) -> None:
+    current = (
+        {} if adding else {a.unit_id: a for a in task.assignments.select_related("unit__group")}
+    )
     wanted = {unit.pk: (unit, role) for unit, role in roles.items()}
     dropped = [a for unit_id, a in current.items() if unit_id not in wanted]
     started = [a for a in dropped if a.status != Assignment.Status.NOT_STARTED]

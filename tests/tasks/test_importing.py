@@ -307,6 +307,24 @@ def test_mapping_an_unknown_name_to_a_unit_imports_and_is_remembered(
     assert confirm(next_import, new_version=True).version == 2
 
 
+def test_import_document_answers_the_preview_with_the_mapping_it_is_given(
+    bureau_without_inspection, seed_bytes
+):
+    # given: a mapping that also names a unit the department knows (left as it is)
+    department = bureau_without_inspection
+    supervision = department.units.get(name="督导室")
+    mapping = {"执法检查股": supervision, "人事股": supervision}
+    # when
+    plan = importing.import_document(
+        department, source_name=SEED.name, data=seed_bytes, mapping=mapping, by=None
+    )
+    # then
+    assert roles(plan.tasks.get(position=3))["督导室"] == SUPPORT
+    assert list(UnitAlias.objects.filter(department=department).values_list("name")) == [
+        ("执法检查股",)
+    ]
+
+
 def test_mapping_an_unknown_name_to_a_new_section_creates_it(bureau_without_inspection, seed_bytes):
     department = bureau_without_inspection
     plan_import = importing.start_import(
