@@ -27,15 +27,19 @@ test: $(VENV)/.installed
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/pytest $(PYTEST_ARGS)
 
-# Benchmarks, not part of `make test`: they need PostgreSQL and Redis, make a database of their
-# own afresh (its name must end in _bench) and write their figures to bench/results/.
+# Benchmarks, not part of `make test` (bench/README.md): the provincial data set made afresh in
+# a database of their own (its name must end in _bench), every operation timed with its
+# baseline and SQL floor, one table printed and bench/results/latest.json written.
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/worktracker_bench
 BENCH_REDIS_URL ?= redis://127.0.0.1:6379/1
-bench: $(VENV)/.installed
-	DATABASE_URL=$(BENCH_DATABASE_URL) REDIS_URL=$(BENCH_REDIS_URL) $(BIN)/python -m bench.bench_sweep
-	DATABASE_URL=$(BENCH_DATABASE_URL) REDIS_URL=$(BENCH_REDIS_URL) $(BIN)/python -m bench.bench_email
-	DATABASE_URL=$(BENCH_DATABASE_URL) REDIS_URL=$(BENCH_REDIS_URL) $(BIN)/python -m bench.bench_report
-	DATABASE_URL=$(BENCH_DATABASE_URL) REDIS_URL=$(BENCH_REDIS_URL) $(BIN)/python -m bench.bench_dashboard
+BENCH_SCALE ?= 1
+$(VENV)/.bench-installed: $(VENV)/.installed requirements-bench.txt
+	$(BIN)/pip install --quiet -r requirements-bench.txt
+	touch $@
+
+bench: $(VENV)/.bench-installed
+	DATABASE_URL=$(BENCH_DATABASE_URL) REDIS_URL=$(BENCH_REDIS_URL) \
+	  $(BIN)/python -m bench.suite --scale $(BENCH_SCALE) $(BENCH_ARGS)
 
 messages: $(VENV)/.installed
 	$(BIN)/python manage.py makemessages -l zh_Hans -l en --no-obsolete --no-location --ignore=.venv

@@ -5,7 +5,7 @@ Units go through the services (there are few); people, tasks, assignments and up
 bulk-created, so no history is recorded and no object permissions are granted (the office and
 leaders see the whole department without them). Deterministic for a given seed.
 
-    bureau = make_bureau(units=40, people_per_unit=4)
+    bureau = make_bureau(sections=8, schools=32, people_per_unit=4)
     plan = make_plan(bureau, year=2026)
     make_assignments(plan, bureau.units, 15_000, as_of=datetime.date(2026, 11, 1))
     make_progress(plan, 50_000, as_of=datetime.date(2026, 11, 1))
@@ -44,26 +44,24 @@ class Bureau:
 def make_bureau(
     name: str = "基准区教育局",
     *,
-    units: int = 40,
+    sections: int = 8,
+    schools: int = 32,
     people_per_unit: int = 4,
     email_domain: str = "bench.example.cn",
 ) -> Bureau:
-    """A department with its office, ``units`` units (sections, then schools) and their people:
-    a head and ``people_per_unit - 1`` staff each, all with an e-mail address."""
+    """A department with its office, ``sections`` sections and ``schools`` affiliated units and
+    their people: a head and ``people_per_unit - 1`` staff each, all with an e-mail address."""
     department = Department.objects.create(name=name)
     standard_unit_groups(department)
     office_unit = save_unit(Unit(department=department, name="办公室", is_office=True))
     made = []
-    for n in range(units):
-        if n < len(SECTIONS):
-            unit = Unit(department=department, name=SECTIONS[n], position=n + 1)
+    for n in range(sections + schools):
+        if n < sections:
+            name = SECTIONS[n] if n < len(SECTIONS) else f"第{n + 1}处"
+            unit = Unit(department=department, name=name, position=n + 1)
         else:
-            unit = Unit(
-                department=department,
-                name=f"第{n - len(SECTIONS) + 1}中学",
-                kind=Unit.Kind.SCHOOL,
-                position=n + 1,
-            )
+            name = f"第{n - sections + 1}直属学校"
+            unit = Unit(department=department, name=name, kind=Unit.Kind.SCHOOL, position=n + 1)
         made.append(save_unit(unit))
     password = make_password(None)  # unusable: nobody logs in
     people = [
@@ -146,7 +144,7 @@ def make_assignments(
         while made < count:
             tasks, roles = [], []
             while made < count and len(tasks) < BATCH:
-                n = min(rng.choice((1, 1, 2, 3)), count - made)
+                n = min(rng.choice((1, 1, 2, 3)), count - made, len(units))
                 roles.append(rng.sample(units, n))
                 tasks.append(_task(plan, position + len(tasks), rng, first, year_end))
                 made += n

@@ -57,23 +57,26 @@ CHILDREN_PER_HEADING = 3
 CHINESE_NUMBERS = "一二三四五六七八九十"
 
 
-def make_headings(plan: Plan) -> list[Heading]:
-    """The plan's headings 一、…六、 with three sub-headings (一)…(三) each; the plan's tasks are
-    filed under the sub-headings in turn. Returns the sub-headings."""
+def make_headings(plan: Plan, *, children: int = CHILDREN_PER_HEADING) -> list[Heading]:
+    """The plan's headings 一、…六、 with ``children`` numbered items under each (three, or the
+    ~50 each of a provincial plan's 300 items); the plan's tasks are filed under the items in
+    turn. Returns the items."""
     tops = Heading.objects.bulk_create(
-        Heading(plan=plan, label=f"{CHINESE_NUMBERS[n]}、", title=title, position=n * 10)
+        Heading(
+            plan=plan, label=f"{CHINESE_NUMBERS[n]}、", title=title, position=n * (children + 1)
+        )
         for n, title in enumerate(TOP_HEADINGS)
     )
     leaves = Heading.objects.bulk_create(
         Heading(
             plan=plan,
             parent=top,
-            label=f"（{CHINESE_NUMBERS[m]}）",
+            label=f"（{CHINESE_NUMBERS[m]}）" if m < len(CHINESE_NUMBERS) else f"{m + 1}.",
             title=f"{top.title}第{m + 1}项重点",
             position=top.position + m + 1,
         )
         for top in tops
-        for m in range(CHILDREN_PER_HEADING)
+        for m in range(children)
     )
     tasks = list(Task.objects.filter(plan=plan).only("pk").order_by("position"))
     for n, task in enumerate(tasks):

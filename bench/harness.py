@@ -18,25 +18,28 @@ DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/worktracker_bench"
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/1"
 
 
-def setup() -> None:
+def setup(*, fresh: bool = True) -> None:
     """Point Django at the benchmark database (refusing any other), made afresh and migrated:
-    a run starts empty, whatever the migrations were when the last one ran."""
+    a run starts empty, whatever the migrations were when the last one ran. Not ``fresh``: the
+    database as a last run left it."""
     os.environ.setdefault("DATABASE_URL", DEFAULT_DATABASE_URL)
     os.environ.setdefault("REDIS_URL", DEFAULT_REDIS_URL)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.bench")
     os.environ["DEBUG"] = "False"  # Django would keep every query's SQL in memory
     import environ
 
     config = environ.Env.db_url_config(os.environ["DATABASE_URL"])
     if config["ENGINE"] != "django.db.backends.postgresql" or not config["NAME"].endswith("_bench"):
         raise SystemExit("DATABASE_URL must name a PostgreSQL database ending in _bench.")
-    _recreate_database(config)
+    if fresh:
+        _recreate_database(config)
 
     import django
     from django.core.management import call_command
 
     django.setup()
-    call_command("migrate", verbosity=0)
+    if fresh:
+        call_command("migrate", verbosity=0)
 
 
 def _recreate_database(config: dict) -> None:

@@ -1,0 +1,219 @@
+"""The suite's HTTP row: the office's task list served by gunicorn as production runs it
+(deploy/gunicorn.conf.py, sync workers, DEBUG off) to 20 clients at once, driven by locust.
+
+The baseline is the same load on the Django admin's changelist of tasks, filtered to the same
+plan; the floor the same load on /healthz, the cheapest page that touches the database. Both
+clients log in by a session made here, in-process, without a password: no login form, no
+django-axes attempt, no signal writing to the database.
+
+The machine has 2 cores and locust runs on them too: the figures are those of server and load
+generator together, a floor for what a web machine alone would serve.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from bench import harness
+from bench.generate import DataSet
+from bench.suite import Operation, Target
+
+ROOT = Path(__file__).resolve().parent.parent
+CLIENTS = 20
+SECONDS = 30
+WARMING = 20  # requests a page gets before its run: each worker's templates and connection
+
+
+def operations(data: DataSet) -> list[Operation]:
+    plan = data.this_year
+    # The pages of the suite's "office task list, page 1" row and of its baseline.
+    ours = f"/tasks/?year={plan.year}&page=1"
+    admin = f"/bench-admin/tasks/task/?plan__id__exact={plan.pk}"
+    rows = plan.tasks.count()
+    return [
+        Operation(
+            name=f"HTTP: task list under {CLIENTS} clients",
+            size=f"{rows:,} tasks of {plan.year}, 25 a page",
+            target=Target(p95_ms=None, min_per_second=100),
+            measure=lambda: load_test(data, ours, admin),
+            baseline_is="the Django admin changelist of the same rows (bench.admin), same load",
+            floor_is="/healthz (SELECT 1 and a broker ping), same load",
+        )
+    ]
+
+
+def load_test(data: DataSet, ours: str, admin: str) -> dict:
+    from django.contrib.sessions.models import Session
+
+    from bench.ops_pages import superuser as baseline_user
+
+    superuser = baseline_user()
+    sessions: list[str] = []
+    try:
+        office_key = session_for(data.bureau.office)
+        admin_key = session_for(superuser)
+        sessions += [office_key, admin_key]
+        queries = queries_of(ours, office_key)
+        with tempfile.TemporaryDirectory(prefix="bench-http-") as tmp:
+            folder = Path(tmp)
+            with gunicorn(folder / "gunicorn.log") as host:
+                task_list = locust(host, ours, office_key, folder / "ours")
+                changelist = locust(host, admin, admin_key, folder / "admin")
+                health = locust(host, "/healthz", None, folder / "floor")
+    finally:
+        Session.objects.filter(session_key__in=sessions).delete()
+    return {
+        "median_ms": task_list["median_ms"],
+        "p95_ms": task_list["p95_ms"],
+        "queries": queries,
+        "baseline_ms": changelist["median_ms"],
+        "floor_ms": health["median_ms"],
+        "requests_per_second": task_list["requests_per_second"],
+        "errors": task_list["errors"],
+        "clients": CLIENTS,
+        "seconds": task_list["seconds"],
+        "requests": task_list["requests"],
+        "baseline_requests_per_second": changelist["requests_per_second"],
+        "baseline_errors": changelist["errors"],
+        "floor_requests_per_second": health["requests_per_second"],
+        "floor_errors": health["errors"],
+        "load_generator_cpu_bound": any(r["cpu_warning"] for r in (task_list, changelist, health)),
+    }
+
+
+def session_for(user) -> str:
+    """A logged-in session's key, as ``login()`` would store it, written without calling it:
+    login() would update last_login and add axes' and the security log's rows."""
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.utils import timezone
+
+    from org.middleware import REFRESHED_KEY
+
+    session = SessionStore()
+    session[SESSION_KEY] = user._meta.pk.value_to_string(user)
+    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    # The idle clock starts now: the run is shorter than SESSION_COOKIE_AGE, and the
+    # middleware's one refresh a minute saves the same key.
+    session[REFRESHED_KEY] = int(timezone.now().timestamp())
+    session.create()
+    return session.session_key
+
+
+def queries_of(path: str, session_key: str) -> int:
+    """SQL queries of one request for the page, in-process, after a warming one."""
+    from django.conf import settings
+    from django.test import Client
+
+    client = Client()
+    client.cookies[settings.SESSION_COOKIE_NAME] = session_key
+    client.get(path)
+    with harness.counting_queries() as counted:
+        response = client.get(path)
+    if response.status_code != 200:
+        raise SystemExit(f"{path}: HTTP {response.status_code} in-process, not 200")
+    return counted["queries"]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def gunicorn(log: Path) -> Iterator[str]:
+    """gunicorn as deploy/ runs it, on a free port of 127.0.0.1; its output (an access log line
+    a request) to ``log``. Stopped on the way out, whatever happened."""
+    bind = f"127.0.0.1:{free_port()}"
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings.bench",
+        "DEBUG": "False",
+        "DATABASE_URL": os.environ["DATABASE_URL"],
+        "REDIS_URL": os.environ["REDIS_URL"],
+        "GUNICORN_BIND": bind,
+    }
+    with log.open("w") as out:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "-c", "deploy/gunicorn.conf.py", "config.wsgi"],
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # its own group: killed with its workers if need be
+        )
+    try:
+        deadline = time.monotonic() + 30
+        while status(f"http://{bind}/healthz") != 200:
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise SystemExit(f"gunicorn did not answer /healthz:\n{log.read_text()[-3000:]}")
+            time.sleep(0.2)
+        yield f"http://{bind}"
+    finally:
+        process.terminate()  # the master's graceful stop, as systemd's
+        try:
+            process.wait(timeout=40)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+
+
+def status(url: str, cookie: str | None = None) -> int | None:
+    request = urllib.request.Request(url, headers={"Cookie": cookie} if cookie else {})
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            response.read()
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
+    except OSError:
+        return None
+
+
+def locust(host: str, path: str, session_key: str | None, prefix: Path) -> dict:
+    """``CLIENTS`` clients asking for ``path`` for ``SECONDS``; locust's figures for it."""
+    from django.conf import settings
+
+    cookie = f"{settings.SESSION_COOKIE_NAME}={session_key}" if session_key else None
+    for _ in range(WARMING):
+        status(host + path, cookie)
+    command = [sys.executable, "-m", "locust", "-f", str(ROOT / "bench" / "locustfile.py")]
+    command += ["--headless", "--host", host, "--users", str(CLIENTS)]
+    command += ["--spawn-rate", str(CLIENTS), "--run-time", f"{SECONDS}s", "--stop-timeout", "10"]
+    command += ["--csv", str(prefix), "--only-summary", "--loglevel", "WARNING"]
+    env = {**os.environ, "BENCH_PATH": path, "BENCH_COOKIE": cookie or ""}
+    # Exits 1 when a request failed: the failures are counted from its figures instead.
+    run = subprocess.run(
+        command, env=env, cwd=ROOT, capture_output=True, text=True, timeout=SECONDS + 120
+    )
+    stats = Path(f"{prefix}_stats.csv")
+    if not stats.exists():
+        raise SystemExit(f"locust wrote no figures for {path}:\n{run.stdout}\n{run.stderr}")
+    with stats.open() as f:
+        [total] = [row for row in csv.DictReader(f) if row["Name"] == "Aggregated"]
+    requests = int(total["Request Count"])
+    per_second = float(total["Requests/s"])
+    # locust keeps response times rounded to 2 significant digits past 100 ms (its buckets).
+    return {
+        "median_ms": float(total["Median Response Time"]),
+        "p95_ms": float(total["95%"]),
+        "requests_per_second": round(per_second, 1),
+        "errors": int(total["Failure Count"]),
+        "requests": requests,
+        "seconds": round(requests / per_second, 1) if per_second else SECONDS,
+        "cpu_warning": "CPU usage" in run.stderr + run.stdout,
+    }

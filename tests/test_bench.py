@@ -1,0 +1,154 @@
+"""The benchmark suite's own parts, on a tiny data set: the generator (deterministic, with the
+shape and sizes it claims), the bench_data command's refusals, the page rows measured with
+their baselines and floors, and the table and JSON the suite writes."""
+
+import json
+from collections import Counter
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import connection, transaction
+
+from bench import generate, ops_pages, suite
+from bench.management.commands.bench_data import Command as BenchData
+from org.models import Unit
+from reporting.models import DisclosureRequest
+from tasks.models import Assignment, ProgressUpdate, Task
+
+pytestmark = [
+    pytest.mark.django_db,
+    # The generator dates completions with PostgreSQL's interval arithmetic, as the suite does.
+    pytest.mark.skipif(
+        connection.vendor != "postgresql", reason="the benchmarks run on PostgreSQL"
+    ),
+]
+SCALE, YEARS = 0.004, 2
+
+
+def fingerprint() -> tuple:
+    """The data set without its ids (the sequences go on after a rollback)."""
+    return (
+        sorted(Unit.objects.values_list("name", "kind")),
+        Counter(
+            Assignment.objects.values_list(
+                "task__plan__year", "task__text", "task__due_date", "unit__name", "role", "status"
+            )
+        ),
+        Counter(
+            ProgressUpdate.objects.values_list("assignment__task__text", "percent", "created_at")
+        ),
+        Counter(DisclosureRequest.objects.values_list("reference", "received_on", "outcome")),
+    )
+
+
+def made_and_rolled_back(seed: int) -> tuple:
+    with transaction.atomic():
+        generate.provincial(scale=SCALE, seed=seed, years=YEARS)
+        made = fingerprint()
+        transaction.set_rollback(True)
+    return made
+
+
+def test_the_generator_makes_the_same_data_set_for_a_seed_and_another_for_another():
+    first, again, other = made_and_rolled_back(7), made_and_rolled_back(7), made_and_rolled_back(8)
+    assert first == again
+    assert first[1] != other[1]
+
+
+def test_the_data_set_has_the_provincial_shape_scaled():
+    # when
+    data = generate.provincial(scale=SCALE, years=YEARS)
+    # then: every count scaled, ten… here two yearly plans up to the day the data is seen from
+    assert sorted(data.plans) == [generate.AS_OF.year - 1, generate.AS_OF.year]
+    units = Unit.objects.filter(department=data.bureau.department, is_office=False)
+    assert units.filter(kind=Unit.Kind.SCHOOL).count() == round(generate.SCHOOLS * SCALE)
+    assert Assignment.objects.count() == YEARS * round(generate.ASSIGNMENTS * SCALE)
+    assert ProgressUpdate.objects.count() == YEARS * round(generate.UPDATES * SCALE)
+    assert DisclosureRequest.objects.count() == YEARS * round(generate.REQUESTS * SCALE)
+    # this year's work is under way on AS_OF, the year before is mostly done
+    this_year = Assignment.objects.filter(task__plan=data.this_year)
+    assert this_year.filter(status=Assignment.Status.NOT_STARTED).exists()
+    assert not ProgressUpdate.objects.filter(
+        assignment__task__plan=data.this_year, created_at__date__gt=generate.AS_OF
+    ).exists()
+    assert Task.objects.filter(plan=data.this_year, heading__isnull=True).count() == 0
+    assert generate.counts()["assignments"] == Assignment.objects.count()
+
+
+def test_bench_data_refuses_a_scale_out_of_range_and_a_database_that_has_the_data():
+    with pytest.raises(CommandError, match="--scale"):
+        call_command(BenchData(), scale=0)
+    call_command(BenchData(), scale=SCALE, years=1)
+    with pytest.raises(CommandError, match="empty database"):
+        call_command(BenchData(), scale=SCALE, years=1)
+
+
+def test_each_page_row_is_timed_with_its_baseline_and_floor(settings, client):
+    # given: the baselines' admin is served
+    settings.ROOT_URLCONF = "bench.urls"
+    data = generate.provincial(scale=0.01, years=YEARS)
+    # when
+    rows = []
+    for op in ops_pages.operations(data):
+        op.repeats = 2
+        rows.append(suite.measure(op))
+    # then
+    assert [row["operation"] for row in rows] == [
+        "office task list, page 1",
+        "office task list, page 4",  # the last: 100 tasks a year at this scale
+        "unit to-do list",
+        "assignment detail",
+        "dashboard, a year",
+    ]
+    for row in rows:
+        assert row["median_ms"] > 0
+        assert row["p95_ms"] >= row["median_ms"] * 0.5
+        assert row["queries"] > 0
+        assert row["baseline_ms"] > 0
+        assert row["floor_ms"] > 0
+        assert row["floor_ratio"] == round(row["median_ms"] / row["floor_ms"], 2)
+        assert row["target_met"] == (
+            row["p95_ms"] <= (300 if row["operation"].startswith("dashboard") else 150)
+            and (row["operation"].startswith("dashboard") or row["floor_ratio"] <= 3)
+        )
+
+
+def test_the_suite_prints_one_table_and_writes_the_rows_as_json(tmp_path, monkeypatch):
+    # given
+    monkeypatch.setattr(suite.harness, "RESULTS", tmp_path)
+    rows = [
+        suite.measure(
+            suite.Operation(
+                name="sum",
+                size="1 call",
+                target=suite.Target(p95_ms=1),
+                run=lambda: sum(range(100)),
+                floor=lambda: None,
+                repeats=3,
+            )
+        )
+    ]
+    # when
+    printed = suite.table(rows)
+    suite.write(rows, {"measured_at": "2026-12-01T10:00:00+00:00", "scale": 1})
+    # then
+    heading, _rule, line = printed.splitlines()
+    assert heading.split()[:3] == ["operation", "size", "median"]
+    assert line.startswith("sum")
+    assert line.rstrip().endswith("yes")
+    written = json.loads((tmp_path / "latest.json").read_text())
+    assert written == json.loads((tmp_path / "suite-2026-12-01T1000.json").read_text())
+    assert set(written[0]) >= {
+        "operation",
+        "size",
+        "median_ms",
+        "p95_ms",
+        "queries",
+        "baseline_ratio",
+        "floor_ratio",
+        "target",
+        "target_met",
+        "measured_at",
+        "scale",
+    }
+    assert written[0]["baseline_ratio"] is None  # no baseline given: none claimed
