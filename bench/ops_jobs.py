@@ -33,7 +33,7 @@ from django.test import override_settings
 from django.utils import timezone
 
 from bench.generate import DataSet
-from bench.suite import Operation, Target, figures
+from bench.suite import Operation, Target, figures, p95
 from org.models import Department, User
 from plans.models import Plan
 from reporting import drafts
@@ -57,6 +57,7 @@ from tasks.models import (
 
 ROOT = Path(__file__).resolve().parent.parent
 REPORT_YEAR = 2025  # the last whole year: its report is written in January
+DELIVERY_RUNS = 3  # ~45 s each; the baseline (one by one, ~50 s) runs once
 NOT_OPEN = [Assignment.Status.COMPLETED, Assignment.Status.SUBMITTED]  # nobody is reminded
 
 
@@ -322,7 +323,7 @@ def _measure_delivery(day: datetime.date) -> dict:
         digests = reminders.sweep(day).digests  # committed: the worker must see them
         n = len(digests)
         ours = []
-        for _ in range(1):  # a run is ~30 s of the 2 cores: one is enough
+        for _ in range(DELIVERY_RUNS):
             ours.append(_by_worker(digests, smtp.port))
             _check_delivered(digests, mailbox.take())
         email = {"EMAIL_HOST": "127.0.0.1", "EMAIL_PORT": smtp.port}
@@ -349,7 +350,7 @@ def _measure_delivery(day: datetime.date) -> dict:
         ReminderPolicy.objects.exclude(pk__in=policies).delete()
     return {
         "median_ms": statistics.median(ours),
-        "p95_ms": max(ours),
+        "p95_ms": p95(ours),
         "queries": None,  # sent by the worker's processes
         "baseline_ms": baseline,
         "floor_ms": floor,
