@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
-from org.tables import Table
+from org.tables import IsoDateColumn, Table
 
 from . import queries
 from .models import DisclosureRequest, ReviewCase
@@ -16,15 +16,15 @@ def _status(record: DisclosureRequest) -> str:
 
 
 class RequestTable(Table):
-    received_on = tables.DateColumn(verbose_name=_("received on"), format="Y-m-d", linkify=True)
+    received_on = IsoDateColumn(verbose_name=_("received on"), linkify=True)
     applicant = tables.Column(_("applicant"), accessor="applicant_name", default="—")
     applicant_type = tables.Column(_("applicant type"))
     channel = tables.Column(_("channel"))
     content = tables.Column(_("content requested"), orderable=False)
-    reply_due = tables.DateColumn(verbose_name=_("reply due"), format="Y-m-d")
+    reply_due = IsoDateColumn(verbose_name=_("reply due"))
     status = tables.Column(_("status"), empty_values=(), order_by=("replied_on", "reply_due"))
     outcome = tables.Column(_("outcome"))
-    replied_on = tables.DateColumn(verbose_name=_("replied on"), format="Y-m-d")
+    replied_on = IsoDateColumn(verbose_name=_("replied on"))
 
     class Meta:
         model = DisclosureRequest
@@ -51,15 +51,14 @@ class RequestTable(Table):
 
 
 class ReviewCaseTable(Table):
-    filed_on = tables.DateColumn(
+    filed_on = IsoDateColumn(
         verbose_name=_("filed on"),
-        format="Y-m-d",
         linkify=("reporting:reviewcase_update", {"pk": tables.A("pk")}),
     )
     kind = tables.Column(_("kind"))
     reference = tables.Column(_("case number"))
     result = tables.Column(_("result"), default="尚未审结")
-    closed_on = tables.DateColumn(verbose_name=_("decided on"), format="Y-m-d")
+    closed_on = IsoDateColumn(verbose_name=_("decided on"))
     request = tables.Column(_("disclosure request"), linkify=True)
 
     class Meta:

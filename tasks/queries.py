@@ -22,7 +22,7 @@ def task_rows(tasks: QuerySet[Task]) -> QuerySet[Task]:
     """Everything a task list row shows, in a constant number of queries."""
     return (
         tasks.with_progress()
-        .select_related("plan", "heading")
+        .select_related("plan")
         .prefetch_related(
             Prefetch("assignments", queryset=Assignment.objects.select_related("unit")),
         )

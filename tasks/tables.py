@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from org.tables import Table
+from org.tables import IsoDateColumn, Table
 
 from .models import Assignment, Task
 
@@ -33,7 +33,7 @@ class TaskTable(Table):
     text = tables.Column(_("task"), linkify=True, attrs={"td": {"class": "task-text"}})
     lead = tables.Column(_("lead units"), empty_values=(), orderable=False)
     support = tables.Column(_("co-operating units"), empty_values=(), orderable=False)
-    due_date = tables.DateColumn(verbose_name=_("deadline"), format="Y-m-d")
+    due_date = IsoDateColumn(verbose_name=_("deadline"))
     progress = tables.Column(_("progress"), empty_values=(), order_by=("n_completed",))
     plan = tables.Column(_("plan"), linkify=True)
 
@@ -89,7 +89,7 @@ class AssignmentTable(Table):
     task = tables.Column(_("task"), linkify=lambda record: record.get_absolute_url())
     unit = tables.Column(_("unit"))
     role = tables.Column(_("role"))
-    due = tables.DateColumn(verbose_name=_("deadline"), accessor="task__due_date", format="Y-m-d")
+    due = IsoDateColumn(verbose_name=_("deadline"), accessor="task__due_date")
     status = tables.Column(_("status"), attrs={"td": {"class": lambda value: f"status-{value}"}})
     plan = tables.Column(_("plan"), accessor="task__plan")
 

@@ -12,8 +12,9 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 from django_filters.views import FilterView
-from django_tables2 import A, DateColumn, SingleTableMixin
+from django_tables2 import A, SingleTableMixin
 
+from org.tables import IsoDateColumn
 from reporting import permissions, queries, requests_io, services
 from reporting.filters import RequestFilter, ReviewCaseFilter
 from reporting.forms import DisclosureRequestForm, RequestImportForm, ReviewCaseForm
@@ -61,7 +62,7 @@ class ReviewCaseListView(RegisterListView):
             return {}
         # Only the office edits a case: its date links to the form.
         link = ("reporting:reviewcase_update", {"pk": A("pk")})
-        column = DateColumn(verbose_name=_("filed on"), format="Y-m-d", linkify=link)
+        column = IsoDateColumn(verbose_name=_("filed on"), linkify=link)
         return {"extra_columns": [("filed_on", column)], "sequence": ("filed_on", "...")}
 
 
