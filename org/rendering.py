@@ -1,0 +1,83 @@
+"""Keys that name what a fragment of a page shows, for Django's ``{% cache %}`` tag.
+
+A list's table and its filter form cost most of a list page (django-tables2 renders 175 cells
+one by one; the unit filter lists every unit of a province), and office staff open the same
+lists again and again. Rather than invalidating on every write, which a missed write path would
+turn into stale pages, the key is made from everything the fragment is rendered from: the rows
+as read from the database, the URL, the language and the day. Changed data is a new key, so a
+cached fragment can never be out of date, and a per-process cache (Django's default) is as
+correct as a shared one. Only the rendering is saved: the queries still run on every request.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+import django_tables2 as tables
+from django import forms
+from django.db.models import Model
+from django.utils import timezone, translation
+
+
+def _state(value: Any, seen: frozenset[int] = frozenset()) -> Any:
+    """A model instance as its loaded values, with the related objects read with it
+    (select_related and prefetch_related): whatever a cell could show. An object met again
+    on the way down (a prefetched assignment points back to its task) is named, not expanded."""
+    if not isinstance(value, Model):
+        return value
+    if id(value) in seen:
+        return (type(value).__name__, value.pk)
+    seen |= {id(value)}
+    values = []
+    for name, item in value.__dict__.items():
+        if name == "_state":
+            related = item.fields_cache.items()
+            values += [(f, _state(obj, seen)) for f, obj in sorted(related)]
+        elif name == "_prefetched_objects_cache":
+            for f, objects in sorted(item.items()):
+                values.append((f, [_state(obj, seen) for obj in objects]))
+        else:
+            values.append((name, item))
+    return (type(value).__name__, values)
+
+
+def _table_state(table: tables.Table) -> tuple:
+    # Evaluates the page's queryset once: the table then renders from the same rows.
+    rows = table.paginated_rows
+    page = getattr(table, "page", None)
+    return (
+        type(table).__module__,
+        type(table).__qualname__,
+        tuple(table.sequence),
+        page and (page.number, table.paginator.count, table.paginator.per_page),
+        [_state(row.record) for row in rows],
+    )
+
+
+def _form_state(form: forms.BaseForm) -> tuple:
+    choices = []
+    for name, field in form.fields.items():
+        if isinstance(field, forms.ModelChoiceField):
+            # Read once, and the widget renders from the same list: ModelChoiceField would
+            # otherwise query again while rendering. (Validation still reads the queryset.)
+            field.widget.choices = [(str(value), str(label)) for value, label in field.choices]
+            choices.append((name, field.widget.choices))
+    data = sorted(form.data.lists()) if hasattr(form.data, "lists") else sorted(form.data.items())
+    errors = form.errors.get_json_data() if form.is_bound else {}
+    return (type(form).__module__, type(form).__qualname__, form.is_bound, data, errors, choices)
+
+
+def content_key(*parts: Any) -> str:
+    """A hash of what ``parts`` render from: tables by their page of rows, forms by their data
+    and choices, anything else by its ``repr``; with the language and the local date, which
+    labels and overdue marks depend on."""
+    state: list[Any] = [translation.get_language(), timezone.localdate()]
+    for part in parts:
+        if isinstance(part, tables.Table):
+            state.append(_table_state(part))
+        elif isinstance(part, forms.BaseForm):
+            state.append(_form_state(part))
+        else:
+            state.append(_state(part))
+    return hashlib.blake2b(repr(state).encode(), digest_size=16).hexdigest()
