@@ -1,19 +1,22 @@
 """The suite's HTTP row: the office's task list served by gunicorn as production runs it
-(deploy/gunicorn.conf.py, sync workers, DEBUG off) to 20 clients at once, driven by locust.
+(deploy/gunicorn.conf.py, sync workers, DEBUG off) to 20 clients at once, driven by wrk
+(bench/wrk.lua).
 
 The baseline is the same load on the Django admin's changelist of tasks, filtered to the same
 plan; the floor the same load on /healthz, the cheapest page that touches the database. Both
 clients log in by a session made here, in-process, without a password: no login form, no
 django-axes attempt, no signal writing to the database.
 
-The machine has 2 cores and locust runs on them too: the figures are those of server and load
-generator together, a floor for what a web machine alone would serve.
+The machine has 2 cores and wrk runs on them too (one thread; its CPU time is reported): the
+figures are those of server, database and load generator together, a floor for what a web
+machine alone would serve.
 """
 
 from __future__ import annotations
 
-import csv
+import json
 import os
+import resource
 import signal
 import socket
 import subprocess
@@ -69,9 +72,9 @@ def load_test(data: DataSet, ours: str, admin: str) -> dict:
         with tempfile.TemporaryDirectory(prefix="bench-http-") as tmp:
             folder = Path(tmp)
             with gunicorn(folder / "gunicorn.log") as host:
-                task_list = locust(host, ours, office_key, folder / "ours")
-                changelist = locust(host, admin, admin_key, folder / "admin")
-                health = locust(host, "/healthz", None, folder / "floor")
+                task_list = load(host, ours, office_key)
+                changelist = load(host, admin, admin_key)
+                health = load(host, "/healthz", None)
     finally:
         Session.objects.filter(session_key__in=sessions).delete()
     return {
@@ -89,7 +92,8 @@ def load_test(data: DataSet, ours: str, admin: str) -> dict:
         "baseline_errors": changelist["errors"],
         "floor_requests_per_second": health["requests_per_second"],
         "floor_errors": health["errors"],
-        "load_generator_cpu_bound": any(r["cpu_warning"] for r in (task_list, changelist, health)),
+        "p99_ms": task_list["p99_ms"],
+        "load_generator_cpu_seconds": task_list["load_generator_cpu_seconds"],
     }
 
 
@@ -184,36 +188,39 @@ def status(url: str, cookie: str | None = None) -> int | None:
         return None
 
 
-def locust(host: str, path: str, session_key: str | None, prefix: Path) -> dict:
-    """``CLIENTS`` clients asking for ``path`` for ``SECONDS``; locust's figures for it."""
+def load(host: str, path: str, session_key: str | None) -> dict:
+    """``CLIENTS`` connections asking for ``path`` for ``SECONDS``, with no pause between a
+    response and the next request (throughput is what the server can take); wrk's figures."""
     from django.conf import settings
 
-    cookie = f"{settings.SESSION_COOKIE_NAME}={session_key}" if session_key else None
+    cookie = f"{settings.SESSION_COOKIE_NAME}={session_key}" if session_key else ""
     for _ in range(WARMING):
-        status(host + path, cookie)
-    command = [sys.executable, "-m", "locust", "-f", str(ROOT / "bench" / "locustfile.py")]
-    command += ["--headless", "--host", host, "--users", str(CLIENTS)]
-    command += ["--spawn-rate", str(CLIENTS), "--run-time", f"{SECONDS}s", "--stop-timeout", "10"]
-    command += ["--csv", str(prefix), "--only-summary", "--loglevel", "WARNING"]
-    env = {**os.environ, "BENCH_PATH": path, "BENCH_COOKIE": cookie or ""}
-    # Exits 1 when a request failed: the failures are counted from its figures instead.
+        status(host + path, cookie or None)
+    command = ["wrk", "--threads", "1", "--connections", str(CLIENTS), "--duration", f"{SECONDS}s"]
+    command += ["--timeout", "10s", "--script", str(ROOT / "bench" / "wrk.lua"), host + path]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     run = subprocess.run(
-        command, env=env, cwd=ROOT, capture_output=True, text=True, timeout=SECONDS + 120
+        command,
+        env={**os.environ, "BENCH_COOKIE": cookie},
+        capture_output=True,
+        text=True,
+        timeout=SECONDS + 60,
     )
-    stats = Path(f"{prefix}_stats.csv")
-    if not stats.exists():
-        raise SystemExit(f"locust wrote no figures for {path}:\n{run.stdout}\n{run.stderr}")
-    with stats.open() as f:
-        [total] = [row for row in csv.DictReader(f) if row["Name"] == "Aggregated"]
-    requests = int(total["Request Count"])
-    per_second = float(total["Requests/s"])
-    # locust keeps response times rounded to 2 significant digits past 100 ms (its buckets).
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    lines = [line for line in run.stdout.splitlines() if line.startswith("{")]
+    if run.returncode or not lines:
+        raise SystemExit(f"wrk failed for {path}:\n{run.stdout}\n{run.stderr}")
+    figures = json.loads(lines[-1])
+    seconds = figures["duration_us"] / 1e6
     return {
-        "median_ms": float(total["Median Response Time"]),
-        "p95_ms": float(total["95%"]),
-        "requests_per_second": round(per_second, 1),
-        "errors": int(total["Failure Count"]),
-        "requests": requests,
-        "seconds": round(requests / per_second, 1) if per_second else SECONDS,
-        "cpu_warning": "CPU usage" in run.stderr + run.stdout,
+        "median_ms": figures["p50_us"] / 1000,
+        "p95_ms": figures["p95_us"] / 1000,
+        "p99_ms": figures["p99_us"] / 1000,
+        "requests_per_second": round(figures["requests"] / seconds, 1),
+        "errors": figures["errors"],
+        "requests": figures["requests"],
+        "seconds": round(seconds, 1),
+        "load_generator_cpu_seconds": round(
+            after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime, 2
+        ),
     }

@@ -59,10 +59,11 @@ def _form_state(form: forms.BaseForm) -> tuple:
     choices = []
     for name, field in form.fields.items():
         if isinstance(field, forms.ModelChoiceField):
-            # Read once, and the widget renders from the same list: ModelChoiceField would
-            # otherwise query again while rendering. (Validation still reads the queryset.)
-            field.widget.choices = [(str(value), str(label)) for value, label in field.choices]
-            choices.append((name, field.widget.choices))
+            # The rows' own columns, as tuples: a choice's label is made from them (Unit and
+            # Plan name themselves by their fields), and 200 units need not be made into
+            # objects for a form that is not rendered. A miss reads them again to render.
+            columns = [f.attname for f in field.queryset.model._meta.concrete_fields]
+            choices.append((name, field.empty_label, list(field.queryset.values_list(*columns))))
     data = sorted(form.data.lists()) if hasattr(form.data, "lists") else sorted(form.data.items())
     errors = form.errors.get_json_data() if form.is_bound else {}
     return (type(form).__module__, type(form).__qualname__, form.is_bound, data, errors, choices)

@@ -111,6 +111,11 @@ class Task(models.Model):
         verbose_name = _("task")
         verbose_name_plural = _("tasks")
         ordering = ["plan", "position", "pk"]
+        indexes = [
+            # The task list's order within a plan (or a year's plan: TaskFilter.filter_year):
+            # a page is read from the index in deadline order, not sorted from the whole year.
+            models.Index(fields=["plan", "due_date", "id"], name="task_plan_due_date"),
+        ]
 
     def __str__(self) -> str:
         return self.title or self.text[:40]

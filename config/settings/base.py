@@ -97,6 +97,11 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # No JIT compilation: it starts on queries the planner thinks costly (a list page's counts
     # over a year of tasks) and spends 50 ms compiling what runs in 5 (bench/README.md).
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
+    # Client-side cursors for QuerySet.iterator(): every filter form reads its choice lists
+    # (plans, 210 units) with iterator(), and a server-side cursor is three round trips
+    # (DECLARE, FETCH, CLOSE) for a list of a few hundred rows. The one large iteration,
+    # verify_evidence, reads ids, paths and hashes: a few MB for a hundred thousand files.
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 # Keep a connection for the next request or job rather than connecting anew for each (a worker
 # sending the morning's digests would spend as long connecting as sending); checked before use.
