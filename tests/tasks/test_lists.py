@@ -410,3 +410,21 @@ def test_a_school_sees_a_collective_task_on_the_plan_page(client, world, office_
     response = client.get(reverse("tasks:plan_detail", args=[world.plan.pk]))
     # then
     assert tasks_on_page(response) == {task}
+
+
+def test_the_year_filter_shows_every_plan_of_the_year_and_only_the_department_s(
+    office_client, world, office_staff
+):
+    # given: a second plan of 2026 and one of 2025 in the department; bureau B has its own 2026
+    second = PlanFactory(department=world.department, year=2026, status=Plan.Status.DRAFT)
+    older = PlanFactory(department=world.department, year=2025, status=Plan.Status.DRAFT)
+    in_second = make_task(second, lead=[world.own_unit], by=office_staff)
+    in_older = make_task(older, lead=[world.own_unit], by=office_staff)
+
+    def shown(year: int) -> set[int]:
+        return {task.pk for task in rows(office_client.get(f"{TASK_LIST}?year={year}"))}
+
+    # when / then: bureau B's 2026 task is not among A's
+    assert shown(2026) == {world.own_task.pk, world.foreign_task.pk, in_second.pk}
+    assert shown(2025) == {in_older.pk}
+    assert shown(2019) == set()
