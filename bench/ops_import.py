@@ -246,7 +246,7 @@ def import_naively(dept: Department, name: str, data: bytes, mapped: dict[str, s
                     roles.setdefault(unit, "support" if lead else "lead")
             for unit, role in roles.items():
                 assignment = Assignment.objects.create(task=task, unit=unit, role=role)
-                permissions.grant_unit_access(assignment)  # three assign_perm calls
+                permissions.grant_unit_access([assignment])  # one assignment at a time
     return plan
 
 

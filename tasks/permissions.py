@@ -133,13 +133,12 @@ def allowed_statuses(user: AnyUser, assignment: Assignment) -> list[str]:
     return [assignment.status, *moves]
 
 
-def grant_unit_access(assignment: Assignment) -> None:
-    """The assigned unit's people may see and update the assignment and see its task.
+def grant_unit_access(assignments: list[Assignment]) -> None:
+    """Each assigned unit's people may see and update their assignment and see its task.
 
-    The rows guardian's ``assign_perm`` would make, in three queries rather than a dozen (it
-    looks up each permission and tries each row in a savepoint): a plan of 300 items grants
-    over 1,600 of them on import (bench/README.md)."""
-    group = assignment.unit.group_id
+    The rows guardian's ``assign_perm`` would make, in three queries for all the assignments
+    rather than a dozen for each (it looks up each permission and tries each row in a
+    savepoint): a plan of 300 items grants over 1,600 of them on import (bench/README.md)."""
     perms = dict(
         Permission.objects.filter(
             content_type__app_label="tasks",
@@ -149,8 +148,11 @@ def grant_unit_access(assignment: Assignment) -> None:
     AssignmentGroupObjectPermission.objects.bulk_create(
         [
             AssignmentGroupObjectPermission(
-                group_id=group, permission_id=perms[codename], content_object=assignment
+                group_id=assignment.unit.group_id,
+                permission_id=perms[codename],
+                content_object=assignment,
             )
+            for assignment in assignments
             for codename in ("view_assignment", "change_assignment")
         ],
         ignore_conflicts=True,
@@ -158,10 +160,11 @@ def grant_unit_access(assignment: Assignment) -> None:
     TaskGroupObjectPermission.objects.bulk_create(
         [
             TaskGroupObjectPermission(
-                group_id=group,
+                group_id=assignment.unit.group_id,
                 permission_id=perms["view_task"],
                 content_object_id=assignment.task_id,
             )
+            for assignment in assignments
         ],
         ignore_conflicts=True,  # the task's other assignments of this unit granted it already
     )

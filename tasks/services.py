@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from simple_history.utils import bulk_create_with_history
 
 from org.models import Unit, UnitGroup, User
 from org.services import ensure_unit_group
@@ -93,7 +94,6 @@ def check_task(
     return year_end(plan.year)
 
 
-@transaction.atomic
 def save_task(
     task: Task,
     *,
@@ -117,10 +117,14 @@ def save_task(
     # whether they exist; nor, for a new task, for groups and assignments it cannot have yet.
     # An imported plan saves hundreds of tasks in one go.
     task.full_clean(exclude=["plan", "heading"])
-    task.save()
-    if responsibility.groups or not adding:
-        task.groups.set(responsibility.groups)
-    _set_assignments(task, responsibility.roles(), by=by, adding=adding)
+    # Checked above, before any write: a new task's writes raise nothing a caller catches, so
+    # inside an import it needs no savepoint of its own (300 of them a plan). An edit may still
+    # be refused half-way (_set_assignments) and rolls back to its savepoint.
+    with transaction.atomic(savepoint=not adding):
+        task.save()
+        if responsibility.groups or not adding:
+            task.groups.set(responsibility.groups)
+        _set_assignments(task, responsibility.roles(), by=by, adding=adding)
     return task
 
 
@@ -145,18 +149,22 @@ def _set_assignments(
         permissions.revoke_unit_access(assignment)
         assignment._history_user = by
         assignment.delete()
+    added = []
     for unit_id, (unit, role) in wanted.items():
         assignment = current.get(unit_id)
         if assignment is None:
             ensure_unit_group(unit)
             assignment = Assignment(task=task, unit=unit, role=role)
             assignment._history_user = by
-            assignment.save()
-            permissions.grant_unit_access(assignment)
+            added.append(assignment)
         elif assignment.role != role:
             assignment.role = role
             assignment._history_user = by
             assignment.save(update_fields=["role", "updated_at"])
+    if added:
+        # The task's new assignments in one INSERT and their history rows in another.
+        bulk_create_with_history(added, Assignment, default_user=by)
+        permissions.grant_unit_access(added)
 
 
 def units_of(plan: Plan, names: Iterable[str]) -> list[Unit]:
