@@ -108,7 +108,7 @@ def session_for(user) -> str:
 
     session = SessionStore()
     session[SESSION_KEY] = user._meta.pk.value_to_string(user)
-    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[BACKEND_SESSION_KEY] = "org.backends.ModelBackend"
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
     # The idle clock starts now: the run is shorter than SESSION_COOKIE_AGE, and the
     # middleware's one refresh a minute saves the same key.

@@ -24,7 +24,14 @@ def task_rows(tasks: QuerySet[Task]) -> QuerySet[Task]:
         tasks.with_progress()
         .select_related("plan")
         .prefetch_related(
-            Prefetch("assignments", queryset=Assignment.objects.select_related("unit")),
+            # In the model's order within a task, without the joins to task and plan its
+            # ordering by task would add to every page's query.
+            Prefetch(
+                "assignments",
+                queryset=Assignment.objects.select_related("unit").order_by(
+                    "-role", "unit__position", "pk"
+                ),
+            ),
         )
     )
 

@@ -114,7 +114,7 @@ AUTHENTICATION_BACKENDS = [
     # First: refuses a locked-out username+address before any password is checked. It needs
     # the request; a test logging in with client.login passes request=HttpRequest().
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "org.backends.ModelBackend",  # Django's, with the person's unit (org/backends.py)
     "guardian.backends.ObjectPermissionBackend",
 ]
 ANONYMOUS_USER_NAME = None  # guardian: no anonymous user row; anonymous people see nothing.

@@ -15,6 +15,7 @@ from django.urls import reverse
 
 from org import rendering
 from org.models import Unit
+from plans.models import Plan
 from tasks.models import Assignment, Task
 
 TASK_LIST = reverse("tasks:task_list")
@@ -35,7 +36,10 @@ def office_client(client, office_staff):
 
 def fragments(response) -> dict[str, str | None]:
     """The cached HTML of the page's two fragments, by the keys the page made for them."""
-    table = rendering.content_key(response.context["table"], response.wsgi_request.get_full_path())
+    table = response.context["table"]
+    # The key is made from the page's rows before they are read as objects: read them anew.
+    table.paginated_rows.data = table.paginated_rows.data.all()
+    table = rendering.content_key(table, response.wsgi_request.get_full_path())
     form = rendering.content_key(response.context["filter"].form)
     return {
         "list_table": cache.get(make_template_fragment_key("list_table", [table])),
@@ -55,11 +59,12 @@ def test_a_list_seen_again_is_served_from_its_kept_fragments(office_client, worl
     assert kept["list_table"] in second.content.decode()
     assert kept["list_filter"] in second.content.decode()
     # the rows are still read on every request (it is their content that names the fragment);
-    # rendering the form afresh reads its two choice lists again
+    # rendering afresh reads them again as objects: the form's two choice lists, the page's
+    # tasks and their assignments
     cache.clear()
     with CaptureQueriesContext(connection) as queries_cold:
         office_client.get(TASK_LIST)
-    assert len(queries_cold) == len(queries_first) + 2
+    assert len(queries_cold) == len(queries_first) + 4
 
 
 def test_a_changed_task_shows_at_once(office_client, world):
@@ -67,10 +72,12 @@ def test_a_changed_task_shows_at_once(office_client, world):
     # when: changed behind the app's back, as a bulk update or another process would
     Task.objects.filter(pk=world.own_task.pk).update(text="改过的任务")
     Assignment.objects.filter(task=world.own_task).update(status=Assignment.Status.COMPLETED)
-    # then
+    Plan.objects.filter(pk=world.plan.pk).update(title="改过名的方案")
+    # then: the row itself, a count annotated on it, the plan selected with it
     page = office_client.get(TASK_LIST).content.decode()
     assert "改过的任务" in page
     assert '<meter min="0" max="2" value="2">' in page
+    assert "改过名的方案" in page
 
 
 def test_a_renamed_unit_shows_at_once_in_the_rows_and_the_filter(office_client, world):
@@ -106,10 +113,18 @@ def test_the_overdue_mark_follows_the_day(office_client, world):
     assert marked.search(after)
 
 
-def test_a_unit_list_keeps_its_fragments_too(client, unit_head, world):
+def test_a_unit_list_keeps_its_fragments_too_and_follows_its_task_and_plan(
+    client, unit_head, world
+):
     client.force_login(unit_head)
     response = client.get(ASSIGNMENT_LIST)
     assert world.own_task.text in fragments(response)["list_table"]
+    # the task and its plan are selected two levels deep with each assignment
+    Task.objects.filter(pk=world.own_task.pk).update(text="改过的任务")
+    Plan.objects.filter(pk=world.plan.pk).update(title="改过名的方案")
+    page = client.get(ASSIGNMENT_LIST).content.decode()
+    assert "改过的任务" in page
+    assert "改过名的方案" in page
 
 
 def test_keys_differ_by_content_and_ignore_identity(world):

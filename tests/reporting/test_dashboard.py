@@ -279,11 +279,11 @@ def test_the_dashboard_query_count_is_pinned(
     generate(world, office_staff, 18)
     client.force_login(office_staff)
     client.get(DASHBOARD)  # warm up
-    # session, user, visible plans, units' figures, deadlines by date, completions by date,
-    # calendar year, its month's days and deadlines, task figures, reminders, review queue,
-    # user's unit (top bar) and the bell's unread count (once, although render_table renders
+    # session, user with their unit (top bar), visible plans, units' figures, deadlines by
+    # date, completions by date, calendar year, its month's days and deadlines, task figures,
+    # reminders, review queue and the bell's unread count (once, although render_table renders
     # with the request)
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(13):
         client.get(DASHBOARD)
 
 

@@ -89,10 +89,11 @@ def test_the_task_list_query_count_is_pinned(
 ):
     add_tasks(world, office_staff, 28)
     office_client.get(TASK_LIST)  # warm up
-    # session, user, count, plan and unit filter choices, page of tasks, their assignments with
-    # units, user's unit (top bar), and the bell's unread count (once, although render_table
-    # renders its template with the request and the context processors run again)
-    with django_assert_num_queries(9):
+    # session, user with their unit (the top bar names it), count, plan and unit filter
+    # choices, page of tasks, their assignments with units, and the bell's unread count (once,
+    # although render_table renders its template with the request and the context processors
+    # run again)
+    with django_assert_num_queries(8):
         response = office_client.get(TASK_LIST)
     assert len(rows(response)) == 25
 
@@ -127,9 +128,9 @@ def test_the_unit_list_query_count_is_pinned(
 ):
     add_tasks(world, office_staff, 29)
     head_client.get(ASSIGNMENT_LIST)  # warm up (ContentType's cache)
-    # session, user, count, page with tasks and plans, plan filter choices, user's unit (top
-    # bar), and the bell's unread count (once, as above)
-    with django_assert_num_queries(7):
+    # session, user with their unit (top bar), count, page with tasks and plans, plan filter
+    # choices, and the bell's unread count (once, as above)
+    with django_assert_num_queries(6):
         response = head_client.get(ASSIGNMENT_LIST)
     assert len(rows(response)) == 25
 
