@@ -4,9 +4,15 @@ A list's table and its filter form cost most of a list page (django-tables2 rend
 one by one; the unit filter lists every unit of a province), and office staff open the same
 lists again and again. Rather than invalidating on every write, which a missed write path would
 turn into stale pages, the key is made from everything the fragment is rendered from: the rows
-as read from the database, the URL, the language and the day. Changed data is a new key, so a
-cached fragment can never be out of date, and a per-process cache (Django's default) is as
-correct as a shared one. Only the rendering is saved: the queries still run on every request.
+as the database has them now (read as tuples, so that a hit makes no objects), the URL, the
+language and the day. Changed data is a new key, and a per-process cache (Django's default) is
+as correct as a shared one. Only the rendering is saved: the queries still run on every request.
+
+One window is left: a miss reads the rows again to render them, a few milliseconds after the
+key's read. A write landing in between and then undone exactly, every column as it was, would
+show the written rows under the old key until the fragment expires (ten minutes,
+templates/partials/filtered_list.html). Assignments carry ``updated_at``, so their writes are
+never undone exactly.
 """
 
 from __future__ import annotations
@@ -78,10 +84,9 @@ def _rows(queryset: QuerySet) -> list | None:
 
 
 def _table_state(table: tables.Table) -> tuple:
-    # The page's rows as the database has them now, read as tuples: on a hit no row is made
-    # into an object. A miss reads them again to render, a few milliseconds later: a change
-    # landing in between and undone exactly before the page is asked for again would show
-    # the changed rows (a kept fragment lives for minutes, RENDERED_SECONDS in the template).
+    # The page's rows read as tuples: on a hit no row is made into an object (the module's
+    # docstring says what a miss's second read leaves open). Rows already read, or read in a
+    # way _rows cannot follow, are taken from their objects.
     data = table.paginated_rows.data
     data = getattr(data, "data", data)  # TableQuerysetData, when not paginated
     rows = None
