@@ -179,6 +179,11 @@ COLUMNS = [  # heading, key, width
 ]
 
 
+def _figure(value: float) -> str:
+    """Three significant figures or so: 5.20, 71.9, 1,115."""
+    return f"{value:,.2f}" if value < 10 else f"{value:,.1f}" if value < 1000 else f"{value:,.0f}"
+
+
 def table(rows: list[dict]) -> str:
     def cell(value: Any, width: int) -> str:
         if value is None:
@@ -186,19 +191,30 @@ def table(rows: list[dict]) -> str:
         elif value is True or value is False:
             value = "yes" if value else "NO"
         elif isinstance(value, float):
-            value = (
-                f"{value:,.2f}"
-                if value < 10
-                else f"{value:,.1f}"
-                if value < 1000
-                else f"{value:,.0f}"
-            )
+            value = _figure(value)
         return str(value).ljust(width)[: max(width, len(str(value)))]
 
     lines = ["  ".join(cell(heading, width) for heading, _key, width in COLUMNS)]
     lines.append("  ".join("-" * width for _heading, _key, width in COLUMNS))
     for row in rows:
         lines.append("  ".join(cell(row.get(key), width) for _heading, key, width in COLUMNS))
+    return "\n".join(lines)
+
+
+def markdown(rows: list[dict]) -> str:
+    """The rows as bench/README.md shows them, missed targets in bold."""
+
+    def cell(row: dict, key: str) -> str:
+        value = row.get(key)
+        if key == "target_met":
+            return "yes" if value else "**NO**"
+        if isinstance(value, float):
+            return _figure(value)
+        return "–" if value is None else str(value)
+
+    lines = ["| " + " | ".join(heading for heading, _key, _width in COLUMNS) + " |"]
+    lines.append("|---|---|" + "--:|" * 7 + "---|---|")
+    lines += ["| " + " | ".join(cell(row, key) for _h, key, _w in COLUMNS) + " |" for row in rows]
     return "\n".join(lines)
 
 
@@ -228,7 +244,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--scale", type=float, default=1.0, help="of the data set (1: provincial)")
     parser.add_argument("--reuse", action="store_true", help="the data set made by a last run")
     parser.add_argument("--only", nargs="*", help="operations whose name contains one of these")
+    parser.add_argument(
+        "--markdown", action="store_true", help="print the last run's table for bench/README.md"
+    )
     options = parser.parse_args(argv)
+    if options.markdown:
+        print(markdown(json.loads((harness.RESULTS / "latest.json").read_text())))
+        return 0
 
     harness.setup(fresh=not options.reuse)
     from django.core.management import call_command

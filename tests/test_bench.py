@@ -154,3 +154,8 @@ def test_the_suite_prints_one_table_and_writes_the_rows_as_json(tmp_path, monkey
         "scale",
     }
     assert written[0]["baseline_ratio"] is None  # no baseline given: none claimed
+    # and the same rows as bench/README.md shows them
+    header, _rule, markdown_row = suite.markdown(written).splitlines()
+    assert header.startswith("| operation | size | median ms |")
+    assert markdown_row.startswith("| sum | 1 call |")
+    assert markdown_row.endswith("| p95 ≤ 1 ms | yes |")

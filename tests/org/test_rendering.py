@@ -133,3 +133,20 @@ def test_keys_differ_by_content_and_ignore_identity(world):
     assert rendering.content_key(task) == rendering.content_key(same)
     same.text = "另一项"
     assert rendering.content_key(task) != rendering.content_key(same)
+
+
+def test_the_dashboard_s_units_table_follows_the_figures(office_client, world):
+    url = f"{reverse('reporting:dashboard')}?year={world.plan.year}"
+
+    def units_table() -> str:
+        page = office_client.get(url).content.decode()
+        return re.search(r'<table class="table compact units".*?</table>', page, re.S).group(0)
+
+    before = units_table()
+    # when: 社管办 completes its part
+    Assignment.objects.filter(pk=world.own_assignment.pk).update(status=Assignment.Status.COMPLETED)
+    # then: the kept table is the one a fresh rendering makes, not the one before
+    after = units_table()
+    cache.clear()
+    assert after != before
+    assert after == units_table()
