@@ -6,15 +6,22 @@ office staff act on everything in their department; leaders read everything and 
 
 from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
-from guardian.shortcuts import get_objects_for_user, remove_perm
+from guardian.shortcuts import remove_perm
 
 from org.models import Department, User
 from org.permissions import AnyUser, is_admin, is_office, is_unit_member, sees_whole_department
 from plans.models import Plan
 
-from .models import Assignment, AssignmentGroupObjectPermission, Task, TaskGroupObjectPermission
+from .models import (
+    Assignment,
+    AssignmentGroupObjectPermission,
+    AssignmentUserObjectPermission,
+    Task,
+    TaskGroupObjectPermission,
+    TaskUserObjectPermission,
+)
 
 VIEW = "view"
 MANAGE = "manage"  # create, edit and re-assign tasks
@@ -32,9 +39,7 @@ def visible_tasks(user: AnyUser) -> QuerySet[Task]:
         return Task.objects.all()
     if sees_whole_department(user):
         return Task.objects.filter(plan__department=user.department_id)
-    return get_objects_for_user(
-        user, "tasks.view_task", Task.objects.filter(**_UNIT_VISIBLE), accept_global_perms=False
-    )
+    return _granted(user, Task.objects.filter(**_UNIT_VISIBLE), "view_task")
 
 
 def visible_assignments(user: AnyUser) -> QuerySet[Assignment]:
@@ -44,12 +49,28 @@ def visible_assignments(user: AnyUser) -> QuerySet[Assignment]:
         return Assignment.objects.all()
     if sees_whole_department(user):
         return Assignment.objects.filter(task__plan__department=user.department_id)
-    return get_objects_for_user(
-        user,
-        "tasks.view_assignment",
-        Assignment.objects.filter(**{f"task__{k}": v for k, v in _UNIT_VISIBLE.items()}),
-        accept_global_perms=False,
-    )
+    unit_visible = {f"task__{k}": v for k, v in _UNIT_VISIBLE.items()}
+    return _granted(user, Assignment.objects.filter(**unit_visible), "view_assignment")
+
+
+_PERMISSION_TABLES = {
+    Task: (TaskUserObjectPermission, TaskGroupObjectPermission),
+    Assignment: (AssignmentUserObjectPermission, AssignmentGroupObjectPermission),
+}
+
+
+def _granted(user: User, queryset: QuerySet, codename: str) -> QuerySet:
+    """The objects of ``queryset`` on which the user holds ``codename``, themselves or through
+    a group: guardian's get_objects_for_user without global permissions, as two plain IN
+    subqueries of the direct-FK permission tables. guardian's own repeats the queryset's joins
+    inside its subquery for every permission row: a unit's to-do list ran it twice (count and
+    page) at ~6 ms each."""
+    by_user, by_group = _PERMISSION_TABLES[queryset.model]
+    # The codename alone: these tables hold permissions on their one model only.
+    mine = by_user.objects.filter(user=user, permission__codename=codename)
+    groups = by_group.objects.filter(group__user=user, permission__codename=codename)
+    mine, groups = mine.values("content_object_id"), groups.values("content_object_id")
+    return queryset.filter(Q(pk__in=mine) | Q(pk__in=groups))
 
 
 def _department_id(obj: Task | Assignment) -> int:
