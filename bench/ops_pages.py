@@ -8,6 +8,7 @@ dashboard a per-row loop. Floors: the SQL that returns the same rows or aggregat
 
 from __future__ import annotations
 
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import Count
 from django.test import Client
@@ -76,16 +77,19 @@ TASK_UNITS = """
          ORDER BY t.due_date, t.id LIMIT %s OFFSET %s)"""
 
 
-def task_list(data: DataSet, page: int) -> Operation:
+def task_list(data: DataSet, page: int, *, changed: bool = False) -> Operation:
+    """The office's task list as seen again (its fragments kept, org/rendering.py) or, when
+    ``changed``, as first seen after its rows changed: everything rendered afresh."""
     plan = data.this_year
     tasks = Task.objects.filter(plan=plan).count()
     page = min(page, -(-tasks // PER_PAGE))  # the last there is, on a small data set
     where = [plan.pk]
     offset = [PER_PAGE, (page - 1) * PER_PAGE]
     return Operation(
-        name=f"office task list, page {page}",
+        name=f"office task list, page {page}" + (", first view after a change" if changed else ""),
         size=f"{tasks:,} tasks of {plan.year} (of {Task.objects.count():,})",
         target=LIST,
+        before_each=cache.clear if changed else None,  # untimed: no fragment kept
         run=get(
             client_for(data.bureau.office),
             f"{reverse('tasks:task_list')}?year={plan.year}&page={page}",
@@ -217,6 +221,7 @@ def dashboard(data: DataSet) -> Operation:
 def operations(data: DataSet) -> list[Operation]:
     return [
         task_list(data, 1),
+        task_list(data, 1, changed=True),
         task_list(data, 200),
         unit_todo(data),
         assignment_detail(data),
