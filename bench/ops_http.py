@@ -104,11 +104,12 @@ def session_for(user) -> str:
     from django.contrib.sessions.backends.db import SessionStore
     from django.utils import timezone
 
+    from org.backends import ModelBackend
     from org.middleware import REFRESHED_KEY
 
     session = SessionStore()
     session[SESSION_KEY] = user._meta.pk.value_to_string(user)
-    session[BACKEND_SESSION_KEY] = "org.backends.ModelBackend"
+    session[BACKEND_SESSION_KEY] = f"{ModelBackend.__module__}.{ModelBackend.__qualname__}"
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
     # The idle clock starts now: the run is shorter than SESSION_COOKIE_AGE, and the
     # middleware's one refresh a minute saves the same key.
