@@ -1,10 +1,8 @@
-"""Read an issued work plan: text in, a plain data structure out. No Django here.
+"""The plan's vocabulary: normalised lines, numbered headings, deadlines, document facts, and
+the parsed plan the importer hands on (its JSON is the importer's contract). No Django here.
 
-The plan's body is a tree of numbered headings (一、 / (一) / 1. / (1)). Inside an item,
-every responsibility marker such as 「(责任科室:办公室、社管办)」 closes one task: the
-sentences before it, back to the previous marker or heading, are that task's text. A dated
-sentence outside any task that binds every unit (「各股室…于11月11日前…报送局办公室」)
-becomes a milestone.
+Reading a plan out of a document is ``plans.reading``; who is responsible, ``plans.responsibility``;
+task tables, ``plans.tables``.
 """
 
 from __future__ import annotations
@@ -16,16 +14,16 @@ from dataclasses import asdict, dataclass, field
 
 # --- Normalisation ---------------------------------------------------------------------------
 
-_WIDTH = str.maketrans(
-    {"（": "(", "）": ")", "：": ":", "；": ";", "，": ",", "．": ".", "\u3000": " "}
-)
+# Full-width ASCII (！ to ～) as plain ASCII, the ideographic space as a space; 【】［］ stay
+# brackets the markers know.
+_WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: " ", 0xA0: " "}
 _CJK = r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]"
 _SPACE_NEAR_CJK = re.compile(rf"(?<={_CJK})\s+|\s+(?={_CJK})|(?<=\d)\s+(?=[个月日年])")
 
 
 def normalise(line: str) -> str:
     """Half-width brackets and colons, and no stray spaces around Chinese or in 「1 个工作日」."""
-    line = line.translate(_WIDTH).replace("\xa0", " ").strip()
+    line = line.translate(_WIDTH).strip()
     return _SPACE_NEAR_CJK.sub("", line).strip()
 
 
@@ -49,130 +47,38 @@ def heading_of(line: str) -> tuple[int, str, str] | None:
     return None
 
 
-# --- Responsibility markers and units --------------------------------------------------------
-
-_BODIES = ("单位", "科室", "部门", "股室", "处室")  # a province writes 处室, a district 股室
-_LEAD_WORDS = (*(f"牵头{b}" for b in _BODIES), "主办单位", "主责单位")
-_SUPPORT_WORDS = (*(f"配合{b}" for b in _BODIES), "协办单位", "参与单位")
-_ANY_WORDS = (*(f"责任{b}" for b in _BODIES), "责任主体", "承办单位")
-_MARKER_WORD = "|".join(_LEAD_WORDS + _SUPPORT_WORDS + _ANY_WORDS)
-_MARKER_START = re.compile(rf"\(\s*(?:{_MARKER_WORD})\s*:")
-# 「(办公室牵头,各股室配合)」: a bracket that names its lead without a marker word.
-_LED_BY_START = re.compile(r"\((?=[^()]{1,60}?牵头(?:[,;、][^()]*)?\))")
-# 「完成时限:6月底前」 written inside a marker is the task's deadline, not a unit.
-_TIME_WORDS = ("完成时限", "完成时间", "时间节点", "时限要求", "完成期限", "时间要求", "时限")
-_TIME_PART = re.compile(rf"(?:{'|'.join(_TIME_WORDS)})\s*:((?:(?!{_MARKER_WORD})[^;])*)")
-# Unbracketed 「牵头单位:… 配合单位:…」 running to the end of the sentence.
-_BARE_MARKER = re.compile(rf"(?:{_MARKER_WORD})\s*:[^。]*")
-# 「各承办科室」: the sections that handle the item, to be chosen by the office.
-TO_BE_CHOSEN = re.compile(r"^各(?:承办|相关|有关)")
-_UNIT_SPLIT = re.compile(r"[、,;/\s]+|(?<!以)及|和")
-_PART_SPLIT = re.compile(rf"({_MARKER_WORD})\s*:")
-
-
-@dataclass
-class Marker:
-    start: int
-    end: int
-    units: list[str]
-    lead: str | None
-    when: str = ""  # a deadline written inside the marker
-
-
-def _bracket_end(text: str, start: int) -> int:
-    """Index after the bracket closing the one at ``start`` (nested brackets allowed)."""
-    depth = 0
-    for i in range(start, len(text)):
-        if text[i] == "(":
-            depth += 1
-        elif text[i] == ")":
-            depth -= 1
-            if depth == 0:
-                return i + 1
-    return len(text)
-
-
-def split_units(names: str) -> list[str]:
-    """「办公室、社管办,人事股和计财股」 → names as written, in order, without duplicates."""
-    out: list[str] = []
-    for raw in _UNIT_SPLIT.split(names):
-        name = raw.strip(" .。:")
-        if name and name not in out:
-            out.append(name)
-    return out
-
-
-def parse_marker_body(body: str) -> tuple[list[str], str | None]:
-    """Units and lead of a marker's content, e.g. 「牵头单位:办公室;配合单位:人事股」."""
-    parts = _PART_SPLIT.split(body)
-    lead_units: list[str] = []
-    other_units: list[str] = []
-    explicit_lead = False
-    other_units += split_units(parts[0])  # names before any marker word: 「人事股牵头,…」
-    for word, names in zip(parts[1::2], parts[2::2], strict=True):
-        units = split_units(names)
-        if word in _LEAD_WORDS:
-            lead_units += units
-            explicit_lead = True
-        else:
-            other_units += units
-    # 「人事股牵头,办公室配合」 inside a plain marker
-    for i, unit in enumerate(other_units):
-        if unit.endswith("牵头") and len(unit) > 2:
-            other_units[i] = unit[:-2]
-            lead_units.append(other_units.pop(i))
-            explicit_lead = True
-            break
-    other_units = [u[:-2] if u.endswith("配合") and len(u) > 2 else u for u in other_units]
-    units = [*lead_units, *(u for u in other_units if u not in lead_units)]
-    lead = lead_units[0] if explicit_lead and lead_units else (units[0] if units else None)
-    return units, lead
-
-
-def find_markers(text: str) -> list[Marker]:
-    markers: list[Marker] = []
-    pos = 0
-    while True:
-        bracketed = min(
-            (m for m in (_MARKER_START.search(text, pos), _LED_BY_START.search(text, pos)) if m),
-            key=lambda m: m.start(),
-            default=None,
-        )
-        bare = _BARE_MARKER.search(text, pos)
-        if bracketed and (not bare or bracketed.start() <= bare.start()):
-            end = _bracket_end(text, bracketed.start())
-            body = text[bracketed.start() + 1 : end - 1]
-            start = bracketed.start()
-        elif bare:
-            start, end, body = bare.start(), bare.end(), bare.group(0)
-        else:
-            return markers
-        when = " ".join(m.group(1).strip() for m in _TIME_PART.finditer(body))
-        units, lead = parse_marker_body(_TIME_PART.sub("", body))
-        markers.append(Marker(start, end, units, lead, when))
-        pos = end
-
-
 # --- Deadlines --------------------------------------------------------------------------------
 
-RESPONSE_DAYS = re.compile(r"(\d+)个工作日(?:内|以内)")
+# 「2个工作日内」「3天内」: a rule for how fast to answer, not a due date.
+RESPONSE_DAYS = re.compile(r"(?<![月\d])(\d{1,3})\s*个?(?:工作日|天)(?:内|以内)")
 _FULL_DATE = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日")
 _MONTH_DAY = re.compile(r"(?<![\d年])(\d{1,2})月(\d{1,2})日")
 _MONTH_END = re.compile(r"(?:(\d{4})年)?(\d{1,2})月(?:底|末|份)")
+_TEN_DAYS = re.compile(r"(?:(\d{4})年)?(\d{1,2})月(上旬|中旬|下旬)")
+# 「2021年8月前」: before the month begins.
+_BEFORE_MONTH = re.compile(r"(?:(\d{4})年)?(\d{1,2})月(?:前|之前|以前)")
 # 「第三季度」 names a period on its own; 「三季度」 needs a cue such as 「前」.
 _QUARTER = re.compile(r"(第)?([一二三四1-4])季度(?(1)|(?:末|底)?(?:前|之前|内))")
 _PERIODS = [
-    (re.compile(r"上半年"), 6, 30),
-    (re.compile(r"下半年|年底|年末|年内|年终|全年"), 12, 31),
+    (re.compile(r"上半年"), 6, 30, True),
+    (re.compile(r"年内"), 12, 31, True),
+    (re.compile(r"下半年|年底|年末|年终|全年"), 12, 31, False),
 ]
 _DEADLINE_CUE = re.compile(r"前|之前|以前|底|末|内|完成|截止")
+# A date whose 年/月/日 were lost on the way (「2020824」): said, never guessed.
+_GARBLED_DATE = re.compile(r"(?<![\d.])20\d{5,6}(?![\d.])")
 RECURRENCES = [
     ("monthly", re.compile(r"每月|按月|逐月|月度")),
     ("quarterly", re.compile(r"每季度?|按季度?|季度报送|逐季")),
     ("half-yearly", re.compile(r"每半年|半年度")),
     ("yearly", re.compile(r"每年|按年")),
 ]
-ONGOING = re.compile(r"长期坚持|持续推进|长期|持续开展|持续做好|全年持续")
+# Work with no end: said so in a deadline cell, or a task that opens with it (「常态化公开…」).
+# Inside a long task 「及时」 or 「建立常态化机制」 is a manner, not a deadline; a short one
+# that says 「及时更新…」 is standing work.
+ONGOING = re.compile(r"长期坚持|长期推进|持续推进|长期执行|持续开展|全年持续|常态化推进")
+_ONGOING_START = re.compile(r"^(?:长期|持续|常态化)")
+_ONGOING_SHORT = re.compile(r"及时|动态更新|实时|常态化")
 
 
 @dataclass
@@ -181,6 +87,8 @@ class Deadline:
     recurrence: str | None = None
     ongoing: bool = False
     found: list[datetime.date] = field(default_factory=list)
+    response_days: list[int] = field(default_factory=list)
+    garbled: str = ""
 
 
 def _month_end(year: int, month: int) -> datetime.date:
@@ -202,33 +110,61 @@ def dates_in(text: str, year: int | None) -> list[datetime.date]:
         d = _safe_date(int(m[1]), int(m[2]), int(m[3]))
         if d:
             found.append((m.start(), d))
+    for m in _TEN_DAYS.finditer(text):
+        y, month = int(m[1] or year or 0), int(m[2])
+        if y and 1 <= month <= 12:
+            day = {"上旬": 10, "中旬": 20}.get(m[3])
+            found.append((m.start(), _safe_date(y, month, day) if day else _month_end(y, month)))
+    for m in _BEFORE_MONTH.finditer(text):
+        y, month = int(m[1] or year or 0), int(m[2])
+        if y and 1 <= month <= 12:
+            found.append((m.start(), datetime.date(y, month, 1) - datetime.timedelta(days=1)))
     if year:
         for m in _MONTH_DAY.finditer(text):
             d = _safe_date(year, int(m[1]), int(m[2]))
             if d:
                 found.append((m.start(), d))
-        for m in _MONTH_END.finditer(text):
-            if 1 <= int(m[2]) <= 12:
-                found.append((m.start(), _month_end(int(m[1] or year), int(m[2]))))
+    for m in _MONTH_END.finditer(text):
+        y = int(m[1] or year or 0)
+        if y and 1 <= int(m[2]) <= 12:
+            found.append((m.start(), _month_end(y, int(m[2]))))
+    if year:
         for m in _QUARTER.finditer(text):
             quarter = "一二三四".find(m[2]) + 1 or int(m[2])
             found.append((m.start(), _month_end(year, quarter * 3)))
-        for pattern, month, day in _PERIODS:
+        for pattern, month, day, own_cue in _PERIODS:
             for m in pattern.finditer(text):
-                if _DEADLINE_CUE.match(text, m.end()) or pattern.pattern == "上半年":
+                if own_cue or _DEADLINE_CUE.match(text, m.end()):
                     found.append((m.start(), datetime.date(year, month, day)))
     return [d for _, d in sorted(found, key=lambda pair: pair[0])]
 
 
-def deadline_of(text: str, year: int | None) -> Deadline:
-    deadline = Deadline(found=dates_in(text, year))
+def _is_ongoing(text: str, when: str, *, listed: bool) -> bool:
+    """``listed``: a row of a task list (清单), where a short 「及时公开…」 is standing work; in
+    a plan's prose the year bounds it."""
+    if text.startswith("是否"):
+        return False  # an assessment indicator asks, it does not last
+    if ONGOING.search(text) or _ONGOING_START.match(when) or _ONGOING_START.match(text):
+        return True
+    return listed and len(text) <= 40 and bool(_ONGOING_SHORT.search(text))
+
+
+def deadline_of(text: str, year: int | None, when: str = "", *, listed: bool = False) -> Deadline:
+    """The task's deadline from its text and ``when``, a deadline written apart (a column)."""
+    deadline = Deadline(found=dates_in(f"{text} {when}", year))
+    text_and_when = f"{text} {when}"
+    deadline.response_days = [int(n) for n in RESPONSE_DAYS.findall(text_and_when)]
+    garbled = _GARBLED_DATE.search(text_and_when)
+    deadline.garbled = garbled.group(0) if garbled else ""
     for name, pattern in RECURRENCES:
-        if pattern.search(text):
+        if pattern.search(text_and_when):
             deadline.recurrence = name
             break
     # A date the text names wins over 「持续推进」: the work goes on, but is due then.
     deadline.ongoing = (
-        deadline.recurrence is None and not deadline.found and bool(ONGOING.search(text))
+        deadline.recurrence is None
+        and not deadline.found
+        and _is_ongoing(text, when, listed=listed)
     )
     if deadline.found:
         deadline.date = max(deadline.found)
@@ -238,16 +174,25 @@ def deadline_of(text: str, year: int | None) -> Deadline:
 # --- Document facts ---------------------------------------------------------------------------
 
 _DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,12}[〔\[【(]\s*(\d{4})\s*[〕\]】)]\s*第?\d+\s*号")
-_NOTICE_TITLE = re.compile(r"关于印发《(.+?)》的通知")
-_PLAN_TITLE = re.compile(
-    r"^[^,。:;!?()]{4,60}(?:实施方案|工作方案|工作要点|工作计划|任务分解表|工作安排)$"
+_NOTICE_TITLE = re.compile(r"关于(?:印发|分解|下发)《?([^《》]+?)》?的通知")
+_PLAN_KINDS = (
+    r"(?:实施方案|工作方案|工作要点|工作计划|任务分解表|分解表|工作安排|任务清单|责任清单|分工方案|"
+    r"责任分解|任务分解|任务分工|及分工|完成情况|任务表|台账|工作清单|要点)"
 )
-_DATE_LINE = re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日$")
-_ISSUER_FIELD = re.compile(r"(?:发布机构|发文机关|发文单位|成文单位)\s*:\s*(\S+)")
-_YEAR = re.compile(r"(20\d{2})年")
+_PLAN_TITLE = re.compile(rf"^[^,。:;!?]{{4,60}}{_PLAN_KINDS}$")
+_DATE_LINE = re.compile(r"^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日$")
+_ISSUER_FIELD = re.compile(
+    r"(?:发布机构|发文机关|发文单位|成文单位)\s*:\s*([^\s|:]+?)(?=\s|\||$|[\u4e00-\u9fff]{2,4}:)"
+)
+_DATE_FIELD = re.compile(
+    r"(?:发文日期|成文日期|印发日期|发布日期|发布时间)\s*:\s*(\d{4})[-年./](\d{1,2})[-月./](\d{1,2})"
+)
+# A year of the plan: not one end of a range (「2021—2025年」) nor inside a cited title.
+_YEAR = re.compile(r"(?<![\d—\-–~至到])(20\d{2})年(?!\s*[—\-–~至到])")
 BOILERPLATE = re.compile(
     r"^(?:抄送|抄报|扫一扫|附件下载|相关解读|文字解读|图片解读|视频解读|访谈解读|媒体报道|打印本页|关闭窗口"
-    r"|索\s*引\s*号|主题分类|公文生成日期|时间:|来源:|【|•|\(此件|此件)"
+    r"|索\s*引\s*号|主题分类|公文生成日期|时间:|来源:|【|•|\(此件|此件|发布时间|发布日期|浏览次数|字号|"
+    r"字体|朗读|设为首页|加入收藏|无障碍|长辈版|长者版|您现在所在的位置|当前位置|栏目:|标题:|名\s*称:)"
     r"|印发$|^\S+\s*\d{4}年\d{1,2}月\d{1,2}日印发$"
 )
 
@@ -262,6 +207,14 @@ class Facts:
     upstream: list[str] = field(default_factory=list)
 
 
+def _title_lines(lines: list[str]):
+    """Lines, and a title broken after an open 《 joined with the line after it."""
+    for i, line in enumerate(lines):
+        if line.count("《") > line.count("》") and i + 1 < len(lines):
+            yield line + lines[i + 1]
+        yield line
+
+
 def _in_brackets(text: str, start: int) -> bool:
     before = text[:start]
     return before.rfind("(") > before.rfind(")")
@@ -269,11 +222,14 @@ def _in_brackets(text: str, start: int) -> bool:
 
 def read_facts(lines: list[str]) -> Facts:
     facts = Facts()
-    notice = _NOTICE_TITLE.search("".join(lines))  # the title may be broken over lines
-    if notice:
+    # The title may be broken over lines; a notice cited in 《》 is another document's.
+    joined_flat = re.sub(r"《[^》]*的通知》", "", "".join(lines))
+    notice = _NOTICE_TITLE.search(joined_flat)
+    standalone = next((ln for ln in _title_lines(lines) if _PLAN_TITLE.match(ln)), "")
+    if notice and ("《" in notice.group(0) or not standalone):
         facts.title = notice.group(1)
     else:
-        facts.title = next((ln for ln in lines if _PLAN_TITLE.match(ln)), "")
+        facts.title = standalone
     joined = "\n".join(lines)
     for m in _DOC_NUMBER.finditer(joined):
         number = re.sub(r"\s+", "", m.group(0))
@@ -286,19 +242,40 @@ def read_facts(lines: list[str]) -> Facts:
     facts.upstream = [n for n in facts.upstream if n != facts.number]
     for i, line in enumerate(lines):
         m = _DATE_LINE.match(line)
-        if m and i > 0 and len(lines[i - 1]) <= 30 and not heading_of(lines[i - 1]):
+        if (
+            m
+            and i > 0
+            and len(lines[i - 1]) <= 30
+            and not heading_of(lines[i - 1])
+            and not lines[i - 1].startswith("附件")
+        ):
             facts.issuer = lines[i - 1]
             facts.issued_on = _safe_date(int(m[1]), int(m[2]), int(m[3]))
             break
     if not facts.issuer:
-        field_match = _ISSUER_FIELD.search("\n".join(lines))
+        field_match = _ISSUER_FIELD.search(joined)
         facts.issuer = field_match.group(1) if field_match else ""
-    year = _YEAR.search(facts.title)
-    if year:
-        facts.year = int(year.group(1))
-    elif facts.issued_on:
-        facts.year = facts.issued_on.year
+    dated = _DATE_FIELD.search(joined)
+    if dated and not facts.issued_on:
+        facts.issued_on = _safe_date(int(dated[1]), int(dated[2]), int(dated[3]))
+    facts.year = _plan_year(facts, joined)
     return facts
+
+
+def _plan_year(facts: Facts, joined: str) -> int | None:
+    """The title's year, else the document number's, the date it was issued, the first year
+    the text names."""
+    title = re.sub(r"《[^》]*》", "", facts.title)
+    year = _YEAR.search(title)
+    if year:
+        return int(year.group(1))
+    number = _DOC_NUMBER.search(facts.number)
+    if number:
+        return int(number.group(1))
+    if facts.issued_on:
+        return facts.issued_on.year
+    year = _YEAR.search(joined)
+    return int(year.group(1)) if year else None
 
 
 # --- The plan ---------------------------------------------------------------------------------
@@ -329,6 +306,8 @@ class ParsedTask:
     response_days: list[int]
     line: int
     headings: list[Heading] = field(default_factory=list, repr=False)
+    leads: list[str] = field(default_factory=list)  # every unit named as leading
+    note: str = ""  # leaders named beside the units: people, not units
 
 
 @dataclass
@@ -384,262 +363,28 @@ class PlanFormatError(ValueError):
 
 
 _SENTENCE_END = re.compile(r"(?<=[。!?;])")
-# 「各单位」「各直属单位」「各中小学校」「各县(市、区)教育局」…: every unit of a kind.
-_COLLECTIVE = re.compile(
-    r"各(?:股\(室\)|(?:[\u4e00-\u9fff]|\([^()]{1,6}\)){0,6}?"
-    r"(?:单位|股室|科室|处室|学校|部门|教育局))(?:\(学校\))?"
-)
-# A web page's own footer once the body has begun (「【打印本页】【关闭窗口】」, 「主办单位:…」
-# after it): nothing from there on is the plan.
-_SITE_FOOTER = re.compile(r"^(?:【(?:打印|关闭)|打印本页|关闭窗口|版权所有|网站标识码)|ICP备")
-_SUBMIT = re.compile(r"报送|上报|报局|提交|报至|报给")
 
 
-def _body_start(lines: list[str], title: str) -> int:
-    """Skip the cover letter: the body starts at the last standalone title line before the
-    first top-level heading, or at that heading."""
-    first = next((i for i, ln in enumerate(lines) if (h := heading_of(ln)) and h[0] == 1), None)
-    if first is None:
-        first = next((i for i, ln in enumerate(lines) if heading_of(ln)), 0)
-    titled = [i for i, ln in enumerate(lines[:first]) if title and ln == title]
-    return titled[-1] + 1 if titled else first
-
-
-def _sentences(text: str) -> list[str]:
+def sentences(text: str) -> list[str]:
     return [s for s in _SENTENCE_END.split(text) if s.strip()]
 
 
-def parse_lines(raw_lines: list[str]) -> ParsedPlan:
-    lines = [normalise(ln) for ln in raw_lines]
-    numbered = [(i + 1, ln) for i, ln in enumerate(lines) if ln]
-    if not numbered:
-        raise PlanFormatError("empty")
-    facts = read_facts([ln for _, ln in numbered])
-    start = _body_start([ln for _, ln in numbered], facts.title)
-    body = numbered[start:]
-    plan = ParsedPlan(facts, [], [])
-    stack: list[Heading] = []
-    pending: list[tuple[int, str]] = []  # body text since the last marker or heading
-
-    def flush() -> None:
-        """Text left without a marker: not a task, unless it is a milestone for every unit."""
-        for line_no, sentence in ((n, s) for n, text in pending for s in _sentences(text)):
-            dates = dates_in(sentence, facts.year)
-            if dates and (_COLLECTIVE.search(sentence) or _SUBMIT.search(sentence)):
-                units = list(dict.fromkeys(_COLLECTIVE.findall(sentence))) or ["各单位"]
-                _add_task(plan, stack, sentence, units, None, line_no, milestone=True)
-        pending.clear()
-
-    for line_no, line in body:
-        if stack and _SITE_FOOTER.search(line):
-            break
-        if BOILERPLATE.search(line):
-            if line.startswith(("抄送", "抄报", "扫一扫", "附件下载")):
-                break  # the document's footer: nothing after it is the plan
-            continue
-        heading = heading_of(line)
-        if heading:
-            flush()
-            rank, label, rest = heading
-            title, text = _split_heading(rest)
-            while stack and stack[-1].rank >= rank:
-                stack.pop()
-            stack.append(Heading(rank, label, title, line_no))
-            line = text
-            if not line:
-                continue
-        _take_tasks(plan, stack, pending, line_no, line)
-    flush()
-    if not plan.tasks:
-        raise PlanFormatError("no_tasks")
-    return plan
-
-
-def _split_heading(rest: str) -> tuple[str, str]:
+def split_heading(rest: str, known: set[str] = frozenset()) -> tuple[str, str]:
     """「围绕重点领域加大公开力度。根据…」 → title, text. A first sentence that already names
     its responsible units is a task, and titles its heading too."""
-    sentences = _sentences(rest)
-    if not sentences:
+    from .responsibility import find_markers
+
+    parts = sentences(rest)
+    if not parts:
         return rest, ""
-    first = sentences[0]
-    if find_markers(first):
-        title = first[: find_markers(first)[0].start]
-        return title.rstrip("。;,") or rest[:30], rest
-    if len(sentences) == 1 and not first.endswith(("。", ";")):
+    first = parts[0]
+    markers = find_markers(first, known)
+    if markers:
+        return first[: markers[0].start].rstrip("。;,") or rest[:30], rest
+    if len(parts) == 1 and not first.endswith(("。", ";")):
         return first, ""
     remainder = rest[len(first) :].strip()
-    markers = find_markers(remainder)
+    markers = find_markers(remainder, known)
     if markers and not remainder[: markers[0].start].strip("。;,. "):
         return first.rstrip("。;"), rest  # 「(1)公开预算。(责任单位:计财股)」: one sentence, a task
     return first.rstrip("。;"), remainder
-
-
-def _take_tasks(plan, stack, pending, line_no: int, line: str) -> None:
-    pos = 0
-    for marker in find_markers(line):
-        text = "".join(t for _, t in pending) + line[pos : marker.start]
-        first_line = pending[0][0] if pending else line_no
-        pending.clear()
-        _add_task(plan, stack, text, marker.units, marker.lead, first_line, when=marker.when)
-        pos = marker.end
-    rest = line[pos:].lstrip("。;,. ")
-    if rest:
-        pending.append((line_no, rest))
-
-
-def _add_task(
-    plan, stack, text, units, lead, line_no, *, milestone: bool = False, when: str = ""
-) -> None:
-    """Append a task; ``when`` is a deadline written apart from the text (a table's column)."""
-    text = text.strip().lstrip("。;,. ").rstrip(",;:")
-    if not text.endswith("。"):
-        text = text.rstrip("。") + "。"
-    year = plan.facts.year
-    deadline = deadline_of(f"{text} {when}", year)
-    index = len(plan.tasks)
-    task = ParsedTask(
-        path=[h.text for h in stack],
-        text=text,
-        units=units,
-        lead=lead or (units[0] if units else None),
-        deadline=deadline.date,
-        recurrence=deadline.recurrence,
-        ongoing=deadline.ongoing,
-        milestone=milestone,
-        response_days=[int(n) for n in RESPONSE_DAYS.findall(f"{text} {when}")],
-        line=line_no,
-        headings=list(stack),
-    )
-    if len(set(deadline.found)) > 1:
-        plan.warnings.append(
-            ParseWarning(
-                index,
-                "ambiguous_deadline",
-                {"dates": "、".join(d.isoformat() for d in sorted(set(deadline.found)))},
-            )
-        )
-    if task.deadline is None and year:
-        task.deadline = datetime.date(year, 12, 31)
-        if not (task.recurrence or task.ongoing):
-            plan.warnings.append(ParseWarning(index, "no_deadline", {"date": task.deadline}))
-    if not units:
-        plan.warnings.append(ParseWarning(index, "no_units"))
-    for name in units:
-        if TO_BE_CHOSEN.match(name):
-            plan.warnings.append(ParseWarning(index, "to_be_chosen", {"name": name}))
-    plan.tasks.append(task)
-
-
-def parse_text(text: str) -> ParsedPlan:
-    return parse_lines(text.splitlines())
-
-
-# --- Task breakdown tables (任务分解表) -------------------------------------------------------
-
-COLUMNS = {  # role -> header words, most specific first; matched inside the header text
-    "number": ("序号", "编号"),
-    "category": ("重点任务", "任务类别", "工作类别", "重点工作", "类别", "项目"),
-    "text": (
-        "工作任务",
-        "工作内容",
-        "任务内容",
-        "具体任务",
-        "主要任务",
-        "具体内容",
-        "工作措施",
-        "重点任务",
-        "任务",
-    ),
-    "lead": _LEAD_WORDS,  # the words of the markers in running text: 牵头处室 too
-    "units": _ANY_WORDS,
-    "support": _SUPPORT_WORDS,
-    "deadline": ("完成时限", "时间节点", "完成时间", "时限要求", "完成期限", "时限"),
-}
-
-
-def _header_roles(cells: list[str]) -> dict[str, int]:
-    """Column index per role, or {} when the row is not a header. Headers, not positions."""
-    found: dict[str, int] = {}
-    for index, cell in enumerate(cells):
-        name = re.sub(r"\s+", "", cell or "")
-        if not name or len(name) > 20:
-            continue
-        for role in ("number", "lead", "support", "units", "deadline", "text", "category"):
-            if role not in found and any(word in name for word in COLUMNS[role]):
-                found[role] = index
-                break
-    texts = [
-        i
-        for i, c in enumerate(cells)
-        if any(w in re.sub(r"\s+", "", c or "") for w in COLUMNS["text"])
-    ]
-    if len(texts) >= 2:  # 「重点任务 | 工作内容」: the first groups, the second is the task
-        found["category"], found["text"] = texts[0], texts[-1]
-    elif "text" not in found and "category" in found:
-        found["text"] = found.pop("category")
-    else:
-        found.pop("category", None)
-    has_units = {"lead", "units", "support"} & found.keys()
-    return found if "text" in found and (has_units or "deadline" in found) else {}
-
-
-def parse_table(
-    rows: list[list[str]], *, first_row: int = 1, preamble: list[str] = ()
-) -> ParsedPlan:
-    """A 任务分解表: one task per row below a header row recognised by its words.
-
-    ``first_row`` is the spreadsheet's number of ``rows[0]``, so messages can point at a row.
-    """
-    cells = [[normalise(str(c)) if c is not None else "" for c in row] for row in rows]
-    header_at = next((i for i, row in enumerate(cells[:30]) if _header_roles(row)), None)
-    if header_at is None:
-        raise PlanFormatError("no_header", line=first_row)
-    roles = _header_roles(cells[header_at])
-    above = [normalise(line) for line in preamble]  # a Word document's paragraphs, as written
-    facts = read_facts([*filter(None, above), *(c for row in cells[:header_at] for c in row if c)])
-    plan = ParsedPlan(facts, [], [])
-
-    def cell(row: list[str], role: str) -> str:
-        index = roles.get(role)
-        return row[index] if index is not None and index < len(row) else ""
-
-    stack: list[Heading] = []
-    category = ""
-    for offset, row in enumerate(cells[header_at + 1 :], start=header_at + 1):
-        line_no = first_row + offset
-        if not any(row):
-            continue
-        filled = [c for c in row if c]
-        if len(set(filled)) == 1 and (len(filled) > 1 or heading_of(filled[0])):
-            # 「一、公开解读回应」 merged across the row (its text repeats in every cell): a heading
-            rank, label, rest = heading_of(filled[0]) or (1, "", filled[0])
-            while stack and stack[-1].rank >= rank:
-                stack.pop()
-            stack.append(Heading(rank, label, rest, line_no))
-            continue
-        text, number = cell(row, "text"), cell(row, "number")
-        if re.fullmatch(rf"[{_CN_NUM}]+", number):
-            number += "、"  # 「一 | 公开平台建设」: a section numbered in its own column
-        if cell(row, "category") and cell(row, "category") != category:
-            category = cell(row, "category")
-            stack = [Heading(1, "", category, line_no)]
-        names = " ".join(filter(None, (cell(row, "lead"), cell(row, "units"))))
-        support = cell(row, "support")
-        if not text:
-            continue
-        heading = heading_of(number + text) if number and not number.isdigit() else heading_of(text)
-        if heading and not (names or support or cell(row, "deadline")):
-            rank, label, rest = heading
-            while stack and stack[-1].rank >= rank:
-                stack.pop()
-            stack.append(Heading(rank, label, rest, line_no))
-            continue
-        units, lead = parse_marker_body(
-            (f"牵头单位:{cell(row, 'lead')};" if cell(row, "lead") else "")
-            + (f"责任单位:{cell(row, 'units')};" if cell(row, "units") else "")
-            + (f"配合单位:{support}" if support else "")
-        )
-        _add_task(plan, stack, text, units, lead, line_no, when=cell(row, "deadline"))
-    if not plan.tasks:
-        raise PlanFormatError("no_tasks")
-    return plan

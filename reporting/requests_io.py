@@ -24,7 +24,7 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
-from plans.documents import is_zip_bomb
+from plans.readers.office import is_zip_bomb
 
 from .deadlines import MAX_EXTENSION_DAYS
 from .models import DisclosureRequest

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from org.forms import DateInput
 from org.models import Unit, UnitGroup
 from plans.models import Heading, Plan
-from plans.parsing import split_units
+from plans.responsibility import split_units
 
 from . import importing, services
 from .evidence import Upload

@@ -1,7 +1,7 @@
 """Import an issued plan: parse it, keep it for review, then create plan, headings, tasks and
 assignments in one transaction when the office confirms.
 
-The parser (``plans.parsing``/``plans.documents``) knows no Django; this module maps its result
+The parser (``plans.readers`` and ``plans.reading``) knows no Django; this module maps its result
 onto the department's units and the models.
 """
 
@@ -22,9 +22,10 @@ from django.utils.translation import gettext_lazy
 from org.models import Department, Unit, UnitGroup, User
 from org.queries import name_index, resolve_name
 from org.services import add_alias, save_unit
-from plans.documents import read_document
 from plans.models import Heading, Plan, PlanImport
-from plans.parsing import RESPONSE_DAYS, ParsedPlan, PlanFormatError, heading_of, parse_text
+from plans.parsing import RESPONSE_DAYS, ParsedPlan, PlanFormatError, heading_of
+from plans.readers import read_document, read_pasted
+from plans.reading import parse_document
 from plans.services import save_heading, save_plan
 
 from .models import Task
@@ -36,7 +37,10 @@ MESSAGES = {
         "No deadline in the text: the plan's year end ({date}) is assumed."
     ),
     "ambiguous_deadline": gettext_lazy("Several dates in the text ({dates}): the latest is taken."),
-    "no_units": gettext_lazy("No responsible unit is named."),
+    "no_units": gettext_lazy("No responsible unit is named: the office assigns one."),
+    "garbled_date": gettext_lazy(
+        "“{text}” looks like a date whose 年/月/日 were lost: set the deadline by hand."
+    ),
     "to_be_chosen": gettext_lazy("“{name}”: the office chooses the units that handle this task."),
     "unknown_unit": gettext_lazy(
         "“{name}” is not a unit of this department: map it to a unit or create it."
@@ -44,7 +48,10 @@ MESSAGES = {
     # why a document cannot be read
     "empty": gettext_lazy("The document is empty."),
     "not_text": gettext_lazy("The file is not plain text (it holds binary data)."),
-    "unsupported_type": gettext_lazy("“{name}” is not a .txt, .docx or .xlsx file."),
+    "unsupported_type": gettext_lazy(
+        "“{name}” cannot be imported: upload a .docx, .doc, .wps, .rtf, .odt, .xlsx, .pdf, "
+        ".html or .txt file."
+    ),
     "encrypted_or_old": gettext_lazy(
         "The file is password-protected or in an old Office format: save it as .{kind} "
         "without a password and upload it again."
@@ -58,9 +65,32 @@ MESSAGES = {
         "in the first rows)."
     ),
     "no_tasks": gettext_lazy(
-        "No tasks were found: no item names its responsible units, e.g. “(责任科室:办公室)”."
+        "No tasks were found: the document has {lines} lines of text, {headings} numbered "
+        "headings (一、 (一) 1.) and {tables} tables, but no item that names a responsible unit "
+        "(e.g. “(责任科室:办公室)”) and no numbered item to turn into a task."
     ),
     "too_large": gettext_lazy("The file is {size} MB; at most {limit} MB can be imported."),
+    "too_many_pages": gettext_lazy(
+        "The PDF has {pages} pages; at most {limit} can be read. Upload the work plan on its own."
+    ),
+    "table_too_large": gettext_lazy(
+        "A table in the .{kind} file has more than {rows} rows, far more than a work plan: check "
+        "that this is the right file."
+    ),
+    "sheet_too_large": gettext_lazy(
+        "Sheet “{sheet}” has a value in cell {cell}, outside the first {rows} rows and {columns} "
+        "columns that are read: delete it (or the rows and columns around it) and save the file "
+        "again."
+    ),
+    "scanned_pdf": gettext_lazy(
+        "The PDF holds only images of its pages (a scan), no text that can be read: upload the "
+        "Word original (.docx) or a PDF saved from it as text."
+    ),
+    "needs_libreoffice": gettext_lazy(
+        "A .{kind} file can only be read once LibreOffice is installed on the server (Debian: "
+        "apt-get install libreoffice-writer-nogui). Or open it in Word or WPS, save it as .docx "
+        "and upload that."
+    ),
 }
 
 
@@ -84,8 +114,8 @@ def parse_upload(source_name: str, data: bytes) -> ParsedPlan:
             "too_large", size=round(len(data) / 2**20, 1), limit=round(limit / 2**20)
         )
     if not source_name:
-        return parse_text(data.decode())
-    return read_document(source_name, data)
+        return parse_document(read_pasted(data.decode()))
+    return parse_document(read_document(source_name, data))
 
 
 def parsed_json(plan: ParsedPlan) -> dict:

@@ -10,8 +10,8 @@ import zipfile
 import pytest
 from django.urls import reverse
 
-from plans.documents import MAX_UNPACKED
 from plans.models import PlanImport
+from plans.readers.office import MAX_UNPACKED
 from reporting.models import DisclosureRequest
 from reporting.requests_io import MAX_BYTES as REGISTER_MAX_BYTES
 from tasks.models import EvidenceFile, ProgressUpdate

@@ -6,21 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from plans.documents import read_document
-from plans.parsing import (
-    RESPONSE_DAYS,
-    dates_in,
-    deadline_of,
-    find_markers,
-    heading_of,
-    normalise,
-    parse_lines,
-    parse_marker_body,
-    parse_table,
-    parse_text,
-    read_facts,
-    split_units,
-)
+from plans.document import Document, Paragraph, Table
+from plans.parsing import RESPONSE_DAYS, dates_in, deadline_of, heading_of, normalise, read_facts
+from plans.readers import read_document
+from plans.reading import parse_document, parse_text
+from plans.responsibility import find_markers, parse_marker_body, split_units
 
 from .corpus import CORPUS, SOURCE_SUFFIXES, expected, plan_names, write_source
 
@@ -447,8 +437,14 @@ def test_read_facts_falls_back_to_the_issue_year_when_the_title_has_none():
 
 
 def test_one_sentence_item_followed_by_its_marker_is_a_task_with_that_sentence():
-    plan = parse_lines(
-        ["某区教育局2024年政务公开工作方案", "一、任务", "(1)公开部门预算和决算。(责任单位:计财股)"]
+    plan = parse_text(
+        "\n".join(
+            [
+                "某区教育局2024年政务公开工作方案",
+                "一、任务",
+                "(1)公开部门预算和决算。(责任单位:计财股)",
+            ]
+        )
     )
 
     [task] = plan.tasks
@@ -457,28 +453,37 @@ def test_one_sentence_item_followed_by_its_marker_is_a_task_with_that_sentence()
 
 
 def test_site_footer_after_the_body_is_not_read_as_a_task():
-    plan = parse_lines(
-        [
-            "某区教育局2024年政务公开工作方案",
-            "一、任务",
-            "做好公开(责任单位:办公室)。",
-            "二、要求",
-            "各股室于11月30日前报送总结。",
-            "【打印本页】【关闭窗口】",
-            "主办单位:某区人民政府办公室承办单位:某区大数据中心",
-        ]
+    plan = parse_text(
+        "\n".join(
+            [
+                "某区教育局2024年政务公开工作方案",
+                "一、任务",
+                "做好公开(责任单位:办公室)。",
+                "二、要求",
+                "各股室于11月30日前报送总结。",
+                "【打印本页】【关闭窗口】",
+                "主办单位:某区人民政府办公室承办单位:某区大数据中心",
+            ]
+        )
     )
 
     assert [(t.units, t.milestone) for t in plan.tasks] == [(["办公室"], False), (["各股室"], True)]
 
 
 def test_table_headers_use_the_same_words_as_markers_in_running_text():
-    plan = parse_table(
-        [
-            ["序号", "工作任务", "牵头处室", "配合处室", "完成时限"],
-            ["1", "公开预算。", "财务处", "办公室", "6月底前"],
-        ],
-        preamble=["某省教育厅2024年政务公开任务分解表"],
+    plan = parse_document(
+        Document(
+            [
+                Paragraph("某省教育厅2024年政务公开任务分解表"),
+                Table.of(
+                    [
+                        ["序号", "工作任务", "牵头处室", "配合处室", "完成时限"],
+                        ["1", "公开预算。", "财务处", "办公室", "6月底前"],
+                    ]
+                ),
+            ],
+            kind="docx",
+        )
     )
 
     [task] = plan.tasks
@@ -508,7 +513,7 @@ def test_the_corpus_has_a_source_and_an_expected_result_for_every_plan():
 def corpus_plan(request, tmp_path) -> tuple[dict, dict]:
     """(what the importer reads, what it should read) for one corpus plan."""
     path = write_source(request.param, tmp_path)
-    parsed = read_document(path.name, path.read_bytes()).as_json()
+    parsed = parse_document(read_document(path.name, path.read_bytes())).as_json()
     return parsed, expected(request.param)
 
 

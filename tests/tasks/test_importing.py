@@ -468,6 +468,8 @@ def test_import_plan_dry_run_prints_exactly_the_contract_and_saves_nothing(seed_
                 "recurrence",
                 "ongoing",
                 "milestone",
+                "leads",
+                "note",
                 "response_days",
             }
         )
