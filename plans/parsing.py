@@ -12,6 +12,8 @@ import datetime
 import re
 from dataclasses import asdict, dataclass, field
 
+from .responsibility import find_markers
+
 # --- Normalisation ---------------------------------------------------------------------------
 
 # Full-width ASCII (！ to ～) as plain ASCII, the ideographic space as a space; 【】［］ stay
@@ -372,8 +374,6 @@ def sentences(text: str) -> list[str]:
 def split_heading(rest: str, known: set[str] = frozenset()) -> tuple[str, str]:
     """「围绕重点领域加大公开力度。根据…」 → title, text. A first sentence that already names
     its responsible units is a task, and titles its heading too."""
-    from .responsibility import find_markers
-
     parts = sentences(rest)
     if not parts:
         return rest, ""

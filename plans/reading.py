@@ -90,9 +90,34 @@ def _cells(table: Table) -> list[list[str]]:
     ]
 
 
-def _lines_of(doc: Document) -> list[Line | Table]:
+@dataclass
+class Placed:
+    """A table of the document, its first row numbered as lines are (for messages)."""
+
+    table: Table
+    line: int
+
+
+@dataclass
+class TaskTable:
+    """Rows below a table's header, or (``flat``) a stream of cells whose rows are to be found."""
+
+    cells: list
+    roles: list[str | None]
+    line: int
+    flat: bool = False
+
+
+@dataclass
+class Metadata:
+    """Rows of a table that holds no tasks (a portal's header fields, a title merged across)."""
+
+    lines: list[str]
+
+
+def _lines_of(doc: Document) -> list[Line | Placed]:
     """Paragraphs as normalised lines (hard wraps joined, page numbers dropped), tables kept."""
-    stream: list[Line | Table] = []
+    stream: list[Line | Placed] = []
     no = 0
     for block in doc.blocks:
         if isinstance(block, Paragraph):
@@ -102,13 +127,12 @@ def _lines_of(doc: Document) -> list[Line | Table]:
                 if text and not _PAGE_NUMBER.match(text):
                     stream.append(Line(no, text))
         else:
-            block.line = no + 1  # type: ignore[attr-defined]
-            stream.append(block)
+            stream.append(Placed(block, no + 1))
             no += len(block.rows)
     return _join_wraps(stream)
 
 
-def _join_wraps(stream: list[Line | Table]) -> list[Line | Table]:
+def _join_wraps(stream: list[Line | Placed]) -> list[Line | Placed]:
     """Text out of a PDF breaks lines at the page's width, mid-sentence: when most long lines
     share one length, a line of that length without a closing mark goes on in the next one."""
     lengths = Counter(len(x.text) for x in stream if isinstance(x, Line) and len(x.text) >= 15)
@@ -120,7 +144,7 @@ def _join_wraps(stream: list[Line | Table]) -> list[Line | Table]:
     near = sum(lengths[w] for w in lengths if abs(w - width) <= 2)
     if width < 20 or near < 8 or near * 2 < sum(lengths.values()):
         return stream
-    out: list[Line | Table] = []
+    out: list[Line | Placed] = []
     for item in stream:
         previous = out[-1] if out else None
         if (
@@ -137,7 +161,7 @@ def _join_wraps(stream: list[Line | Table]) -> list[Line | Table]:
     return out
 
 
-def _header_run(stream: list[Line | Table], start: int) -> tuple[list[str | None], int] | None:
+def _header_run(stream: list[Line | Placed], start: int) -> tuple[list[str | None], int] | None:
     """A table flattened to one cell a line: three or more short lines that are a header."""
     cells: list[str] = []
     i = start
@@ -278,16 +302,19 @@ class Reader:
 
     # --- tables -----------------------------------------------------------------------------
 
-    def table(self, cells: list[list[str]] | list[str | None], roles, first_line: int, *, flat):
+    def table(self, table: TaskTable) -> None:
         self.settle_items()
         self.last_marked = None
-        rows = tables.flat_rows(tables.join_wrapped(cells), roles) if flat else cells
-        scored = "remarks" in roles or any(r == "category" for r in roles[1:2])
+        roles, flat = table.roles, table.flat
+        rows = tables.flat_rows(tables.join_wrapped(table.cells), roles) if flat else table.cells
+        # an assessment-indicator table (several levels, scores) writes a score after its text
+        scored = "remarks" in roles or roles.count("category") >= 2
+        has_units = bool(set(tables.UNIT_ROLES) & set(roles))
         previous: Responsibility | None = None
         levels: list[str] = []
         base = list(self.stack)
         for offset, raw in enumerate(rows):
-            line = first_line + offset
+            line = table.line + offset
             raw = list(raw)
             if flat:
                 raw = [
@@ -318,7 +345,6 @@ class Reader:
             if not row.text:
                 continue
             responsibility = row.responsibility
-            has_units = {"lead", "units", "support"} & set(roles)
             if not responsibility and not row.unit_cells and previous and has_units:
                 responsibility = previous  # a merged unit cell, written once
             previous = responsibility
@@ -396,117 +422,111 @@ class Reader:
         self.plan.tasks.append(task)
 
 
-def _known_names(stream: list[Line | Table]) -> set[str]:
+def _known_names(prose: list[Line]) -> set[str]:
     """Unit names the document writes in clear markers: they help cut a name out of text that
     runs into it (「…等信息审批处牵头」)."""
-    known: set[str] = set()
-    for item in stream:
-        if isinstance(item, Line):
-            for marker in find_markers(item.text):
-                known.update(marker.units)
+    known = {u for line in prose for marker in find_markers(line.text) for u in marker.units}
     return {n for n in known if len(n) >= 2}
+
+
+def _parts(stream: list[Line | Placed]) -> list[Line | TaskTable | Metadata]:
+    """Lines, task tables and metadata. Tables are found first: one flattened to one cell a
+    line is found by its header, and runs to the next table or the site's footer."""
+    parts: list[Line | TaskTable | Metadata] = []
+    i = 0
+    while i < len(stream):
+        entry = stream[i]
+        i += 1
+        if isinstance(entry, Placed):
+            parts += _table_parts(entry)
+            continue
+        run = _header_run(stream, i - 1)
+        if not run:
+            parts.append(entry)
+            continue
+        roles, end = run
+        stop = next(
+            (k for k in range(end, len(stream)) if isinstance(stream[k], Placed)
+             or _SITE_FOOTER.search(stream[k].text)),
+            len(stream),
+        )  # fmt: skip
+        cells = [x.text for x in stream[end:stop]]
+        parts.append(TaskTable(cells, roles, stream[end].no if end < stop else 0, flat=True))
+        i = stop
+    return parts
+
+
+def _table_parts(placed: Placed) -> list[TaskTable | Metadata]:
+    cells = _cells(placed.table)
+    if placed.table.flat:
+        header_end = next((k for k, r in enumerate(cells) if not r), len(cells))
+        roles = tables.header_roles([r[0] for r in cells[:header_end]])
+        if roles:
+            stream = [r[0] if r else tables.ROW_END for r in cells[header_end + 1 :]]
+            return [TaskTable(stream, roles, placed.line, flat=True)]
+    at = _task_table(cells)
+    if not at:  # a layout or metadata table: its rows are lines
+        return [Metadata([" ".join(filter(None, r)) for r in cells])]
+    header, roles = at
+    # rows above the header (a title merged across) are the document's facts
+    above = [" ".join(dict.fromkeys(filter(None, r))) for r in cells[:header]]
+    return [Metadata(above), TaskTable(cells[header + 1 :], roles, placed.line + header + 1)]
 
 
 def parse_document(doc: Document) -> ParsedPlan:
     if doc.is_empty():
         raise PlanFormatError("empty")
-    stream = _lines_of(doc)
-    # Find the tables first: a table flattened to one cell a line is found by its header.
-    found: list[tuple[int, object]] = []  # (position in stream, what is there)
-    i = 0
-    while i < len(stream):
-        entry = stream[i]
-        if isinstance(entry, Table):
-            cells = _cells(entry)
-            if entry.flat:
-                header_end = next((k for k, r in enumerate(cells) if not r), len(cells))
-                header = [r[0] for r in cells[:header_end] if r]
-                roles = tables.header_roles(header)
-                if roles:
-                    stream_cells = [r[0] if r else tables.ROW_END for r in cells[header_end + 1 :]]
-                    found.append((i, ("flat", stream_cells, roles, entry.line)))
-                    i += 1
-                    continue
-            at = _task_table(cells)
-            if at:
-                # rows above the header (a title merged across) are the document's facts
-                above = [" ".join(dict.fromkeys(filter(None, r))) for r in cells[: at[0]]]
-                found.append((i, ("lines", above)))
-                found.append((i, ("table", cells[at[0] + 1 :], at[1], entry.line + at[0] + 1)))
-            else:  # a layout or metadata table: its rows are lines
-                found.append((i, ("lines", [" ".join(filter(None, r)) for r in cells])))
-            i += 1
-            continue
-        run = _header_run(stream, i)
-        if run:
-            roles, end = run
-            stop = next(
-                (k for k in range(end, len(stream)) if isinstance(stream[k], Table)
-                 or _SITE_FOOTER.search(stream[k].text)),
-                len(stream),
-            )  # fmt: skip
-            cells = [x.text for x in stream[end:stop]]
-            found.append((i, ("flat", cells, roles, stream[end].no if end < stop else 0)))
-            i = stop
-            continue
-        found.append((i, ("line", entry)))
-        i += 1
-
-    lines = [x[1][1].text for x in found if x[1][0] == "line"]
-    meta = [ln for x in found if x[1][0] == "lines" for ln in x[1][1]]
-    facts = read_facts(meta + lines)
-    prose = [x[1][1] for x in found if x[1][0] == "line"]
+    parts = _parts(_lines_of(doc))
+    prose = [p for p in parts if isinstance(p, Line)]
+    task_tables = [p for p in parts if isinstance(p, TaskTable)]
+    meta = [ln for p in parts if isinstance(p, Metadata) for ln in p.lines]
+    facts = read_facts(meta + [ln.text for ln in prose])
     known = _known_names(prose)
-    has_units = bool(known) or any(
-        x[1][0] in ("table", "flat") and {"lead", "units", "support"} & set(x[1][2]) for x in found
-    )
-    has_tables = any(x[1][0] in ("table", "flat") for x in found)
-    start = _body_start(found, facts.title)
+    has_units = bool(known) or any(set(tables.UNIT_ROLES) & set(t.roles) for t in task_tables)
     reader = Reader(facts, known, has_units, grid=doc.kind != "txt")
-    for _, (kind, *rest) in found[start:]:
-        if kind == "line":
-            line = rest[0]
-            if reader.stack and _SITE_FOOTER.search(line.text):
+    for part in parts[_body_start(parts, facts.title) :]:
+        if isinstance(part, TaskTable):
+            reader.table(part)
+        elif isinstance(part, Line):
+            if reader.stack and _SITE_FOOTER.search(part.text):
                 break
-            if BOILERPLATE.search(line.text):
+            if BOILERPLATE.search(part.text):
                 continue
-            heading = heading_of(line.text)
+            heading = heading_of(part.text)
             if heading:
-                reader.heading(line, *heading)
+                reader.heading(part, *heading)
             else:
-                reader.text(line)
-        elif kind in ("table", "flat"):
-            reader.table(rest[0], rest[1], rest[2], flat=kind == "flat")
+                reader.text(part)
     reader.settle_items()
-    if not reader.plan.tasks and doc.kind == "xlsx" and not has_tables:
+    if not reader.plan.tasks and doc.kind == "xlsx" and not task_tables:
         raise PlanFormatError("no_header", line=1)
     if not reader.plan.tasks:
         raise PlanFormatError(
             "no_tasks",
-            lines=len(lines),
+            lines=len(prose),
             headings=sum(1 for ln in prose if heading_of(ln.text)),
-            tables=sum(1 for x in found if x[1][0] in ("table", "flat", "lines")),
+            tables=len(doc.tables()),
         )
     return reader.plan
 
 
-def _body_start(found: list, title: str) -> int:
+def _body_start(parts: list, title: str) -> int:
     """Skip the cover letter: the body starts at its first task table or top-level heading, or
     just after the last standalone title line before it."""
 
     def first(test) -> int | None:
-        return next((k for k, (_, x) in enumerate(found) if test(x)), None)
+        return next((k for k, part in enumerate(parts) if test(part)), None)
 
-    table = first(lambda x: x[0] in ("table", "flat"))
-    top = first(lambda x: x[0] == "line" and (h := heading_of(x[1].text)) and h[0] == 1)
+    def heading(part) -> tuple | None:
+        return heading_of(part.text) if isinstance(part, Line) else None
+
+    table = first(lambda p: isinstance(p, TaskTable))
+    top = first(lambda p: (h := heading(p)) and h[0] == 1)
     if top is None:
-        top = first(lambda x: x[0] == "line" and heading_of(x[1].text))
-    candidates = [k for k in (table, top) if k is not None]
-    begin = min(candidates) if candidates else 0
+        top = first(heading)
+    begin = min((k for k in (table, top) if k is not None), default=0)
     titled = [
-        k
-        for k, (_, x) in enumerate(found[:begin])
-        if x[0] == "line" and title and x[1].text == title
+        k for k, p in enumerate(parts[:begin]) if isinstance(p, Line) and title and p.text == title
     ]
     return titled[-1] + 1 if titled else begin
 

@@ -177,15 +177,13 @@ def read_clauses(
         verbs += 1
         if not names or not all(map(is_unit_name, names)):
             return None
-        if verb[1].startswith(("分别牵头", "牵头")) or verb[1].startswith("分别负责"):
+        if verb[1].startswith(("分别牵头", "牵头", "分别负责")):
             result.leads += names
         result.units += [n for n in names if n not in result.units]
     result.units += [n for n in waiting if n not in result.units]
     if not result.units or (require_verb and not verbs):
         return None
     result.units = [*result.leads, *(u for u in result.units if u not in result.leads)]
-    if not any(result.leads):
-        result.leads = []
     return result
 
 

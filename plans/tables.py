@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 
 from .responsibility import Responsibility, is_unit_name, read_clauses, split_units
 
-ROLES = ("number", "category", "text", "lead", "units", "support", "people", "deadline", "remarks")
 # Checked in this order: 「责任领导」 is people before 「责任」 makes it units;
 # 「牵头责任单位」 leads.
 # 「牵头责任单位」 leads.
@@ -78,7 +77,7 @@ _ROLE_WORDS = [
     ),
     ("category", ("目标", "类别", "领域", "项目", "方面", "板块")),
 ]
-_UNIT_ROLES = ("lead", "units", "support")
+UNIT_ROLES = ("lead", "units", "support")
 _NUMBER = re.compile(r"^(?:\d{1,4}(?:[,、.]\d{1,3})*\.?|[一二三四五六七八九十]{1,3}、?)$")
 _SCORE = re.compile(r"(?:\((?:\d+(?:\.\d+)?)\)?|(?<![\d.年月])\d*\.\d+)$")
 _SUBTASK = re.compile(r"^\s*(?:\d{1,2}|[一二三四五六七八九十]{1,2})[、.]\s*(?!\d)")
@@ -109,7 +108,7 @@ def header_roles(cells: list[str]) -> list[str | None] | None:
         return None
     if not ({"text", "category"} & set(named)):
         return None
-    if not ({*_UNIT_ROLES, "deadline", "number", "remarks"} & set(named)):
+    if not ({*UNIT_ROLES, "deadline", "number", "remarks"} & set(named)):
         return None
     return _settle_text_columns(roles)
 
@@ -118,7 +117,7 @@ def _settle_text_columns(roles: list[str | None]) -> list[str | None]:
     """The task text is the last text column before the units (the most specific); text columns
     before it are categories, those after the units requirements (added to the text)."""
     roles = list(roles)
-    first_unit = next((i for i, r in enumerate(roles) if r in _UNIT_ROLES), len(roles))
+    first_unit = next((i for i, r in enumerate(roles) if r in UNIT_ROLES), len(roles))
     before = [i for i, r in enumerate(roles[:first_unit]) if r in ("text", "category")]
     if before:
         for i in before:
@@ -158,7 +157,7 @@ def classify(cell: str, roles: list[str | None]) -> str:
     """What a cell holds, when its position cannot say."""
     if _NUMBER.match(cell) and ("number" in roles or re.fullmatch(r"[\d.]+", cell)):
         return "number"
-    if {*_UNIT_ROLES} & set(roles) and is_units_cell(cell):
+    if {*UNIT_ROLES} & set(roles) and is_units_cell(cell):
         return "units"
     if "deadline" in roles and len(cell) <= 24 and _DEADLINE_CELL.match(cell):
         return "deadline"
@@ -196,7 +195,7 @@ def place_by_content(cells: list[str], roles: list[str | None], line: int) -> Ro
     category cells are the ones missing), those after the units are requirements."""
     row = Row(line)
     kinds = [classify(c, roles) for c in cells]
-    unit_roles = [r for r in roles if r in _UNIT_ROLES]
+    unit_roles = [r for r in roles if r in UNIT_ROLES]
     first_unit = next((i for i, k in enumerate(kinds) if k in ("units", "deadline")), len(cells))
     before = [c for c, k in zip(cells[:first_unit], kinds[:first_unit], strict=True) if k == "text"]
     numbered = 0
@@ -238,7 +237,7 @@ def _put(row: Row, role: str | None, cell: str) -> None:
         row.text.append(cell)
     elif role == "requirement":
         row.requirement = "。".join(filter(None, (row.requirement, cell)))
-    elif role in _UNIT_ROLES:
+    elif role in UNIT_ROLES:
         row.responsibility.merge(read_units(cell, role))
         row.unit_cells += 1
     elif role == "people":
@@ -276,7 +275,7 @@ def flat_rows(cells: list[str | None], roles: list[str | None]) -> list[list[str
     """Row boundaries for a stream of cells: a row ends where the text marked one (``ROW_END``),
     where a number cell opens the next (a 序号 column), or after the unit cells and the columns
     that follow them."""
-    unit_at = [i for i, r in enumerate(roles) if r in _UNIT_ROLES]
+    unit_at = [i for i, r in enumerate(roles) if r in UNIT_ROLES]
     anchor = unit_at or [i for i, r in enumerate(roles) if r == "deadline"]
     after = len([r for r in roles[anchor[-1] + 1 :] if r not in (None, "remarks")]) if anchor else 0
     numbered = bool(roles) and roles[0] == "number"

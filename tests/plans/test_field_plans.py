@@ -2,8 +2,8 @@
 human reads it (INDEX.md there): counts, units, leads, deadlines, flags and facts.
 
 Each plan goes through every door an office has: the text as stored, the same text typed with
-full-width punctuation, and the Word document, spreadsheet and web page made from it in the
-test (its tables as real tables). The project holds none of their text.
+full-width punctuation, and the Word document and web page made from it in the test (its
+tables as real tables, their merged cells merged). The project holds none of their text.
 """
 
 from __future__ import annotations
