@@ -18,3 +18,5 @@ urlpatterns = [
     path("reporting/", include("reporting.urls")),
     path("", include("tasks.urls")),
 ]
+
+handler400 = "config.errors.bad_request"

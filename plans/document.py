@@ -57,6 +57,29 @@ class Document:
     def tables(self) -> list[Table]:
         return [b for b in self.blocks if isinstance(b, Table)]
 
+    def as_json(self) -> dict:
+        """The blocks as plain data, kept with an import so that it can be read again (with
+        the office's column roles) without the file."""
+        return {
+            "kind": self.kind,
+            "blocks": [
+                {"p": b.text}
+                if isinstance(b, Paragraph)
+                else {"rows": [[[c.text, c.merged] for c in r] for r in b.rows], "flat": b.flat}
+                for b in self.blocks
+            ],
+        }
+
+    @classmethod
+    def from_json(cls, data: dict) -> Document:
+        blocks: list[Block] = [
+            Paragraph(b["p"])
+            if "p" in b
+            else Table([[Cell(t, m) for t, m in r] for r in b["rows"]], flat=b["flat"])
+            for b in data["blocks"]
+        ]
+        return cls(blocks, kind=data["kind"])
+
     def is_empty(self) -> bool:
         return not any(
             b.text.strip()

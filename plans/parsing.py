@@ -320,10 +320,27 @@ class ParseWarning:
 
 
 @dataclass
+class TableReading:
+    """How one table of the document was read, for the office to check and correct: its first
+    rows, how many of them are its header, and each column's role (``None``: not a task table)."""
+
+    index: int
+    rows: list[list[str]]
+    header: int
+    roles: list[str | None] | None
+    set_by_office: bool = False
+
+    @property
+    def unsure(self) -> bool:
+        return not self.roles or "text" not in self.roles
+
+
+@dataclass
 class ParsedPlan:
     facts: Facts
     tasks: list[ParsedTask]
     warnings: list[ParseWarning]
+    tables: list[TableReading] = field(default_factory=list)
 
     def as_json(self, messages: dict[str, str] | None = None) -> dict:
         """The importer's contract (README, “Plan importer”)."""

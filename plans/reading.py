@@ -29,6 +29,7 @@ from .parsing import (
     ParsedTask,
     ParseWarning,
     PlanFormatError,
+    TableReading,
     dates_in,
     deadline_of,
     heading_of,
@@ -92,10 +93,17 @@ def _cells(table: Table) -> list[list[str]]:
 
 @dataclass
 class Placed:
-    """A table of the document, its first row numbered as lines are (for messages)."""
+    """A table of the document, its first row numbered as lines are (for messages), ``index``
+    its place among the document's tables (how the office names it to set its roles)."""
 
     table: Table
     line: int
+    index: int = 0
+
+
+# The roles the office may give a column when the header's words did not say (the preview).
+ROLES = ("number", "category", "text", "lead", "units", "support", "people", "deadline", "remarks")
+Roles = dict[int, tuple[int, list[str | None]]]  # table index -> (header rows, column roles)
 
 
 @dataclass
@@ -118,7 +126,7 @@ class Metadata:
 def _lines_of(doc: Document) -> list[Line | Placed]:
     """Paragraphs as normalised lines (hard wraps joined, page numbers dropped), tables kept."""
     stream: list[Line | Placed] = []
-    no = 0
+    no = index = 0
     for block in doc.blocks:
         if isinstance(block, Paragraph):
             for raw in block.text.split("\n"):
@@ -126,10 +134,25 @@ def _lines_of(doc: Document) -> list[Line | Placed]:
                 text = normalise(raw)
                 if text and not _PAGE_NUMBER.match(text):
                     stream.append(Line(no, text))
+        elif _is_layout(block):  # text set in a one-column frame: its lines are prose
+            for cell in (next(filter(None, r), "") for r in block.texts()):
+                for raw in cell.split("\n"):
+                    no += 1
+                    if text := normalise(raw):
+                        stream.append(Line(no, text))
         else:
-            stream.append(Placed(block, no + 1))
+            stream.append(Placed(block, no + 1, index))
             no += len(block.rows)
+        index += isinstance(block, Table)
     return _join_wraps(stream)
+
+
+def _is_layout(table: Table) -> bool:
+    """Word documents often set the body, or a notice, in a one-column table for its frame; a
+    sheet may hold a plan as one column of lines. A flattened text table is one column by make."""
+    return not table.flat and all(
+        len({c.text for c in r if c.text.strip()}) <= 1 for r in table.rows
+    )
 
 
 def _join_wraps(stream: list[Line | Placed]) -> list[Line | Placed]:
@@ -429,7 +452,9 @@ def _known_names(prose: list[Line]) -> set[str]:
     return {n for n in known if len(n) >= 2}
 
 
-def _parts(stream: list[Line | Placed]) -> list[Line | TaskTable | Metadata]:
+def _parts(
+    stream: list[Line | Placed], roles: Roles, readings: list[TableReading]
+) -> list[Line | TaskTable | Metadata]:
     """Lines, task tables and metadata. Tables are found first: one flattened to one cell a
     line is found by its header, and runs to the next table or the site's footer."""
     parts: list[Line | TaskTable | Metadata] = []
@@ -438,7 +463,7 @@ def _parts(stream: list[Line | Placed]) -> list[Line | TaskTable | Metadata]:
         entry = stream[i]
         i += 1
         if isinstance(entry, Placed):
-            parts += _table_parts(entry)
+            parts += _table_parts(entry, roles.get(entry.index), readings)
             continue
         run = _header_run(stream, i - 1)
         if not run:
@@ -456,7 +481,9 @@ def _parts(stream: list[Line | Placed]) -> list[Line | TaskTable | Metadata]:
     return parts
 
 
-def _table_parts(placed: Placed) -> list[TaskTable | Metadata]:
+def _table_parts(
+    placed: Placed, override: tuple[int, list[str | None]] | None, readings: list[TableReading]
+) -> list[TaskTable | Metadata]:
     cells = _cells(placed.table)
     if placed.table.flat:
         header_end = next((k for k, r in enumerate(cells) if not r), len(cells))
@@ -464,19 +491,33 @@ def _table_parts(placed: Placed) -> list[TaskTable | Metadata]:
         if roles:
             stream = [r[0] if r else tables.ROW_END for r in cells[header_end + 1 :]]
             return [TaskTable(stream, roles, placed.line, flat=True)]
-    at = _task_table(cells)
-    if not at:  # a layout or metadata table: its rows are lines
+    if override:
+        header, found = override[0], list(override[1])
+    elif at := _task_table(cells):
+        header, found = at[0] + 1, at[1]
+    else:
+        header, found = 0, None
+    if len(cells) >= 2 and max(map(len, cells)) >= 2:
+        reading = TableReading(placed.index, cells[: header + 4], header, found, bool(override))
+        readings.append(reading)
+    if not found or not any(found):  # a layout or metadata table: its rows are lines
         return [Metadata([" ".join(filter(None, r)) for r in cells])]
-    header, roles = at
     # rows above the header (a title merged across) are the document's facts
-    above = [" ".join(dict.fromkeys(filter(None, r))) for r in cells[:header]]
-    return [Metadata(above), TaskTable(cells[header + 1 :], roles, placed.line + header + 1)]
+    above = [" ".join(dict.fromkeys(filter(None, r))) for r in cells[: max(header - 1, 0)]]
+    return [Metadata(above), TaskTable(cells[header:], found, placed.line + header)]
 
 
-def parse_document(doc: Document) -> ParsedPlan:
+def parse_document(
+    doc: Document, roles: Roles | None = None, *, keep_tables: bool = False
+) -> ParsedPlan:
+    """The plan the document holds. ``roles`` are the office's corrections of how a table's
+    columns were read (the preview): they replace what its header's words said. With
+    ``keep_tables``, a document whose tables gave no task is still returned, task-less, with
+    the tables as read, so that the office can set their roles."""
     if doc.is_empty():
         raise PlanFormatError("empty")
-    parts = _parts(_lines_of(doc))
+    readings: list[TableReading] = []
+    parts = _parts(_lines_of(doc), roles or {}, readings)
     prose = [p for p in parts if isinstance(p, Line)]
     task_tables = [p for p in parts if isinstance(p, TaskTable)]
     meta = [ln for p in parts if isinstance(p, Metadata) for ln in p.lines]
@@ -498,6 +539,10 @@ def parse_document(doc: Document) -> ParsedPlan:
             else:
                 reader.text(part)
     reader.settle_items()
+    reader.plan.tables = readings
+    if not reader.plan.tasks and keep_tables and readings:
+        reader.plan.warnings.append(ParseWarning(None, "tables_unread", {"tables": len(readings)}))
+        return reader.plan
     if not reader.plan.tasks and doc.kind == "xlsx" and not task_tables:
         raise PlanFormatError("no_header", line=1)
     if not reader.plan.tasks:

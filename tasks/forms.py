@@ -215,6 +215,15 @@ class MetricForm(forms.ModelForm):
         model = Metric
         fields = ["code", "name", "unit", "aggregation", "decimal_places"]
 
+    def clean_code(self) -> str:
+        # The department is set by the view, not a field: Django's own constraint check skips
+        # constraints on fields the form leaves out, so the clash is looked for here.
+        code = self.cleaned_data["code"]
+        taken = Metric.objects.filter(department=self.instance.department_id, code=code)
+        if taken.exclude(pk=self.instance.pk).exists():
+            raise ValidationError(_("The code “%(code)s” is already used."), params={"code": code})
+        return code
+
 
 class ImportStartForm(forms.Form):
     """Upload the plan as issued (.docx, .xlsx, .txt) or paste its text."""
@@ -242,6 +251,73 @@ class ImportStartForm(forms.Form):
         if upload:
             return upload.name, b"".join(upload.chunks())
         return "", self.cleaned_data["text"].encode()
+
+
+COLUMN_ROLES = [
+    ("", _("— not read")),
+    ("number", _("number (序号)")),
+    ("category", _("category (工作类别)")),
+    ("text", _("task text (具体要求)")),
+    ("lead", _("lead unit (牵头单位)")),
+    ("units", _("responsible units (责任单位)")),
+    ("support", _("supporting units (配合单位)")),
+    ("people", _("leaders, kept as a note (责任领导)")),
+    ("deadline", _("deadline (完成时限)")),
+    ("remarks", _("remarks, not read (备注)")),
+]
+
+
+class TableRolesForm(forms.Form):
+    """The roles of each table's columns as the import read them, for the office to correct:
+    which rows are the header, and what each column holds."""
+
+    def __init__(self, *args, tables: list[dict], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.tables = []
+        for table in tables:
+            t, width = table["index"], max(len(r) for r in table["rows"])
+            roles = table["roles"] or [None] * width
+            header = forms.TypedChoiceField(
+                label=_("header rows"),
+                coerce=int,
+                choices=[(n, n) for n in range(min(len(table["rows"]), 4) + 1)],
+                initial=table["header"],
+            )
+            self.fields[f"t{t}-header"] = header
+            columns = []
+            for c in range(width):
+                name = f"t{t}-c{c}"
+                self.fields[name] = forms.ChoiceField(
+                    label=_("column {n}").format(n=c + 1),
+                    choices=COLUMN_ROLES,
+                    required=False,
+                    initial=roles[c] if c < len(roles) else "",
+                )
+                columns.append(self[name])
+            self.tables.append({**table, "header_field": self[f"t{t}-header"], "columns": columns})
+
+    def clean(self):
+        data = super().clean()
+        for table in self.tables:
+            t = table["index"]
+            roles = [data.get(f"t{t}-c{c}") for c in range(len(table["columns"]))]
+            if any(roles) and "text" not in roles:
+                raise ValidationError(
+                    _("Table {n}: choose the column that holds the task text.").format(n=t + 1)
+                )
+        return data
+
+    def roles(self) -> dict[int, tuple[int, list[str | None]]]:
+        """Only the tables whose reading the office changed: the others are read as before."""
+        out = {}
+        for table in self.tables:
+            t = table["index"]
+            header = self.cleaned_data[f"t{t}-header"]
+            roles = [self.cleaned_data[f"t{t}-c{c}"] or None for c in range(len(table["columns"]))]
+            as_read = (table["header"], table["roles"] or [None] * len(roles))
+            if table["set_by_office"] or (header, roles) != as_read:
+                out[t] = (header, roles)  # an earlier correction is kept
+        return out
 
 
 class TaskDraftForm(forms.Form):

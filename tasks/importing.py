@@ -22,10 +22,11 @@ from django.utils.translation import gettext_lazy
 from org.models import Department, Unit, UnitGroup, User
 from org.queries import name_index, resolve_name
 from org.services import add_alias, save_unit
+from plans.document import Document
 from plans.models import Heading, Plan, PlanImport
 from plans.parsing import RESPONSE_DAYS, ParsedPlan, PlanFormatError, heading_of
 from plans.readers import read_document, read_pasted
-from plans.reading import parse_document
+from plans.reading import Roles, parse_document
 from plans.services import save_heading, save_plan
 
 from .models import Task
@@ -38,6 +39,10 @@ MESSAGES = {
     ),
     "ambiguous_deadline": gettext_lazy("Several dates in the text ({dates}): the latest is taken."),
     "no_units": gettext_lazy("No responsible unit is named: the office assigns one."),
+    "tables_unread": gettext_lazy(
+        "No task was read from the document's {tables} table(s): set their columns' roles "
+        "under “Tables as read” and read again."
+    ),
     "garbled_date": gettext_lazy(
         "“{text}” looks like a date whose 年/月/日 were lost: set the deadline by hand."
     ),
@@ -105,8 +110,8 @@ def format_error(error: PlanFormatError) -> str:
     return message_for(error.code, error.line, **error.params)
 
 
-def parse_upload(source_name: str, data: bytes) -> ParsedPlan:
-    """Parse an uploaded file, or pasted text when ``source_name`` is empty. Raises
+def read_upload(source_name: str, data: bytes) -> Document:
+    """Read an uploaded file, or pasted text when ``source_name`` is empty. Raises
     PlanFormatError."""
     limit = settings.IMPORT_MAX_BYTES
     if len(data) > limit:
@@ -114,8 +119,12 @@ def parse_upload(source_name: str, data: bytes) -> ParsedPlan:
             "too_large", size=round(len(data) / 2**20, 1), limit=round(limit / 2**20)
         )
     if not source_name:
-        return parse_document(read_pasted(data.decode()))
-    return parse_document(read_document(source_name, data))
+        return read_pasted(data.decode())
+    return read_document(source_name, data)
+
+
+def parse_upload(source_name: str, data: bytes) -> ParsedPlan:
+    return parse_document(read_upload(source_name, data))
 
 
 def parsed_json(plan: ParsedPlan) -> dict:
@@ -126,19 +135,49 @@ def parsed_json(plan: ParsedPlan) -> dict:
     return data
 
 
+def _kept(plan: ParsedPlan, document: Document) -> dict:
+    """What an import keeps for its preview: the reading, how each table was read, and the
+    document itself, so that the office can set a table's column roles and read it again."""
+    return {
+        **parsed_json(plan),
+        "tables": [
+            {"index": t.index, "rows": t.rows, "header": t.header, "roles": t.roles,
+             "unsure": t.unsure, "set_by_office": t.set_by_office}
+            for t in plan.tables
+        ],
+        "document": document.as_json(),
+    }  # fmt: skip
+
+
 @transaction.atomic
 def start_import(
-    department: Department, *, source_name: str, data: bytes, by: User | None
+    department: Department,
+    *,
+    source_name: str,
+    data: bytes,
+    by: User | None,
+    keep_tables: bool = True,
 ) -> PlanImport:
-    """Parse the document and keep it for review; nothing of the plan is created yet."""
-    parsed = parse_upload(source_name, data)
+    """Parse the document and keep it for review; nothing of the plan is created yet. A
+    document whose tables gave no task is kept (``keep_tables``) for the office to set their
+    columns' roles in the preview."""
+    document = read_upload(source_name, data)
     return PlanImport.objects.create(
         department=department,
         source_name=source_name or _("pasted text"),
         sha256=hashlib.sha256(data).hexdigest(),
-        parsed=parsed_json(parsed),
+        parsed=_kept(parse_document(document, keep_tables=keep_tables), document),
         created_by=by,
     )
+
+
+def reread_import(plan_import: PlanImport, roles: Roles) -> PlanImport:
+    """Read the kept document again with the column roles the office set for its tables.
+    Raises PlanFormatError (the import is left as it was) when nothing is read with them."""
+    document = Document.from_json(plan_import.parsed["document"])
+    plan_import.parsed = _kept(parse_document(document, roles, keep_tables=True), document)
+    plan_import.save(update_fields=["parsed"])
+    return plan_import
 
 
 def earlier_import(plan_import: PlanImport) -> Plan | None:
@@ -250,6 +289,15 @@ def confirm_import(
     are raised as ``{"task-N": [...]}`` so the preview can show them beside that task.
     """
     department = plan_import.department
+    # Claimed first, in this transaction: a second confirm of the same import (a double click,
+    # two people at once) waits for this one and then finds nothing left to claim.
+    claimed = PlanImport.objects.filter(pk=plan_import.pk, status=PlanImport.Status.PREVIEW)
+    if not claimed.update(status=PlanImport.Status.CONFIRMED):
+        raise ValidationError(_("This import was already confirmed."), code="confirmed")
+    if not drafts:
+        raise ValidationError(
+            _("Nothing to import: tick at least one task, or set the tables' roles and read again.")
+        )
     earlier = earlier_import(plan_import)
     if earlier is not None and not new_version:
         raise ValidationError(
@@ -313,6 +361,7 @@ def confirm_import(
     return plan
 
 
+@transaction.atomic  # a document that fails to confirm leaves no import behind
 def import_document(
     department: Department,
     *,
@@ -324,7 +373,9 @@ def import_document(
 ) -> Plan:
     """Parse and confirm in one go, as parsed (the command line, the demo and the benchmark use
     this); ``mapping`` answers the preview's question for the names it knows."""
-    plan_import = start_import(department, source_name=source_name, data=data, by=by)
+    plan_import = start_import(
+        department, source_name=source_name, data=data, by=by, keep_tables=False
+    )
     if mapping:
         mapping = {n: mapping[n] for n in unknown_names(plan_import) if n in mapping}
     facts = plan_import.parsed["plan"]

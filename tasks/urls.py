@@ -6,6 +6,7 @@ app_name = "tasks"
 urlpatterns = [
     path("plans/import/", views.import_start, name="import_start"),
     path("plans/import/<int:pk>/", views.import_preview, name="import_preview"),
+    path("plans/import/<int:pk>/tables/", views.import_tables, name="import_tables"),
     path("plans/<int:pk>/", views.plan_detail, name="plan_detail"),
     path("plans/<int:plan_pk>/tasks/new/", views.task_create, name="task_create"),
     path("tasks/", views.task_list, name="task_list"),

@@ -57,6 +57,7 @@ EXPECTED = {
     "tasks:assignment_list": (None, ANY),
     "tasks:assignment_detail": ("assignment", VIEW),
     "tasks:import_start": (None, OFFICE_ONLY),
+    "tasks:import_tables": ("import", POST_ONLY),
     "tasks:task_close": ("task", POST_ONLY),
     "tasks:review_queue": (None, OFFICE_ONLY),
     "tasks:metric_list": (None, OFFICE_ONLY),

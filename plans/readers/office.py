@@ -190,7 +190,7 @@ def read_xlsx(data: bytes) -> Document:
                 continue  # hidden sheets hold drop-down lists and helpers, not the plan
             rows = _sheet_rows(book, sheet)
             if rows:
-                blocks += [Paragraph(sheet.title), Table(rows)]
+                blocks += [Paragraph(sheet.title), *_sheet_blocks(rows)]
     except PlanFormatError:
         raise
     except Exception as error:  # a damaged sheet
@@ -198,6 +198,39 @@ def read_xlsx(data: bytes) -> Document:
     finally:
         book.close()  # read-only mode holds the archive open until closed
     return _not_empty(Document(blocks, kind="xlsx"))
+
+
+def _sheet_blocks(rows: list[list[Cell]]) -> list[Paragraph | Table]:
+    """A sheet holds its title and notes as lines of one cell around the table, and a plan
+    kept in a sheet may be prose between its tables: a run of such lines before or after the
+    table, or of three and more within it, is paragraphs. Shorter runs within are the table's
+    own section rows (「一、公开预算」 across the row)."""
+
+    def line(row: list[Cell]) -> bool:
+        filled = [c for c in row if c.text]
+        return len(filled) == 1 and not any(c.merged for c in row)
+
+    blocks: list[Paragraph | Table] = []
+    table: list[list[Cell]] = []
+    k = 0
+    while k < len(rows):
+        end = k
+        while end < len(rows) and line(rows[end]):
+            end += 1
+        run = rows[k:end]
+        if run and (not table or end == len(rows) or len(run) >= 3):
+            if table:
+                blocks.append(Table(table))
+                table = []
+            blocks += [Paragraph(next(c.text for c in r if c.text)) for r in run]
+        else:
+            table += run
+        if end < len(rows):
+            table.append(rows[end])
+        k = end + 1
+    if table:
+        blocks.append(Table(table))
+    return blocks
 
 
 def _sheet_rows(book: Any, sheet: Any) -> list[list[Cell]]:

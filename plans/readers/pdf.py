@@ -91,11 +91,11 @@ def _page_blocks(page: Any) -> list[_Line | Table]:
     ]
     for line in page.filter(outside_tables).extract_text_lines():
         text = line["text"].strip()
-        if text and not _PAGE_NUMBER.match(text):
-            size = line["bottom"] - line["top"]
-            placed.append(
-                (line["top"], _Line(text, line["top"], line["x1"], size, page.width, page.height))
-            )
+        size = line["bottom"] - line["top"]
+        found = _Line(text, line["top"], line["x1"], size, page.width, page.height)
+        # a bare number in the body is a table's number cell flattened, not a page number
+        if text and not (_PAGE_NUMBER.match(text) and (found.in_margin() or not text.isdigit())):
+            placed.append((line["top"], found))
     placed.sort(key=lambda item: item[0])
     return [block for _, block in placed]
 
@@ -184,7 +184,9 @@ def _join(pages: list[list[_Line | Table]]) -> list[Paragraph | Table]:
                 blocks[-1] = Paragraph(_glue(last.text, block.text))
             else:
                 blocks.append(Paragraph(block.text))
-            full = block.x1 >= right[block.page_width] - 1.5 * block.size
+            # Left-aligned Chinese leaves up to two characters free: a line may not begin with
+            # 「、」 or 「,」, so the character before one moves down with it.
+            full = block.x1 >= right[block.page_width] - 2.5 * block.size
             open_line = full and not block.text.endswith(_ENDS)
     return blocks
 
@@ -208,8 +210,10 @@ def _continued_rows(previous: Table, table: Table) -> list[list[Cell]]:
         first, last = rows[0], previous.rows[-1]
         empty = sum(1 for c in first if not c.text)
         # A row the page break cut in two: its cells that ended on the first page are empty on
-        # the second, its numbering cell among them.
-        if not first[0].text and last[0].text and empty * 2 >= len(first):
+        # the second, its numbering cell among them, and those that go on broke mid-sentence
+        # (a next row's category cells, merged from the page before, are empty too).
+        broken = all(not a.text.endswith(_ENDS) for a, b in zip(last, first, strict=True) if b.text)
+        if not first[0].text and last[0].text and empty * 2 >= len(first) and broken:
             previous.rows[-1] = [
                 Cell(_glue(a.text, b.text) if b.text else a.text, a.merged)
                 for a, b in zip(last, first, strict=True)

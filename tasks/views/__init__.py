@@ -1,7 +1,7 @@
 """Views of the tasks app, one module per area; URLs name them through this package."""
 
 from .assignments import assignment_detail, evidence_download, metric_list
-from .imports import import_preview, import_start
+from .imports import import_preview, import_start, import_tables
 from .lists import assignment_list, review_queue, task_list
 from .plans import plan_detail, task_close, task_create, task_detail, task_update
 from .reminders import (
@@ -21,6 +21,7 @@ __all__ = [
     "evidence_download",
     "import_preview",
     "import_start",
+    "import_tables",
     "metric_list",
     "notification_list",
     "plan_detail",

@@ -4,6 +4,7 @@ from django.core.exceptions import SuspiciousOperation, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from plans.forms import PlanForm
 from plans.models import PlanImport
@@ -12,6 +13,7 @@ from tasks import importing, permissions
 from tasks.forms import (
     ImportConfirmForm,
     ImportStartForm,
+    TableRolesForm,
     TaskDraftFormSet,
     UnitMappingForm,
 )
@@ -35,13 +37,48 @@ def import_start(request: HttpRequest) -> HttpResponse:
     return render(request, "tasks/import_start.html", {"form": form})
 
 
+def _open_import(request: HttpRequest, pk: int, *, confirmed: bool = False) -> PlanImport:
+    department = permissions.office_department(request.user)
+    statuses = [PlanImport.Status.PREVIEW, *([PlanImport.Status.CONFIRMED] * confirmed)]
+    return get_object_or_404(PlanImport, pk=pk, department=department, status__in=statuses)
+
+
+def _to_plan(request: HttpRequest, plan_import: PlanImport) -> HttpResponse:
+    """A confirm posted again (a double click, a second person) finds the plan the first made."""
+    messages.info(request, _("This import was already confirmed."))
+    return redirect(plan_import.plan)
+
+
+@login_required
+@require_POST
+def import_tables(request: HttpRequest, pk: int) -> HttpResponse:
+    """Step 2, when a table was misread: read the document again with the columns' roles the
+    office set. The tasks below are read anew; nothing is saved but the new reading."""
+    plan_import = _open_import(request, pk)
+    form = TableRolesForm(request.POST, tables=plan_import.parsed.get("tables", []))
+    if not form.is_valid():
+        for error in form.non_field_errors() or [_("Choose a role from the list.")]:
+            messages.error(request, error)
+        return redirect("tasks:import_preview", pk=pk)
+    try:
+        importing.reread_import(plan_import, form.roles())
+    except PlanFormatError as error:
+        messages.error(request, importing.format_error(error))
+    else:
+        count = len(plan_import.parsed["tasks"])
+        messages.success(
+            request, _("Read again with the roles you set: {count} tasks.").format(count=count)
+        )
+    return redirect("tasks:import_preview", pk=pk)
+
+
 @login_required
 def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
     """Step 2: review the breakdown, correct it, confirm. Nothing is saved before confirming."""
-    department = permissions.office_department(request.user)
-    plan_import = get_object_or_404(
-        PlanImport, pk=pk, department=department, status=PlanImport.Status.PREVIEW
-    )
+    plan_import = _open_import(request, pk, confirmed=True)
+    if plan_import.plan_id:
+        return _to_plan(request, plan_import)
+    department = plan_import.department
     parsed = plan_import.parsed
     data = request.POST if request.method == "POST" else None
     plan_form = PlanForm(
@@ -74,6 +111,9 @@ def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
                 by=request.user,
             )
         except ValidationError as error:
+            plan_import.refresh_from_db()
+            if plan_import.plan_id:
+                return _to_plan(request, plan_import)
             importing.attach_errors(error, formset, confirm_form)
         else:
             messages.success(
@@ -95,6 +135,7 @@ def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
             "confirm_form": confirm_form,
             "rows": rows,
             "earlier": importing.earlier_import(plan_import),
+            "tables_form": TableRolesForm(tables=parsed.get("tables", [])),
             "checks": [(None, w["message"]) for w in parsed["warnings"] if w["task"] is None]
             + [(i, message) for i, row in enumerate(rows) for message in row.warnings],
         },

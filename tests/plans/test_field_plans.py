@@ -2,23 +2,28 @@
 human reads it (INDEX.md there): counts, units, leads, deadlines, flags and facts.
 
 Each plan goes through every door an office has: the text as stored, the same text typed with
-full-width punctuation, and the Word document and web page made from it in the test (its
-tables as real tables, their merged cells merged). The project holds none of their text.
+full-width punctuation, and the Word document, workbook and web page made from it in the test
+(its tables as real tables, their merged cells merged), and that Word document printed to PDF by
+LibreOffice where it is installed. The project holds none of their text.
 """
 
 from __future__ import annotations
 
 import datetime
 import io
+import json
 from pathlib import Path
 
 import pytest
 
 from plans import tables
 from plans.document import Document, Paragraph, Table
-from plans.readers import read_document
+from plans.parsing import PlanFormatError
+from plans.readers import convert, read_document
 from plans.readers.text import read_text
 from plans.reading import parse_document
+
+from .office_files import converted_by_libreoffice, has_cjk_font
 
 PLANS = Path(__file__).resolve().parents[3] / "shared" / "reference" / "plans"
 D = datetime.date
@@ -170,6 +175,7 @@ def docx_of(document: Document) -> bytes:
             continue
         grid = grid_of(block)
         table = out.add_table(rows=len(grid), cols=len(grid[0]))
+        table.style = "Table Grid"  # ruled, as plans print their tables
         for r, row in enumerate(grid):
             for c, text in enumerate(row):
                 if text is None:
@@ -181,6 +187,14 @@ def docx_of(document: Document) -> bytes:
     return buffer.getvalue()
 
 
+def rows_merged(grid: list[list[str | None]], r: int, c: int) -> int:
+    """How many rows the cell at (r, c) spans: itself and the merged cells below it."""
+    below = 1
+    while r + below < len(grid) and grid[r + below][c] is None:
+        below += 1
+    return below
+
+
 def html_of(document: Document) -> bytes:
     from html import escape
 
@@ -188,51 +202,87 @@ def html_of(document: Document) -> bytes:
     for block in document.blocks:
         if isinstance(block, Paragraph):
             parts.append(f"<p>{escape(block.text)}</p>")
-        else:
-            grid = grid_of(block)
-
-            def span(r: int, c: int, grid=grid) -> int:
-                below = 1
-                while r + below < len(grid) and grid[r + below][c] is None:
-                    below += 1
-                return below
-
-            cells = "".join(
-                "<tr>"
-                + "".join(
-                    f"<td rowspan='{span(r, c)}'>{escape(text)}</td>"
-                    for c, text in enumerate(row)
-                    if text is not None
-                )
-                + "</tr>"
-                for r, row in enumerate(grid)
+            continue
+        grid = grid_of(block)
+        cells = "".join(
+            "<tr>"
+            + "".join(
+                f"<td rowspan='{rows_merged(grid, r, c)}'>{escape(text)}</td>"
+                for c, text in enumerate(row)
+                if text is not None
             )
-            parts.append(f"<table>{cells}</table>")
+            + "</tr>"
+            for r, row in enumerate(grid)
+        )
+        parts.append(f"<table>{cells}</table>")
     parts.append("</body></html>")
     return "".join(parts).encode()
 
 
-def read(prefix: str, form: str):
+def xlsx_of(document: Document) -> bytes:
+    """The plan kept in one sheet: each paragraph a line in the first column, each table's grid
+    below with its merged cells merged."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    for block in document.blocks:
+        if isinstance(block, Paragraph):
+            sheet.append([block.text])
+            continue
+        grid = grid_of(block)
+        top = sheet.max_row + 1
+        for row in grid:
+            sheet.append(row)
+        for r, row in enumerate(grid):
+            for c, text in enumerate(row):
+                if text is not None and (span := rows_merged(grid, r, c)) > 1:
+                    sheet.merge_cells(
+                        start_row=top + r, start_column=c + 1, end_row=top + r + span - 1,
+                        end_column=c + 1,
+                    )  # fmt: skip
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+@pytest.fixture(scope="session")
+def printed(tmp_path_factory) -> dict[str, bytes]:
+    """Every plan's Word document printed to PDF, in one LibreOffice run."""
+    if convert.soffice() is None or not has_cjk_font():
+        pytest.skip("LibreOffice or a Chinese font to print the plans to PDF is not installed")
+    files = {f"{p}.docx": docx_of(read_text(source(p))) for p in EXPECTED if p not in NOT_PRINTED}
+    pdfs = converted_by_libreoffice(files, "pdf", tmp_path_factory.mktemp("printed"))
+    return {name.removesuffix(".docx"): data for name, data in pdfs.items()}
+
+
+MADE = {"docx": docx_of, "xlsx": xlsx_of, "html": html_of}
+# Texts whose printed form is not what an office would print: the lines of 16 keep the hard
+# breaks of the PDF they were copied from (a Word file holds one paragraph each), and 18 is a
+# table flattened to one cell a line (printed, it would be a table).
+NOT_PRINTED = {"16", "18"}
+FORMS = ["text", "full-width", "docx", "xlsx", "html", "pdf"]
+
+
+def read(prefix: str, form: str, request):
     text = source(prefix)
     if form == "text":
         return parse_document(read_text(text))
     if form == "full-width":
         return parse_document(read_text(full_width(text)))
-    document = read_text(text)
-    if form == "docx":
-        return parse_document(read_document("plan.docx", docx_of(document)))
-    return parse_document(read_document("plan.html", html_of(document)))
-
-
-FORMS = ["text", "full-width", "docx", "html"]
+    if form == "pdf":
+        if prefix in NOT_PRINTED:
+            pytest.skip("its text is not the form an office prints")
+        return parse_document(read_document("plan.pdf", request.getfixturevalue("printed")[prefix]))
+    return parse_document(read_document(f"plan.{form}", MADE[form](read_text(text))))
 
 
 @pytest.mark.parametrize("form", FORMS)
 @pytest.mark.parametrize("prefix", sorted(EXPECTED))
-def test_each_field_plan_is_read_as_a_careful_human_reads_it(prefix, form):
+def test_each_field_plan_is_read_as_a_careful_human_reads_it(prefix, form, request):
     year, number, count, samples = EXPECTED[prefix]
 
-    plan = read(prefix, form)
+    plan = read(prefix, form, request)
 
     assert (plan.facts.year, plan.facts.number, len(plan.tasks)) == (year, number, count)
     for index, (start, units, leads, deadline, ongoing, recurrence) in samples.items():
@@ -321,3 +371,47 @@ def test_a_garbled_date_is_said_and_never_guessed():
 
     assert plan.tasks[0].deadline == D(2024, 12, 31)
     assert "garbled_date" in [w.code for w in plan.warnings]
+
+
+def test_the_roles_the_office_sets_read_a_table_its_header_did_not_explain():
+    table = Table.of(
+        [
+            ["编号", "要做的事", "谁来做", "何时"],
+            ["1", "公开部门预算。", "计财股", "3月底前"],
+        ]
+    )
+    document = Document([Paragraph("某局2024年工作台账"), table], kind="docx")
+    [as_read] = parse_document(document, keep_tables=True).tables
+
+    plan = parse_document(document, {0: (1, ["number", "text", "units", "deadline"])})
+
+    assert (as_read.roles, as_read.unsure) == (None, True)
+    assert [(t.text, t.units, t.deadline) for t in plan.tasks] == [
+        ("公开部门预算。", ["计财股"], D(2024, 3, 31))
+    ]
+    assert (plan.tables[0].set_by_office, plan.tables[0].unsure) == (True, False)
+
+
+def test_without_keeping_tables_a_table_of_no_tasks_is_refused_with_what_was_found():
+    table = Table.of([["编号", "要做的事", "谁来做"], ["1", "公开部门预算。", "计财股"]])
+
+    with pytest.raises(PlanFormatError) as caught:
+        parse_document(Document([table], kind="docx"))
+
+    assert (caught.value.code, caught.value.params["tables"]) == ("no_tasks", 1)
+
+
+def test_a_plan_set_in_a_one_column_frame_is_read_as_its_prose():
+    frame = Table.of([["某局2024年政务公开工作要点"], ["一、主要任务\n1.公开预算。(办公室负责)"]])
+
+    plan = parse_document(Document([frame], kind="docx"))
+
+    assert [(t.text, t.units) for t in plan.tasks] == [("公开预算。", ["办公室"])]
+
+
+def test_a_document_kept_with_an_import_reads_back_the_same():
+    document = read_document("plan.docx", docx_of(read_text(source("12"))))
+
+    again = Document.from_json(json.loads(json.dumps(document.as_json())))
+
+    assert again == document

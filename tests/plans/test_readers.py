@@ -7,8 +7,6 @@ few lines of PDF syntax) or by LibreOffice, older formats by LibreOffice from a 
 
 import datetime
 import io
-import shutil
-import subprocess
 import threading
 import time
 import tracemalloc
@@ -29,17 +27,9 @@ from plans.readers.html import looks_like_html, read_html
 from plans.readers.office import OLE_MAGIC, read_docx, read_xlsx
 from plans.readers.pdf import read_pdf
 
+from .office_files import converted_by_libreoffice, has_cjk_font, needs_libreoffice, saved
+
 W_NS = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
-
-needs_libreoffice = pytest.mark.skipif(
-    convert.soffice() is None, reason="LibreOffice (soffice) is not installed"
-)
-
-
-def has_cjk_font() -> bool:
-    if shutil.which("fc-list") is None:
-        return False
-    return bool(subprocess.run(["fc-list", ":lang=zh"], capture_output=True).stdout.strip())
 
 
 def refused(read, data: bytes) -> PlanFormatError:
@@ -50,12 +40,6 @@ def refused(read, data: bytes) -> PlanFormatError:
 
 def cells(table: Table) -> list[list[tuple[str, bool]]]:
     return [[(cell.text, cell.merged) for cell in row] for row in table.rows]
-
-
-def saved(document) -> bytes:
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
 
 
 def with_member(data: bytes, name: str, content: bytes) -> bytes:
@@ -213,7 +197,7 @@ def workbook_bytes(book: openpyxl.Workbook) -> bytes:
     return saved(book)
 
 
-def test_every_sheet_with_values_is_a_table_after_its_title():
+def test_every_sheet_with_values_is_a_table_after_its_title_and_its_notes_are_paragraphs():
     # given
     book = openpyxl.Workbook()
     first = book.active
@@ -223,7 +207,8 @@ def test_every_sheet_with_values_is_a_table_after_its_title():
         [1.0, "公开部门预算。", "计财股", datetime.datetime(2024, 3, 31)]  # noqa: DTZ001
     )
     first.append([2, "公开部门决算。", None, datetime.date(2024, 6, 30)])
-    first.append([2.5, "", "", ""])
+    first.append([2.5, "", "", "年底前"])
+    first.append(["注:时限为最迟完成时间。"])
     first.merge_cells("C2:C3")
     book.create_sheet("空白")
     second = book.create_sheet("重点工作")
@@ -239,13 +224,13 @@ def test_every_sheet_with_values_is_a_table_after_its_title():
 
     # then
     assert read.kind == "xlsx"
-    assert read.paragraphs() == ["任务分解表", "重点工作"]
+    assert read.paragraphs() == ["任务分解表", "注:时限为最迟完成时间。", "重点工作"]
     tasks, focus = read.tables()
     assert cells(tasks) == [
         [("序号", False), ("工作任务", False), ("责任单位", False), ("完成时限", False)],
         [("1", False), ("公开部门预算。", False), ("计财股", False), ("2024年3月31日", False)],
         [("2", False), ("公开部门决算。", False), ("计财股", True), ("2024年6月30日", False)],
-        [("2.5", False), ("", False), ("", False), ("", False)],
+        [("2.5", False), ("", False), ("", False), ("年底前", False)],
     ]
     assert cells(focus) == [
         [("重点工作清单", False), ("重点工作清单", True)],
@@ -514,16 +499,10 @@ def test_a_chinese_plan_printed_to_pdf_reads_back_as_written(tmp_path):
     table.cell(1, 0).merge(table.cell(40, 0))
     table.rows[0]._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
     document.add_paragraph("二、保障措施")
-    (tmp_path / "plan.docx").write_bytes(saved(document))
-    subprocess.run(
-        [convert.soffice(), f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}",
-         "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path),
-         str(tmp_path / "plan.docx")],
-        check=True, capture_output=True, timeout=120,
-    )  # fmt: skip
+    pdf = converted_by_libreoffice({"plan.docx": saved(document)}, "pdf", tmp_path)["plan.docx"]
 
     # when
-    read = read_pdf((tmp_path / "plan.pdf").read_bytes())
+    read = read_pdf(pdf)
 
     # then
     assert read.paragraphs() == ["一、重点任务", *long, "二、保障措施"]
@@ -664,24 +643,13 @@ def plan_docx() -> bytes:
     return saved(document)
 
 
-def converted_by_libreoffice(data: bytes, kind: str, directory) -> bytes:
-    (directory / "plan.docx").write_bytes(data)
-    subprocess.run(
-        [convert.soffice(), f"-env:UserInstallation={(directory / 'profile').as_uri()}",
-         "--headless", "--convert-to", kind, "--outdir", str(directory / "out"),
-         str(directory / "plan.docx")],
-        check=True, capture_output=True, timeout=120,
-    )  # fmt: skip
-    return (directory / "out" / f"plan.{kind}").read_bytes()
-
-
 @needs_libreoffice
 @pytest.mark.parametrize(
     ("kind", "written_as"),
     [("doc", "doc"), ("wps", "doc"), ("odt", "odt")],  # WPS Office writes .wps in Word's format
 )
 def test_an_old_word_or_open_document_file_is_read_through_libreoffice(kind, written_as, tmp_path):
-    data = converted_by_libreoffice(plan_docx(), written_as, tmp_path)
+    data = converted_by_libreoffice({"plan.docx": plan_docx()}, written_as, tmp_path)["plan.docx"]
 
     read = read_docx(to_docx(data, kind))
 

@@ -429,6 +429,104 @@ def test_uploading_a_binary_file_renamed_docx_shows_why_and_keeps_nothing(office
     assert PlanImport.objects.count() == 0
 
 
+def test_a_paste_of_twenty_megabytes_is_answered_with_what_to_do_and_keeps_nothing(
+    office_client,
+):
+    text = "公开部门预算。(办公室负责)\n" * (20 * 2**20 // 40)
+
+    response = office_client.post(reverse("tasks:import_start"), {"text": text})
+
+    page = response.content.decode()
+    assert response.status_code == 413
+    assert "提交的文字超过" in page
+    assert "上传文件" in page
+    assert PlanImport.objects.count() == 0
+
+
+def docx_with_table(rows: list[list[str]]) -> bytes:
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("某区教育局2024年政务公开工作台账")
+    table = document.add_table(rows=len(rows), cols=len(rows[0]))
+    for r, row in enumerate(rows):
+        for c, text in enumerate(row):
+            table.cell(r, c).text = text
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+# Headers in no words the importer knows: the table is shown, not read.
+ODD_TABLE = [
+    ["编号", "要做的事", "谁来做", "何时"],
+    ["1", "公开部门预算。", "计财股", "3月底前"],
+    ["2", "公开部门决算。", "办公室", "9月底前"],
+]
+
+
+def test_a_table_whose_header_is_not_understood_is_read_with_the_roles_the_office_sets(
+    office_client, bureau
+):
+    # given: the upload reaches the preview with the table shown as read, and no task
+    upload = SimpleUploadedFile("台账.docx", docx_with_table(ODD_TABLE))
+    start = office_client.post(reverse("tasks:import_start"), {"document": upload})
+    preview = office_client.get(start.url)
+    [table] = preview.context["tables_form"].tables
+    assert (table["roles"], preview.context["rows"]) == (None, [])
+    assert "要做的事" in preview.content.decode()
+
+    # when: the office says what each column holds
+    roles = {"t0-header": "1", "t0-c0": "number", "t0-c1": "text", "t0-c2": "units",
+             "t0-c3": "deadline"}  # fmt: skip
+    pk = PlanImport.objects.get(department=bureau).pk
+    response = office_client.post(reverse("tasks:import_tables", args=[pk]), roles)
+
+    # then: the tasks are read from the table, and the reading remembers the office's roles
+    plan_import = PlanImport.objects.get(department=bureau)
+    tasks = plan_import.parsed["tasks"]
+    assert response.url == start.url
+    assert [(t["text"], t["units"], t["deadline"]) for t in tasks] == [
+        ("公开部门预算。", ["计财股"], "2024-03-31"),
+        ("公开部门决算。", ["办公室"], "2024-09-30"),
+    ]
+    assert plan_import.parsed["tables"][0]["set_by_office"] is True
+    assert Plan.objects.count() == 0
+
+
+def test_roles_without_a_task_text_column_are_refused_and_the_reading_is_kept(
+    office_client, bureau
+):
+    upload = SimpleUploadedFile("台账.docx", docx_with_table(ODD_TABLE))
+    office_client.post(reverse("tasks:import_start"), {"document": upload})
+    before = PlanImport.objects.get(department=bureau).parsed
+
+    pk = PlanImport.objects.get(department=bureau).pk
+    response = office_client.post(
+        reverse("tasks:import_tables", args=[pk]), {"t0-header": "1", "t0-c2": "units"}, follow=True
+    )
+
+    assert "选择存放任务内容的列" in response.content.decode()
+    assert PlanImport.objects.get(department=bureau).parsed == before
+
+
+def test_confirming_with_no_task_ticked_creates_nothing(office_client, bureau, seed_bytes):
+    start = office_client.post(reverse("tasks:import_start"), {"text": seed_bytes.decode()})
+    context = office_client.get(start.url).context
+    formset = context["formset"]
+    data = page_data(
+        context["plan_form"], context["mapping_form"], formset.management_form, *formset
+    )
+    for key in [k for k in data if k.endswith("-include")]:
+        del data[key]
+
+    response = office_client.post(start.url, data)
+
+    assert response.status_code == 200
+    assert "没有可导入的任务" in response.content.decode()
+    assert Plan.objects.count() == 0
+
+
 def test_uploading_a_task_breakdown_spreadsheet_reaches_the_preview(
     office_client, bureau, tmp_path
 ):
