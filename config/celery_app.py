@@ -5,7 +5,9 @@ import os
 from celery import Celery, signals
 from django.db import close_old_connections
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
+# As config.wsgi: production unless told otherwise (`make run` says dev), and this module is
+# imported by config/__init__.py, so its default is every entry point's default.
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.production")
 
 app = Celery("worktracker")
 app.config_from_object("django.conf:settings", namespace="CELERY")

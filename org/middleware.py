@@ -1,4 +1,4 @@
-"""Headers for the files the app hands out; login sessions that end when left idle."""
+"""Headers for the files and pages the app hands out; login sessions that end when left idle."""
 
 from collections.abc import Callable
 
@@ -8,6 +8,7 @@ from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
+from django.utils.cache import patch_cache_control
 
 # When the session's expiry was last moved on (seconds since the epoch).
 REFRESHED_KEY = "_refreshed_at"
@@ -32,6 +33,25 @@ class AttachmentHeadersMiddleware:
         if response.get("Content-Disposition", "").startswith("attachment"):
             response.setdefault("Content-Security-Policy", "default-src 'none'; sandbox")
             response["X-Download-Options"] = "noopen"
+        return response
+
+
+class PrivateResponsesMiddleware:
+    """Nothing a logged-in person sees, and no download, is kept by a browser or a proxy.
+
+    Offices share PCs and proxies: a page or an export with applicants' names must not come
+    back from the cache to the next person at the desk (the back button after logging out).
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        download = response.get("Content-Disposition", "").startswith("attachment")
+        if download or (user is not None and user.is_authenticated):
+            patch_cache_control(response, private=True, no_store=True)
         return response
 
 

@@ -24,6 +24,7 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
+from org.spreadsheets import FORMULA_STARTS, csv_cell, keep_as_text
 from plans.readers.office import is_zip_bomb
 
 from .deadlines import MAX_EXTENSION_DAYS
@@ -248,10 +249,6 @@ def parse_fee(value: Any) -> Decimal:
     if amount is None or not amount.is_finite() or amount < 0:
         raise CellError(_("“{text}” is not an amount in yuan.").format(text=value))
     return amount.quantize(Decimal("0.01"))
-
-
-# A cell starting with one of these is a formula to Excel: applicants' text never is one.
-FORMULA_STARTS = ("=", "+", "-", "@")
 
 
 def _text(limit: int) -> Callable[[Any], str]:
@@ -498,20 +495,11 @@ def write_xlsx(requests: Iterable[DisclosureRequest], *, title: str) -> bytes:
         for cell in row:
             if isinstance(cell.value, datetime.date):
                 cell.number_format = "yyyy-mm-dd"
-            elif cell.data_type == "f":
-                cell.data_type = "s"  # text as written, never run as a formula
+    keep_as_text(sheet, min_row=2)
     sheet.freeze_panes = "A2"
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
-
-
-def _csv_cell(value: Any) -> Any:
-    if value is None:
-        return ""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
 
 
 def write_csv(requests: Iterable[DisclosureRequest]) -> bytes:
@@ -520,5 +508,5 @@ def write_csv(requests: Iterable[DisclosureRequest]) -> bytes:
     writer = csv.writer(out)
     writer.writerow([c.header for c in COLUMNS])
     for request in requests:
-        writer.writerow([_csv_cell(v) for v in export_values(request)])
+        writer.writerow([csv_cell(v) for v in export_values(request)])
     return ("\ufeff" + out.getvalue()).encode("utf-8")

@@ -11,6 +11,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 
+from org.spreadsheets import keep_as_text
+
 from .content import ReportContent
 from .grid import LABEL, VALUE, Grid, table_grid
 
@@ -72,6 +74,7 @@ def _write_sheet(workbook: Workbook, grid: Grid, heading: str) -> None:
                 end_row=row + spec.rowspan - 1,
                 end_column=col + spec.colspan - 1,
             )
+    keep_as_text(sheet)  # the heading is the department's own words
     for col in range(1, grid.width + 1):
         wide = col == grid.label_columns  # the innermost row labels: the long ones
         sheet.column_dimensions[get_column_letter(col)].width = 36 if wide else 12

@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -135,8 +136,13 @@ def metric_list(request: HttpRequest) -> HttpResponse:
     form = MetricForm(request.POST or None)
     form.instance.department = department
     if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, _("Metric added."))
-        return redirect("tasks:metric_list")
+        try:
+            with transaction.atomic():
+                form.save()
+        except IntegrityError:  # the same code posted twice at once: the first one stands
+            form.add_error("code", _("The code “%(code)s” is already used.") % form.cleaned_data)
+        else:
+            messages.success(request, _("Metric added."))
+            return redirect("tasks:metric_list")
     metrics = Metric.objects.filter(Q(department__isnull=True) | Q(department=department))
     return render(request, "tasks/metric_list.html", {"metrics": metrics, "form": form})

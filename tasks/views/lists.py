@@ -8,6 +8,7 @@ from django_tables2.export import ExportMixin
 
 from org.models import Unit
 from org.permissions import is_office
+from org.spreadsheets import TextTableExport
 from plans.permissions import visible_plans
 from tasks import permissions, queries
 from tasks.filters import AssignmentFilter, TaskFilter
@@ -24,6 +25,7 @@ class TaskListView(LoginRequiredMixin, ExportMixin, SingleTableMixin, FilterView
     table_pagination = {"per_page": 25}
     export_formats = ("xlsx",)
     export_name = "任务分解表"
+    export_class = TextTableExport
 
     def create_export(self, export_format):
         # django-tables2 writes the Chinese file name into the header as it is, and Django then
