@@ -1,8 +1,114 @@
 """Form behaviour shared by every app."""
 
+import json
+
 from django import forms
+from django.core.serializers.json import DjangoJSONEncoder
+from django.forms.models import model_to_dict
+from django.utils.text import Truncator
+from django.utils.translation import gettext as _
 
 from .models import User
+
+SEEN = "seen"  # the hidden field holding the values the person was shown
+
+
+def _as_data(values: dict) -> dict:
+    plain = {
+        k: [getattr(v, "pk", v) for v in x] if isinstance(x, list) else x for k, x in values.items()
+    }
+    return json.loads(json.dumps(plain, cls=DjangoJSONEncoder, sort_keys=True))
+
+
+def _shown(instance, name: str) -> str:
+    field = instance._meta.get_field(name)
+    if field.many_to_many:
+        return "、".join(str(x) for x in getattr(instance, name).all())
+    if field.choices:
+        return str(getattr(instance, f"get_{name}_display")())
+    value = getattr(instance, name)
+    return "" if value is None else str(value)
+
+
+class StaleEditMixin:
+    """A save is refused when someone else saved the object after this form was shown, so that
+    the second of two people editing at once never silently reverts the first's changes.
+
+    The form carries the values it showed (a hidden field); on saving they are compared with
+    the object as stored now. The refusal names what changed and its new value; the person's
+    entries stay in the form, and saving again (now knowing) goes through.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields[SEEN] = forms.CharField(widget=forms.HiddenInput, required=False)
+        if self.instance.pk:
+            self.initial[SEEN] = json.dumps(self._values(self.instance))
+
+    def _compared(self) -> list[str]:
+        model_fields = {f.name for f in self.instance._meta.get_fields()}
+        return [name for name in self.fields if name in model_fields]
+
+    def _values(self, instance) -> dict:
+        return _as_data(model_to_dict(instance, fields=self._compared()))
+
+    def _entered(self, name: str, data: dict):
+        value = data.get(name)
+        if hasattr(value, "all"):  # a queryset of chosen objects
+            value = list(value)
+        return _as_data({name: value})[name]
+
+    def _show_stored(self, name: str, stored) -> None:
+        key = self.add_prefix(name)
+        value = model_to_dict(stored, fields=[name])[name]
+        if isinstance(value, list):
+            pks = [str(getattr(v, "pk", v)) for v in value]
+            if hasattr(self.data, "setlist"):  # a QueryDict, as posted
+                self.data.setlist(key, pks)
+            else:
+                self.data[key] = pks
+        elif isinstance(value, bool):
+            if value:
+                self.data[key] = "on"
+            else:
+                self.data.pop(key, None)
+        else:
+            self.data[key] = "" if value is None else _as_data({name: value})[name]
+
+    def clean(self):
+        data = super().clean()
+        posted = self.data.get(self.add_prefix(SEEN))
+        data.pop(SEEN, None)
+        if not (self.instance.pk and posted):
+            return data  # a new object, or a post made without the form
+        try:
+            seen = json.loads(posted)
+        except ValueError:
+            seen = {}
+        stored = type(self.instance)._default_manager.get(pk=self.instance.pk)
+        now = self._values(stored)
+        changed = [name for name in now if name in seen and seen[name] != now[name]]
+        if changed:
+            self.data = self.data.copy()  # the next save compares with what is shown now
+            self.data[self.add_prefix(SEEN)] = json.dumps(now)
+            for name in changed:
+                if self._entered(name, data) == seen[name]:
+                    self._show_stored(name, stored)  # not this person's change: take theirs
+            what = "; ".join(
+                _("{field} is now “{value}”").format(
+                    field=self.fields[name].label,
+                    value=Truncator(_shown(stored, name)).chars(60),
+                )
+                for name in changed
+            )
+            raise forms.ValidationError(
+                _(
+                    "Someone saved this after you opened it: {changes}. Your entries are "
+                    "still below; check them and save again."
+                ).format(changes=what),
+                code="stale",
+            )
+        return data
 
 
 class ConstraintErrorsOnFieldMixin:

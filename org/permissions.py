@@ -1,8 +1,9 @@
 """Who a person is in the organisation; the other apps' permission modules build on these."""
 
 from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import PermissionDenied
 
-from .models import User
+from .models import Department, User
 
 AnyUser = User | AnonymousUser
 
@@ -35,3 +36,11 @@ def is_unit_member(user: AnyUser) -> bool:
         and user.unit_id
         and user.role in (User.Role.UNIT_HEAD, User.Role.UNIT_STAFF, User.Role.OFFICE)
     )
+
+
+def office_department(user: AnyUser) -> Department:
+    """The department of an office staff member, whose plans, tasks and registers they keep;
+    anyone else is refused (403)."""
+    if not is_office(user) or user.department is None:
+        raise PermissionDenied
+    return user.department

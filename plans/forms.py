@@ -2,12 +2,12 @@ from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
-from org.forms import ConstraintErrorsOnFieldMixin, DateInput
+from org.forms import ConstraintErrorsOnFieldMixin, DateInput, StaleEditMixin
 
 from .models import Heading, Plan
 
 
-class PlanForm(ConstraintErrorsOnFieldMixin, forms.ModelForm):
+class PlanForm(ConstraintErrorsOnFieldMixin, StaleEditMixin, forms.ModelForm):
     constraint_fields = {"duplicate_number": "number"}
 
     class Meta:

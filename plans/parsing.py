@@ -380,6 +380,13 @@ class PlanFormatError(ValueError):
         super().__init__(code)
         self.code, self.line, self.params = code, line, params
 
+    def __reduce__(self):  # raised in a reader's own process, re-raised in the caller's
+        return (_format_error, (self.code, self.line, self.params))
+
+
+def _format_error(code: str, line: int | None, params: dict) -> PlanFormatError:
+    return PlanFormatError(code, line, **params)
+
 
 _SENTENCE_END = re.compile(r"(?<=[。!?;])")
 

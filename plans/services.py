@@ -40,6 +40,18 @@ def change_plan_status(plan: Plan, *, to: str, by: User | None) -> Plan:
     return plan
 
 
+@transaction.atomic
+def delete_draft_plan(plan: Plan, *, by: User | None) -> None:
+    """Withdraw a plan made by mistake (the wrong document imported, say) while it is a draft:
+    no unit has seen it yet. An issued plan is closed instead, keeping what units reported."""
+    if plan.status != Plan.Status.DRAFT:
+        raise ValidationError(_("Only a draft plan can be deleted: close an issued plan instead."))
+    if plan.tasks.filter(assignments__updates__isnull=False).exists():
+        raise ValidationError(_("Units have reported on this plan's tasks: it cannot be deleted."))
+    plan._history_user = by
+    plan.delete()
+
+
 def save_heading(heading: Heading, *, by: User | None) -> Heading:
     if heading.parent_id and heading.parent.plan_id != heading.plan_id:
         raise ValidationError({"parent": _("The parent heading belongs to another plan.")})

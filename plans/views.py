@@ -72,6 +72,22 @@ def plan_status(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+def plan_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    """Withdraw a draft plan: a page to confirm, then the deletion."""
+    plan = permissions.get_plan_or_404(request.user, pk, permissions.MANAGE)
+    if request.method == "POST":
+        try:
+            services.delete_draft_plan(plan, by=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect(plan)
+        messages.success(request, _("The draft plan “{plan}” was deleted.").format(plan=plan))
+        return redirect("plans:plan_list")
+    context = {"plan": plan, "tasks": plan.tasks.count()}
+    return render(request, "plans/plan_confirm_delete.html", context)
+
+
+@login_required
 def heading_create(request: HttpRequest, pk: int) -> HttpResponse:
     plan = permissions.get_plan_or_404(request.user, pk, permissions.MANAGE)
     form = HeadingForm(request.POST or None, plan=plan)

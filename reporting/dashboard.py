@@ -316,7 +316,12 @@ def month(scope: Scope, first: datetime.date) -> Month:
     queries once the year is seeded)."""
     last = first.replace(day=calendar.monthrange(first.year, first.month)[1])
     known = CalendarYear.objects.filter(year=first.year).exists() or holidays.seed_year(first.year)
-    exceptions = {d.date: d for d in CalendarDay.objects.filter(date__range=(first, last)) if known}
+    days = CalendarDay.objects.filter(date__range=(first, last)).filter(
+        Q(department__isnull=True) | Q(department=scope.user.department_id)
+    )
+    # national first, the department's own after: its day wins
+    exceptions = {d.date: d for d in sorted(days, key=lambda d: d.department_id is not None)}
+    exceptions = exceptions if known else {}
     weeks = []
     for week in calendar.Calendar().monthdatescalendar(first.year, first.month):
         row: list[Day | None] = []

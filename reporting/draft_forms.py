@@ -14,6 +14,8 @@ class SectionForm(forms.Form):
     text = forms.CharField(
         label=_("text"), required=False, widget=forms.Textarea(attrs={"rows": 12})
     )
+    # The part's text as the page showed it: a save over someone else's later save is refused.
+    seen = forms.CharField(widget=forms.HiddenInput, required=False, strip=False)
 
 
 class CellForm(forms.Form):

@@ -17,13 +17,13 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.queue import queue_on_commit
 from org.models import Department, Unit, User
 from plans.models import Heading, Plan
-from tasks.jobs import queue_on_commit
 from tasks.models import Task
 from tasks.services import Responsibility, save_task
 
-from . import aggregates, checks, jobs, prose
+from . import aggregates, checks, prose
 from .checks import Finding
 from .content import ReportContent, SectionContent
 from .formats import FORMATS, SECTION_TITLES, ReportFormat, format_for
@@ -129,7 +129,9 @@ def request_generation(draft: ReportDraft, *, by: User) -> ReportDraft:
             generation=ReportDraft.Generation.FAILED, generation_error=str(error)[:500]
         )
 
-    queue_on_commit(jobs.generate_report_draft, draft.pk, by.pk, if_not_queued=not_queued)
+    queue_on_commit(
+        "reporting.jobs.generate_report_draft", draft.pk, by.pk, if_not_queued=not_queued
+    )
     draft.refresh_from_db()
     return draft
 
@@ -246,10 +248,21 @@ def _require_draft(draft: ReportDraft) -> None:
 
 
 @transaction.atomic
-def edit_section(section: ReportSection, *, text: str, by: User) -> ReportSection:
+def edit_section(
+    section: ReportSection, *, text: str, by: User, seen: str | None = None
+) -> ReportSection:
     """Keep the office's text for a part, with the generated text it was based on. Saving the
-    generated text unchanged (or an empty text) goes back to the generated text."""
+    generated text unchanged (or an empty text) goes back to the generated text. ``seen`` is
+    the text the person started from: if the part changed since, nothing is saved."""
     _require_draft(section.draft)
+    if seen is not None and _plain(seen) != _plain(section.text):
+        raise ValidationError(
+            _(
+                "{who} saved this part after you opened it. Your text was not saved: it is "
+                "still in the box; compare it with theirs and save again."
+            ).format(who=section.edited_by or _("Someone")),
+            code="stale",
+        )
     text = text.replace("\r\n", "\n").strip()
     if section.number in TABLE_PARTS:
         raise ValidationError(_("Tables are changed cell by cell."))
@@ -263,6 +276,10 @@ def edit_section(section: ReportSection, *, text: str, by: User) -> ReportSectio
     section.save(update_fields=["edited_text", "is_edited", "based_on", "edited_by", "edited_at"])
     _refresh(section.draft, reason=_("part {number} edited").format(number=section.number), by=by)
     return section
+
+
+def _plain(text: str) -> str:
+    return text.replace("\r\n", "\n").strip()
 
 
 @transaction.atomic

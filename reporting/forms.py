@@ -2,7 +2,7 @@ from django import forms
 from django.utils.timezone import localdate
 from django.utils.translation import gettext_lazy as _
 
-from org.forms import DateInput
+from org.forms import DateInput, StaleEditMixin
 from org.models import Department
 
 from . import services
@@ -10,7 +10,7 @@ from .models import DisclosureRequest, ReviewCase
 from .requests_io import MAX_BYTES
 
 
-class DisclosureRequestForm(forms.ModelForm):
+class DisclosureRequestForm(StaleEditMixin, forms.ModelForm):
     """The department is set here, never read from the form; the checks are the service's."""
 
     class Meta:
@@ -68,7 +68,7 @@ class DisclosureRequestForm(forms.ModelForm):
         return cleaned
 
 
-class ReviewCaseForm(forms.ModelForm):
+class ReviewCaseForm(StaleEditMixin, forms.ModelForm):
     class Meta:
         model = ReviewCase
         fields = ["kind", "reference", "filed_on", "request", "result", "closed_on", "note"]

@@ -10,6 +10,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from org.models import Department
 from tasks.models import Delivery
@@ -111,6 +112,7 @@ class DisclosureRequest(models.Model):
         validators=[MinValueValidator(0)],
     )
     note = models.TextField(_("note"), blank=True)
+    history = HistoricalRecords()  # who changed what, as tasks keep it
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
@@ -174,6 +176,7 @@ class ReviewCase(models.Model):
     )
     note = models.TextField(_("note"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("review case")

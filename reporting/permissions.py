@@ -9,8 +9,12 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Model, QuerySet
 from django.http import Http404
 
-from org.models import Department
-from org.permissions import AnyUser, is_admin, is_office, sees_whole_department
+from org.permissions import (
+    AnyUser,
+    is_admin,
+    is_office,
+    sees_whole_department,
+)
 
 from .models import DisclosureRequest, ReportDraft, ReviewCase
 
@@ -66,13 +70,6 @@ def require_reader(user: AnyUser) -> None:
     """The register lists: office staff and leaders (and administrators); others 403."""
     if not reads_registers(user):
         raise PermissionDenied
-
-
-def keeper_department(user: AnyUser) -> Department:
-    """The department whose registers this office staff member keeps; anyone else 403."""
-    if not is_office(user) or user.department is None:
-        raise PermissionDenied
-    return user.department
 
 
 def keeps_registers(user: AnyUser) -> bool:

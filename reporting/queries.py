@@ -134,7 +134,9 @@ class Clocks:
 def clocks_of(request: DisclosureRequest) -> Clocks:
     start = deadlines.clock_start(request.received_on, request.corrected_on)
     try:
-        calendar = calendar_for(request.received_on.year, start.year)
+        calendar = calendar_for(
+            request.received_on.year, start.year, department=request.department_id
+        )
         notice = deadlines.correction_notice_due(calendar, request.received_on)
         due = deadlines.reply_due(
             calendar,

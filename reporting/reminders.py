@@ -84,12 +84,13 @@ class SweepResult:
 def sweep(day: datetime.date, *, dry_run: bool = False) -> SweepResult:
     """Decide every department's request reminders for ``day`` and queue the digests."""
     result = SweepResult(day)
-    calendar = calendar_for(day.year)
-    if not calendar.is_workday(day):
-        return result
+    calendar_for(day.year).is_workday(day)  # a year whose national days are unknown: refused
     with transaction.atomic():
         digests: list[int] = []
         for department in Department.objects.all():
+            calendar = calendar_for(day.year, department=department.pk)
+            if not calendar.is_workday(day):  # the department's own holidays count
+                continue
             reminders = decide(department, day, calendar)
             result.decided += len(reminders)
             digests += notify(department, reminders, day=day)

@@ -16,21 +16,25 @@ import datetime
 import io
 import re
 import unicodedata
-import zipfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from functools import partial
 from typing import Any
 
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from org.spreadsheets import FORMULA_STARTS, csv_cell, keep_as_text
-from plans.readers.office import is_zip_bomb
+from plans.parsing import PlanFormatError
+from plans.readers import isolated
+from plans.readers.office import first_sheet_values
 
 from .deadlines import MAX_EXTENSION_DAYS
 from .models import DisclosureRequest
 
 MAX_BYTES = 5 * 1024 * 1024
+MAX_FEE = Decimal(10**8)  # the fee's column holds 10 digits, two of them decimals
 HEADER_SEARCH_ROWS = 10
 
 Outcome = DisclosureRequest.Outcome
@@ -248,6 +252,12 @@ def parse_fee(value: Any) -> Decimal:
         amount = None
     if amount is None or not amount.is_finite() or amount < 0:
         raise CellError(_("“{text}” is not an amount in yuan.").format(text=value))
+    if amount != amount.quantize(Decimal("0.01")):  # never rounded away without a word
+        raise CellError(_("“{text}”: an amount has at most two decimals (fen).").format(text=value))
+    if amount >= MAX_FEE:
+        raise CellError(
+            _("“{text}” is more than {limit} yuan.").format(text=value, limit=f"{MAX_FEE - 1:,}")
+        )
     return amount.quantize(Decimal("0.01"))
 
 
@@ -353,32 +363,48 @@ def read_register(name: str, data: bytes) -> ParsedRegister:
     return parse_rows(rows)
 
 
-def _xlsx_rows(data: bytes) -> list[list[Any]]:
-    import openpyxl
+# A register is a row per request: at most a few thousand a year, a column per field.
+MAX_ROWS, MAX_COLUMNS = 50_000, 60
 
-    if not zipfile.is_zipfile(io.BytesIO(data)):
-        raise RegisterFileError(
-            str(
-                _(
-                    "The file is not a real .xlsx workbook (an old .xls, or password-protected?): "
-                    "save it as .xlsx and upload it again."
-                )
-            )
-        )
+
+def _xlsx_rows(data: bytes) -> list[list[Any]]:
+    """The first sheet's values, read without building the sheet's declared size (one value in
+    its last cell XFD1048576 would make openpyxl build 17 billion cells)."""
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            if is_zip_bomb(archive, len(data)):
-                raise zipfile.BadZipFile("unpacks to too much")
-        book = openpyxl.load_workbook(io.BytesIO(data), data_only=True)
-    except Exception as error:  # openpyxl raises many kinds on a damaged package
-        raise RegisterFileError(str(_("The .xlsx file is damaged."))) from error
-    return [list(row) for row in book.worksheets[0].iter_rows(values_only=True)]
+        return isolated.call(
+            partial(first_sheet_values, max_rows=MAX_ROWS, max_columns=MAX_COLUMNS),
+            data,
+            seconds=settings.IMPORT_READ_SECONDS,
+            memory_mb=settings.IMPORT_READ_MEMORY_MB,
+        )
+    except PlanFormatError as error:
+        if error.code == "sheet_too_large":
+            message = _(
+                "The sheet has a value in cell {cell}, beyond {rows} rows or {columns} columns: "
+                "copy the register alone into a new workbook and upload that."
+            ).format(**error.params)
+        elif error.code in ("encrypted_or_old", "not_office"):
+            message = _(
+                "The file is not a real .xlsx workbook (an old .xls, or password-protected?): "
+                "save it as .xlsx and upload it again."
+            )
+        elif error.code in ("too_slow", "too_complex"):
+            message = _(
+                "Reading the workbook took too long or too much memory and was stopped: copy "
+                "the register alone into a new workbook and upload that."
+            )
+        else:
+            message = _("The .xlsx file is damaged.")
+        raise RegisterFileError(str(message)) from error
 
 
 def decode_csv(data: bytes) -> str:
-    """UTF-8 (with or without BOM) or GB18030, which Chinese Excel writes as "CSV"."""
+    """UTF-8 (with or without BOM), UTF-16 with its BOM, or GB18030, which Chinese Excel writes
+    as "CSV"."""
     if data.startswith(b"\xef\xbb\xbf"):
         return data[3:].decode("utf-8", errors="strict")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # Excel's "Unicode text"
+        return data.decode("utf-16")
     for encoding in ("utf-8", "gb18030"):
         try:
             return data.decode(encoding)
@@ -392,7 +418,23 @@ def _csv_rows(data: bytes) -> list[list[Any]]:
         text = decode_csv(data)
     except UnicodeDecodeError as error:
         raise RegisterFileError(str(_("The .csv file is not UTF-8 text."))) from error
-    return list(csv.reader(io.StringIO(text, newline="")))
+    # A NUL byte is never text (a file cut by a crash, or written as UTF-16 in part), and
+    # PostgreSQL refuses to store it.
+    reader = csv.reader(io.StringIO(text.replace("\x00", ""), newline=""))
+    rows = []
+    try:
+        for row in reader:
+            rows.append(row)
+    except csv.Error as error:  # a cell over the csv module's limit, an unclosed quote
+        raise RegisterFileError(
+            str(
+                _(
+                    "Line {line} of the .csv file cannot be read: a cell longer than {limit} "
+                    "characters, or a quote that is never closed."
+                ).format(line=reader.line_num, limit=f"{csv.field_size_limit():,}")
+            )
+        ) from error
+    return rows
 
 
 def _blank(cells: Iterable[Any]) -> bool:

@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.utils import bulk_create_with_history
 
 from org.models import Department, User
 from tasks.holidays import calendar_for
@@ -110,7 +111,7 @@ def reply_due_of(request: DisclosureRequest, calendar: Calendar | None = None):
     start = deadlines.clock_start(request.received_on, request.corrected_on)
     try:
         return deadlines.reply_due(
-            calendar or calendar_for(start.year),
+            calendar or calendar_for(start.year, department=request.department_id),
             received_on=request.received_on,
             corrected_on=request.corrected_on,
             extension_days=request.extension_days,
@@ -129,6 +130,7 @@ def save_request(request: DisclosureRequest, *, by: User | None) -> DisclosureRe
         request.reply_due = reply_due_of(request)
         if request.pk is None:
             request.created_by = by
+        request._history_user = by
         request.save()
     return request
 
@@ -148,6 +150,7 @@ def save_review_case(case: ReviewCase, *, by: User | None) -> ReviewCase:
     if errors:
         raise ValidationError(dict(errors))
     with transaction.atomic():
+        case._history_user = by
         case.save()
     return case
 
@@ -185,10 +188,59 @@ def import_requests(
     if errors:
         return ImportResult([], sorted(errors, key=lambda e: e.row))
     years = {r.received_on.year for r in requests}
-    calendar = calendar_for(*years) if years else None
+    calendar = calendar_for(*years, department=department.pk) if years else None
     with transaction.atomic():
+        # One import of a department at a time: the same file posted twice at once is checked
+        # against the register the first one wrote.
+        Department.objects.select_for_update().filter(pk=department.pk).first()
+        errors = _already_registered(department, register, requests)
+        if errors:
+            return ImportResult([], errors)
         for request in requests:
             request.reply_due = reply_due_of(request, calendar)
             request.created_by = by
-        created = DisclosureRequest.objects.bulk_create(requests)
+        created = bulk_create_with_history(requests, DisclosureRequest, default_user=by)
     return ImportResult(created, [])
+
+
+def _content_key(request: DisclosureRequest) -> tuple:
+    """A request without its 编号 is the same request when received the same day from the same
+    applicant for the same content (spacing aside)."""
+    return (request.received_on, request.applicant_name.strip(), "".join(request.content.split()))
+
+
+def _already_registered(
+    department: Department, register: ParsedRegister, requests: list[DisclosureRequest]
+) -> list[RowError]:
+    """Rows that are in the register already (by 编号 where written, else by content), or whose
+    编号 is twice in the file. Importing a register again refuses them rather than counting them
+    twice in the report's table 三."""
+    existing = DisclosureRequest.objects.filter(department=department)
+    references = set(existing.exclude(reference="").values_list("reference", flat=True))
+    days = {r.received_on for r in requests if not r.reference}
+    keys = {
+        _content_key(r)
+        for r in existing.filter(reference="", received_on__in=days).only(
+            "received_on", "applicant_name", "content"
+        )
+    }
+    errors: list[RowError] = []
+    seen_refs: dict[str, int] = {}
+    for row, request in zip(register.rows, requests, strict=True):
+        if request.reference:
+            earlier = seen_refs.setdefault(request.reference, row.row)
+            if request.reference in references:
+                message = _("编号 {ref} is in the register already.").format(ref=request.reference)
+            elif earlier != row.row:
+                message = _("编号 {ref} is also on row {row}.").format(
+                    ref=request.reference, row=earlier
+                )
+            else:
+                continue
+        elif _content_key(request) in keys:
+            # (twice in one file without 编号 may be two applications: the file is the register)
+            message = _("The same request (date, applicant, content) is in the register.")
+        else:
+            continue
+        errors.append(RowError(row.row, "", str(message)))
+    return errors

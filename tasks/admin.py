@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Assignment, Task
+from .models import Assignment, CalendarDay, CalendarYear, Task
 
 
 class AssignmentInline(admin.TabularInline):
@@ -24,3 +24,19 @@ class AssignmentAdmin(SimpleHistoryAdmin):
     list_display = ["task", "unit", "role", "status", "updated_at"]
     list_filter = ["status", "role", "unit"]
     readonly_fields = ["task", "unit"]
+
+
+@admin.register(CalendarDay)
+class CalendarDayAdmin(SimpleHistoryAdmin):
+    """National days (no department) are entered here by administrators, e.g. next year's
+    holidays once the State Council publishes them; each department's office sets its own days
+    on the calendar page."""
+
+    list_display = ["date", "name", "is_workday", "department"]
+    list_filter = ["department", "is_workday"]
+    date_hierarchy = "date"
+
+
+@admin.register(CalendarYear)
+class CalendarYearAdmin(admin.ModelAdmin):
+    list_display = ["year", "source"]

@@ -2,7 +2,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from org.forms import DateInput
+from org.forms import DateInput, StaleEditMixin
 from org.models import Unit, UnitGroup
 from plans.models import Heading, Plan
 from plans.responsibility import split_units
@@ -12,7 +12,7 @@ from .evidence import Upload
 from .models import Assignment, Metric, ReminderPolicy, Task
 
 
-class TaskForm(forms.ModelForm):
+class TaskForm(StaleEditMixin, forms.ModelForm):
     lead_units = forms.ModelMultipleChoiceField(
         Unit.objects.none(),
         required=False,

@@ -1,7 +1,9 @@
-"""The working-day calendar in the database: seeded from ``chinesecalendar``, edited by the office.
+"""The working-day calendar in the database: national days seeded from ``chinesecalendar`` (or
+entered by an administrator), and each department's own days (a local holiday), which override
+the national rule for that department alone. Every edit is kept in history.
 
-The State Council publishes next year's holidays each autumn; until the package (or the office)
-has them, that year is not covered and every computation that needs it says so.
+The State Council publishes next year's holidays each autumn; until the package (or an
+administrator) has them, that year is not covered and every computation that needs it says so.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ import datetime
 
 import chinese_calendar
 from django.db import transaction
+from django.db.models import Q
 
 from .models import CalendarDay, CalendarYear
 from .workdays import Calendar, CalendarNotCovered
@@ -56,17 +59,29 @@ def _name(holiday: str | None, workday: bool) -> str:
     return f"{name}调休上班" if workday else name
 
 
-def calendar_for(*years: int) -> Calendar:
+def calendar_for(*years: int, department: int | None = None) -> Calendar:
     """The calendar covering ``years`` (and the years either side, for periods that cross
-    New Year), seeding from the package where it can."""
+    New Year), seeding from the package where it can: the national days, with the department's
+    own days over them."""
     wanted = {y + d for y in years for d in (-1, 0, 1)}
     known = set(CalendarYear.objects.filter(year__in=wanted).values_list("year", flat=True))
     for year in wanted - known:
         if seed_year(year):
             known.add(year)
     first, last = datetime.date(min(wanted), 1, 1), datetime.date(max(wanted), 12, 31)
-    days = CalendarDay.objects.filter(date__range=(first, last))
-    return Calendar({d.date: d.is_workday for d in days}, known)
+    days = CalendarDay.objects.filter(date__range=(first, last)).filter(
+        Q(department__isnull=True) | Q(department=department)
+    )
+    # national first, the department's own after: its day wins
+    ordered = sorted(days.values_list("department", "date", "is_workday"), key=lambda d: bool(d[0]))
+    return Calendar({date: workday for _dept, date, workday in ordered}, known)
+
+
+def known_year(year: int) -> CalendarYear | None:
+    """The year's record, seeded from the package if it can be; None while its national
+    holidays are not known."""
+    seed_year(year)
+    return CalendarYear.objects.filter(year=year).first()
 
 
 def covered(year: int) -> bool:
@@ -78,15 +93,26 @@ def covered(year: int) -> bool:
 
 
 @transaction.atomic
-def set_day(*, date: datetime.date, is_workday: bool, name: str = "") -> None:
-    """The office enters a holiday or make-up day (e.g. next year's, once published); a day
-    set back to its Monday–Friday default is removed."""
+def set_day(
+    *, date: datetime.date, is_workday: bool, name: str = "", department: int | None = None
+) -> None:
+    """Enter a holiday or make-up day: a national one (an administrator, e.g. next year's once
+    published), or a department's own. A day set back to what it would be without it (Monday
+    to Friday; for a department's day, the national rule) is removed."""
     # Seed first: a year marked known without its published holidays would never get them.
     seed_year(date.year)
-    CalendarYear.objects.get_or_create(year=date.year, defaults={"source": "office"})
-    if is_workday == (date.weekday() < 5):
-        CalendarDay.objects.filter(date=date).delete()
+    if department is None:
+        CalendarYear.objects.get_or_create(year=date.year, defaults={"source": "office"})
+        default = date.weekday() < 5
+    else:
+        try:
+            default = calendar_for(date.year).is_workday(date)
+        except CalendarNotCovered:  # the national days of that year are not known yet
+            default = date.weekday() < 5
+    if is_workday == default:
+        for day in CalendarDay.objects.filter(date=date, department_id=department):
+            day.delete()  # one by one: each removal is kept in history
     else:
         CalendarDay.objects.update_or_create(
-            date=date, defaults={"is_workday": is_workday, "name": name}
+            date=date, department_id=department, defaults={"is_workday": is_workday, "name": name}
         )

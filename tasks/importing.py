@@ -25,7 +25,7 @@ from org.services import add_alias, save_unit
 from plans.document import Document
 from plans.models import Heading, Plan, PlanImport
 from plans.parsing import RESPONSE_DAYS, ParsedPlan, PlanFormatError, heading_of
-from plans.readers import read_document, read_pasted
+from plans.readers import isolated, read_document, read_pasted
 from plans.reading import Roles, parse_document
 from plans.services import save_heading, save_plan
 
@@ -78,6 +78,18 @@ MESSAGES = {
     "too_many_pages": gettext_lazy(
         "The PDF has {pages} pages; at most {limit} can be read. Upload the work plan on its own."
     ),
+    "too_many_tasks": gettext_lazy(
+        "The document reads as {count} tasks; at most {limit} can be imported at once: split "
+        "the plan and import each part."
+    ),
+    "too_slow": gettext_lazy(
+        "Reading the file took more than {seconds} seconds and was stopped: it is unusually "
+        "complex. Save it again (or as .docx) and upload that, or paste its text."
+    ),
+    "too_complex": gettext_lazy(
+        "Reading the file needed more than {memory} MB and was stopped: it is unusually "
+        "complex. Save it again (or as .docx) and upload that, or paste its text."
+    ),
     "table_too_large": gettext_lazy(
         "A table in the .{kind} file has more than {rows} rows, far more than a work plan: check "
         "that this is the right file."
@@ -118,9 +130,10 @@ def read_upload(source_name: str, data: bytes) -> Document:
         raise PlanFormatError(
             "too_large", size=round(len(data) / 2**20, 1), limit=round(limit / 2**20)
         )
+    limits = {"seconds": settings.IMPORT_READ_SECONDS, "memory_mb": settings.IMPORT_READ_MEMORY_MB}
     if not source_name:
-        return read_pasted(data.decode())
-    return read_document(source_name, data)
+        return isolated.call(read_pasted, data.decode(), **limits)
+    return isolated.call(read_document, source_name, data, **limits)
 
 
 def parse_upload(source_name: str, data: bytes) -> ParsedPlan:
@@ -162,11 +175,16 @@ def start_import(
     document whose tables gave no task is kept (``keep_tables``) for the office to set their
     columns' roles in the preview."""
     document = read_upload(source_name, data)
+    parsed = parse_document(document, keep_tables=keep_tables)
+    if len(parsed.tasks) > settings.IMPORT_MAX_TASKS:
+        raise PlanFormatError(
+            "too_many_tasks", count=len(parsed.tasks), limit=settings.IMPORT_MAX_TASKS
+        )
     return PlanImport.objects.create(
         department=department,
         source_name=source_name or _("pasted text"),
         sha256=hashlib.sha256(data).hexdigest(),
-        parsed=_kept(parse_document(document, keep_tables=keep_tables), document),
+        parsed=_kept(parsed, document),
         created_by=by,
     )
 

@@ -347,16 +347,34 @@ class CalendarYear(models.Model):
 
 class CalendarDay(models.Model):
     """A day that breaks the Monday–Friday rule: a holiday on a weekday, or a make-up working
-    day (调休) at a weekend."""
+    day (调休) at a weekend. National days (no department) are every department's; a
+    department's own day (a local holiday) overrides the national rule for it alone."""
 
-    date = models.DateField(_("date"), unique=True)
+    department = models.ForeignKey(
+        "org.Department",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="calendar_days",
+        help_text=_("Empty: a national day, every department's."),
+    )
+    date = models.DateField(_("date"))
     is_workday = models.BooleanField(_("working day"))
     name = models.CharField(_("name"), max_length=50, blank=True)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("calendar day")
         verbose_name_plural = _("calendar days")
         ordering = ["date"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["date"],
+                condition=Q(department__isnull=True),
+                name="calendar_day_national_once",
+            ),
+            models.UniqueConstraint(fields=["department", "date"], name="calendar_day_local_once"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.date} {self.name}"

@@ -10,8 +10,14 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from guardian.shortcuts import remove_perm
 
-from org.models import Department, User
-from org.permissions import AnyUser, is_admin, is_office, is_unit_member, sees_whole_department
+from org.models import User
+from org.permissions import (
+    AnyUser,
+    is_admin,
+    is_office,
+    is_unit_member,
+    sees_whole_department,
+)
 from plans.models import Plan
 
 from .models import (
@@ -116,13 +122,6 @@ def get_assignment_or_404(user: AnyUser, pk: int, action: str = VIEW) -> Assignm
 
 def can_manage_tasks_of(user: AnyUser, plan: Plan) -> bool:
     return is_admin(user) or is_office(user, plan.department_id)
-
-
-def office_department(user: AnyUser) -> Department:
-    """The department of an office staff member; anyone else is refused (403)."""
-    if not is_office(user) or user.department is None:
-        raise PermissionDenied
-    return user.department
 
 
 def reviews_submissions(user: AnyUser) -> bool:

@@ -31,10 +31,11 @@ from django.db.models import (
 from django.db.models.constants import OnConflict
 from django.utils import timezone
 
+from core.queue import queue_on_commit
 from org.models import Department, Unit, User
 from plans.models import Plan
 
-from . import channels, jobs
+from . import channels
 from .holidays import calendar_for
 from .models import (
     Assignment,
@@ -280,12 +281,12 @@ def sweep(day: datetime.date, *, deliver_now: bool = False, dry_run: bool = Fals
     sweep of the day.
     """
     result = SweepResult(day)
-    calendar = calendar_for(day.year)
-    if not calendar.is_workday(day):
-        return result
+    calendar_for(day.year).is_workday(day)  # a year whose national days are unknown: refused
     with transaction.atomic():
         for department in Department.objects.all():
-            decide(department, day, calendar)
+            calendar = calendar_for(day.year, department=department.pk)
+            if calendar.is_workday(day):  # the department's own holidays count
+                decide(department, day, calendar)
         daily = Reminder.objects.filter(date=day).exclude(rule=Reminder.Rule.MANUAL)
         notify(daily, day=day)
         result.decided = daily.count()
@@ -324,7 +325,7 @@ def remind_by_hand(assignment: Assignment, *, note: str, by: User) -> Reminder |
         manual = Reminder.objects.filter(pk=reminder.pk)
         for pk in notify(manual, day=today, batch=f"manual-{reminder.pk}"):
             # Redis down: the 催办 is saved all the same, pending; a sweep of its day queues it.
-            jobs.queue_on_commit(jobs.deliver_digest, pk)
+            queue_on_commit("tasks.jobs.deliver_digest", pk)
     return reminder
 
 

@@ -90,6 +90,13 @@ def office_staff(world) -> User:
 
 
 @pytest.fixture
+def office_client(client, office_staff):
+    """The test client logged in as the first bureau's office staff."""
+    client.force_login(office_staff)
+    return client
+
+
+@pytest.fixture
 def unit_head(world) -> User:
     return UserFactory(
         username="head",

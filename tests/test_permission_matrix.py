@@ -48,6 +48,7 @@ EXPECTED = {
     "plans:plan_create": (None, OFFICE_ONLY),
     "plans:plan_update": ("plan", MANAGE),
     "plans:plan_status": ("plan", POST_ONLY),
+    "plans:plan_delete": ("plan", MANAGE),
     "plans:heading_create": ("plan", MANAGE),
     "tasks:plan_detail": ("plan", VIEW),
     "tasks:task_create": ("plan", MANAGE),

@@ -212,6 +212,15 @@ REMINDER_SWEEP_HOUR, REMINDER_SWEEP_MINUTE = (
 
 # Largest plan document (.txt/.docx/.xlsx) the importer reads.
 IMPORT_MAX_BYTES = env.int("IMPORT_MAX_MB", default=20) * 2**20
+# An uploaded plan or register is read in a process of its own (plans/readers/isolated.py):
+# what it may take before it is stopped and the person told the file is too complex or slow.
+IMPORT_READ_SECONDS = env.int("IMPORT_READ_SECONDS", default=120)
+IMPORT_READ_MEMORY_MB = env.int("IMPORT_READ_MEMORY_MB", default=1536)
+# Most tasks one import may hold: a provincial plan has a few hundred; a document read as more is
+# not one plan, and its preview page would hold a worker for minutes.
+IMPORT_MAX_TASKS = env.int("IMPORT_MAX_TASKS", default=2000)
+# The import preview posts seven fields a task (Django's default of 1,000 stops it at ~140 tasks).
+DATA_UPLOAD_MAX_NUMBER_FIELDS = IMPORT_MAX_TASKS * 8 + 200
 
 # Largest evidence file a unit may attach (issue: 20 MB by default).
 EVIDENCE_MAX_BYTES = env.int("EVIDENCE_MAX_MB", default=20) * 2**20

@@ -23,6 +23,15 @@ def soffice() -> str | None:
     return shutil.which("soffice") or shutil.which("libreoffice")
 
 
+def _unlimited_memory() -> None:
+    """LibreOffice maps far more address space than it uses: the reader process's soft memory
+    limit (``isolated``) is lifted for it, which has its own process and time limit."""
+    import resource
+
+    _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    resource.setrlimit(resource.RLIMIT_AS, (hard, hard))
+
+
 def to_docx(data: bytes, kind: str) -> bytes:
     if not data.strip():
         raise PlanFormatError("empty")
@@ -50,6 +59,7 @@ def to_docx(data: bytes, kind: str) -> bytes:
             stderr=subprocess.DEVNULL,
             start_new_session=True,
             env={**os.environ, "HOME": work},
+            preexec_fn=_unlimited_memory,
         )
         try:
             process.wait(timeout=TIMEOUT)

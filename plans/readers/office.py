@@ -175,14 +175,18 @@ def _docx_grid(tbl: Any) -> list[list[Cell]]:
 # --- Excel ------------------------------------------------------------------------------------
 
 
-def read_xlsx(data: bytes) -> Document:
+def _open_book(data: bytes) -> Any:
     import openpyxl
 
     check_office_zip(data, "xlsx")
     try:
-        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        return openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many kinds on a damaged package
         raise PlanFormatError("corrupt", kind="xlsx") from error
+
+
+def read_xlsx(data: bytes) -> Document:
+    book = _open_book(data)
     blocks: list[Paragraph | Table] = []
     try:
         for sheet in book.worksheets:
@@ -198,6 +202,27 @@ def read_xlsx(data: bytes) -> Document:
     finally:
         book.close()  # read-only mode holds the archive open until closed
     return _not_empty(Document(blocks, kind="xlsx"))
+
+
+def first_sheet_values(data: bytes, *, max_rows: int, max_columns: int) -> list[list[Any]]:
+    """The first visible sheet's values as Excel holds them (dates, numbers, text) on a grid
+    as far as its last value, merged cells left empty: for imports of one table a row per
+    record (the request register). Raises PlanFormatError like the plan's reader."""
+    book = _open_book(data)
+    try:
+        sheet = next((s for s in book.worksheets if s.sheet_state == "visible"), None)
+        if sheet is None:
+            return []
+        values, _merges = _sheet_values(book, sheet, max_rows, max_columns)
+    except PlanFormatError:
+        raise
+    except Exception as error:  # a damaged sheet
+        raise PlanFormatError("corrupt", kind="xlsx") from error
+    finally:
+        book.close()
+    height = max((r for r, _ in values), default=0)
+    width = max((c for _, c in values), default=0)
+    return [[values.get((r, c)) for c in range(1, width + 1)] for r in range(1, height + 1)]
 
 
 def _sheet_blocks(rows: list[list[Cell]]) -> list[Paragraph | Table]:
@@ -233,8 +258,10 @@ def _sheet_blocks(rows: list[list[Cell]]) -> list[Paragraph | Table]:
     return blocks
 
 
-def _sheet_rows(book: Any, sheet: Any) -> list[list[Cell]]:
-    """The sheet's values on a grid as far as its last value, merged ranges filled in.
+def _sheet_values(
+    book: Any, sheet: Any, max_rows: int = MAX_ROWS, max_columns: int = MAX_COLUMNS
+) -> tuple[dict[tuple[int, int], Any], list]:
+    """The sheet's non-empty values by (row, column), and its merged ranges.
 
     openpyxl's own parser is driven directly (openpyxl is pinned): it yields only the cells the
     file holds, and the merged ranges, in one pass. Its public ways cost the declared size: a full
@@ -242,10 +269,9 @@ def _sheet_rows(book: Any, sheet: Any) -> list[list[Cell]]:
     17 billion; read-only mode pads every row to the widest, and loads no merged ranges.
     """
     from openpyxl.utils import get_column_letter
-    from openpyxl.utils.cell import range_boundaries
     from openpyxl.worksheet._reader import WorkSheetParser
 
-    values: dict[tuple[int, int], str] = {}
+    values: dict[tuple[int, int], Any] = {}
     with sheet._get_source() as source:
         parser = WorkSheetParser(
             source,
@@ -257,21 +283,29 @@ def _sheet_rows(book: Any, sheet: Any) -> list[list[Cell]]:
         )
         for r, cells in parser.parse():
             for cell in cells:
-                text = _value_text(cell["value"])
-                if not text:
+                if not _value_text(cell["value"]):
                     continue
                 c = cell["column"]
-                if r > MAX_ROWS or c > MAX_COLUMNS:
+                if r > max_rows or c > max_columns:
                     name = f"{get_column_letter(min(c, 16384))}{r}"
                     raise PlanFormatError(
                         "sheet_too_large",
                         sheet=sheet.title,
                         cell=name,
-                        rows=MAX_ROWS,
-                        columns=MAX_COLUMNS,
+                        rows=max_rows,
+                        columns=max_columns,
                     )
-                values[r, c] = text
+                values[r, c] = cell["value"]
         merges = parser.merged_cells.mergeCell if parser.merged_cells else []
+    return values, merges
+
+
+def _sheet_rows(book: Any, sheet: Any) -> list[list[Cell]]:
+    """The sheet's values as text on a grid as far as its last value, merged ranges filled in."""
+    from openpyxl.utils.cell import range_boundaries
+
+    raw, merges = _sheet_values(book, sheet)
+    values = {k: _value_text(v) for k, v in raw.items()}
     if not values:
         return []
     height = max(r for r, _ in values)

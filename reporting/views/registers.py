@@ -14,6 +14,8 @@ from django.views.decorators.http import require_GET
 from django_filters.views import FilterView
 from django_tables2 import A, SingleTableMixin
 
+from org.history import history_rows
+from org.permissions import office_department
 from org.tables import IsoDateColumn
 from reporting import permissions, queries, requests_io, services
 from reporting.filters import RequestFilter, ReviewCaseFilter
@@ -82,6 +84,7 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "status": queries.Status.labels[queries.status_of(disclosure, timezone.localdate())],
             "review_cases": disclosure.review_cases.all(),
             "can_manage": permissions.can(request.user, permissions.MANAGE, disclosure),
+            "history": history_rows(disclosure),
         },
     )
 
@@ -101,7 +104,7 @@ def _save(request: HttpRequest, form: ModelForm, save, template: str, context: d
 
 @login_required
 def request_create(request: HttpRequest) -> HttpResponse:
-    department = permissions.keeper_department(request.user)
+    department = office_department(request.user)
     form = DisclosureRequestForm(request.POST or None, department=department)
     return _save(request, form, services.save_request, "reporting/request_form.html", {})
 
@@ -118,7 +121,7 @@ def request_update(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def reviewcase_create(request: HttpRequest) -> HttpResponse:
-    department = permissions.keeper_department(request.user)
+    department = office_department(request.user)
     form = ReviewCaseForm(request.POST or None, department=department)
     context = {"next": "reporting:reviewcase_list"}
     return _save(request, form, services.save_review_case, CASE_FORM, context)
@@ -128,14 +131,14 @@ def reviewcase_create(request: HttpRequest) -> HttpResponse:
 def reviewcase_update(request: HttpRequest, pk: int) -> HttpResponse:
     case = permissions.get_review_case_or_404(request.user, pk, permissions.MANAGE)
     form = ReviewCaseForm(request.POST or None, instance=case, department=case.department)
-    context = {"case": case, "next": "reporting:reviewcase_list"}
+    context = {"case": case, "next": "reporting:reviewcase_list", "history": history_rows(case)}
     return _save(request, form, services.save_review_case, CASE_FORM, context)
 
 
 @login_required
 def request_import(request: HttpRequest) -> HttpResponse:
     """Upload a register; every row is created, or, if any row is wrong, none."""
-    department = permissions.keeper_department(request.user)
+    department = office_department(request.user)
     form = RequestImportForm(request.POST or None, request.FILES or None)
     row_errors: list[requests_io.RowError] = []
     if request.method == "POST" and form.is_valid():

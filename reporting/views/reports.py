@@ -11,6 +11,7 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from org.permissions import office_department
 from plans.models import Heading
 from reporting import aggregates, drafts, exports, permissions
 from reporting.draft_forms import CellForm, NewReportForm, OptionsForm, SectionForm, TopicForm
@@ -35,7 +36,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
         if request.method == "POST" and form.is_valid():
             try:
                 draft = drafts.create_draft(
-                    permissions.keeper_department(request.user),
+                    office_department(request.user),
                     form.cleaned_data["year"],
                     by=request.user,
                 )
@@ -115,7 +116,17 @@ def _headings(draft: ReportDraft) -> list[dict]:
 
 @login_required
 def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    draft = permissions.get_report_or_404(request.user, pk)
+    return _detail(request, permissions.get_report_or_404(request.user, pk))
+
+
+def _section_form(section: ReportSection) -> SectionForm:
+    text = section.text
+    return SectionForm(initial={"text": text, "seen": text}, prefix=f"s{section.pk}")
+
+
+def _detail(request: HttpRequest, draft: ReportDraft, bound: SectionForm | None = None):
+    """The report's page; ``bound`` is a part's form posted back with its error (a save over
+    someone else's), shown in place of that part's form so that no typed text is lost."""
     findings = drafts.findings(draft)
     sections = list(draft.sections.all())
     can_write = permissions.can_write_report(request.user, draft)
@@ -123,7 +134,9 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "section": s,
             "title": drafts.SECTION_TITLES[s.number - 1],
-            "form": SectionForm(initial={"text": s.text}, prefix=f"s{s.pk}") if can_write else None,
+            "form": (bound if bound and bound.prefix == f"s{s.pk}" else _section_form(s))
+            if can_write
+            else None,
             "changes": drafts.data_changes(s),
             "is_table": s.number in drafts.TABLE_PARTS,
         }
@@ -193,9 +206,15 @@ def report_section(request: HttpRequest, pk: int) -> HttpResponse:
         elif action == "keep":
             drafts.keep_edit(section, by=request.user)
         elif form.is_valid():
-            drafts.edit_section(section, text=form.cleaned_data["text"], by=request.user)
+            seen = form.cleaned_data["seen"] if form.data.get(form.add_prefix("seen")) else None
+            drafts.edit_section(section, text=form.cleaned_data["text"], by=request.user, seen=seen)
             messages.success(request, _("Part saved."))
     except ValidationError as error:
+        if error.code == "stale":
+            form.add_error(None, error)
+            form.data = form.data.copy()  # saving again now goes over what is stored
+            form.data[form.add_prefix("seen")] = section.text
+            return _detail(request, draft, bound=form)
         _error(request, error)
     return redirect(f"{draft.get_absolute_url()}#part-{section.number}")
 

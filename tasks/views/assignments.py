@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from org.history import history_rows
+from org.permissions import office_department
 from tasks import permissions, queries, services
 from tasks.forms import (
     FigureFormSet,
@@ -132,7 +133,7 @@ def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
 @login_required
 def metric_list(request: HttpRequest) -> HttpResponse:
     """The catalogue of figures units report; office staff add their own."""
-    department = permissions.office_department(request.user)
+    department = office_department(request.user)
     form = MetricForm(request.POST or None)
     form.instance.department = department
     if request.method == "POST" and form.is_valid():

@@ -6,10 +6,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from org.permissions import office_department
 from plans.forms import PlanForm
 from plans.models import PlanImport
 from plans.parsing import PlanFormatError
-from tasks import importing, permissions
+from tasks import importing
 from tasks.forms import (
     ImportConfirmForm,
     ImportStartForm,
@@ -22,7 +23,7 @@ from tasks.forms import (
 @login_required
 def import_start(request: HttpRequest) -> HttpResponse:
     """Step 1: upload or paste the plan as issued."""
-    department = permissions.office_department(request.user)
+    department = office_department(request.user)
     form = ImportStartForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         name, data = form.source()
@@ -38,7 +39,7 @@ def import_start(request: HttpRequest) -> HttpResponse:
 
 
 def _open_import(request: HttpRequest, pk: int, *, confirmed: bool = False) -> PlanImport:
-    department = permissions.office_department(request.user)
+    department = office_department(request.user)
     statuses = [PlanImport.Status.PREVIEW, *([PlanImport.Status.CONFIRMED] * confirmed)]
     return get_object_or_404(PlanImport, pk=pk, department=department, status__in=statuses)
 

@@ -5,15 +5,17 @@ import datetime
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from org.permissions import office_department
 from tasks import holidays, permissions, reminders
 from tasks.forms import CalendarDayForm, ReminderPolicyForm, RemindForm
-from tasks.models import CalendarDay, CalendarYear, Digest, Notification
+from tasks.models import CalendarDay, Digest, Notification
 
 
 @login_required
@@ -48,7 +50,7 @@ def assignment_remind(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def reminder_policy(request: HttpRequest) -> HttpResponse:
-    department = permissions.office_department(request.user)
+    department = office_department(request.user)
     form = ReminderPolicyForm(request.POST or None, instance=reminders.policy_of(department))
     if request.method == "POST" and form.is_valid():
         form.save()
@@ -59,8 +61,9 @@ def reminder_policy(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def calendar(request: HttpRequest) -> HttpResponse:
-    """The working-day calendar of a year: holidays and make-up days, editable by the office."""
-    permissions.office_department(request.user)
+    """The working-day calendar of a year: the national holidays and make-up days (kept by
+    administrators), and the department's own days, which its office sets."""
+    department = office_department(request.user)
     try:
         year = int(request.GET.get("year") or timezone.localdate().year)
     except ValueError:
@@ -68,26 +71,30 @@ def calendar(request: HttpRequest) -> HttpResponse:
     year = min(max(year, 2004), 2100)
     form = CalendarDayForm(request.POST or None, year=year)
     if request.method == "POST" and form.is_valid():
-        holidays.set_day(**form.cleaned_data)
+        holidays.set_day(**form.cleaned_data, department=department.pk)
         messages.success(request, _("Calendar saved."))
         return redirect(f"{request.path}?year={year}")
-    known = CalendarYear.objects.filter(year=year).first() or (
-        holidays.seed_year(year) and CalendarYear.objects.filter(year=year).first()
-    )
     days = CalendarDay.objects.filter(date__year=year)
-    return render(
-        request,
-        "tasks/calendar.html",
-        {"year": year, "known": known, "days": days, "form": form, "years": (year - 1, year + 1)},
-    )
+    context = {
+        "year": year,
+        "known": holidays.known_year(year),
+        "national": days.filter(department__isnull=True),
+        "own": days.filter(department=department).prefetch_related("history"),
+        "form": form,
+        "years": (year - 1, year + 1),
+    }
+    return render(request, "tasks/calendar.html", context)
 
 
 @login_required
 def delivery_list(request: HttpRequest) -> HttpResponse:
     """Digests that failed or still wait, and the last days' deliveries, for the office."""
-    department = permissions.office_department(request.user)
-    digests = Digest.objects.filter(
-        date__gte=timezone.localdate() - datetime.timedelta(days=30)
-    ).filter(recipient__department=department) | Digest.objects.filter(unit__department=department)
-    digests = digests.select_related("recipient", "unit").order_by("status", "-date")
+    department = office_department(request.user)
+    # The department's people's digests and its units' robot digests, of the last 30 days both.
+    digests = (
+        Digest.objects.filter(date__gte=timezone.localdate() - datetime.timedelta(days=30))
+        .filter(Q(recipient__department=department) | Q(unit__department=department))
+        .select_related("recipient", "unit")
+        .order_by("status", "-date")
+    )
     return render(request, "tasks/delivery_list.html", {"digests": digests[:300]})

@@ -7,6 +7,8 @@ from collections.abc import Callable
 import pytest
 from django.apps import apps
 
+from tests.tasks.test_reminders import people  # noqa: F401 (a fixture used by name)
+
 # The permission matrix's objects: a plan import, evidence and the registers in each bureau.
 from tests.test_permission_matrix import (  # noqa: F401 (fixtures used by name)
     evidence_files,

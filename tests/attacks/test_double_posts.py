@@ -10,9 +10,11 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.urls import reverse
 
+from bench.posted import as_posted
 from plans.models import Plan, PlanImport
 from tasks import importing
 from tasks.models import Metric
+from tests.factories import UserFactory
 from tests.tasks.test_importing import make_bureau
 
 PLAN = (
@@ -62,15 +64,11 @@ def test_one_import_confirmed_twice_at_once_makes_one_plan(transactional_db, att
 def test_a_confirm_posted_again_leads_to_the_plan_the_first_made(client, db, attempt):
     bureau = make_bureau()
     office = bureau.units.get(is_office=True)
-    from tests.factories import UserFactory
-
     client.force_login(UserFactory(department=bureau, unit=office, role="office"))
     start = client.post(reverse("tasks:import_start"), {"text": PLAN})
     context = client.get(start.url).context
-    from tests.tasks.test_importing import page_data
-
     formset = context["formset"]
-    data = page_data(
+    data = as_posted(
         context["plan_form"], context["mapping_form"], formset.management_form, *formset
     )
     first = client.post(start.url, data)
@@ -116,3 +114,33 @@ def test_an_import_command_that_fails_leaves_no_import_behind(db, tmp_path, atte
     attempt("double-post")
     assert PlanImport.objects.count() == 1
     assert Plan.objects.count() == 1
+
+
+def test_a_plan_imported_by_mistake_is_withdrawn_and_its_document_can_be_imported_again(
+    client, db, attempt
+):
+    # given: a document imported and confirmed into a draft plan
+    bureau = make_bureau()
+    office = bureau.units.get(is_office=True)
+    client.force_login(UserFactory(department=bureau, unit=office, role="office"))
+    plan = importing.import_document(bureau, source_name="", data=PLAN.encode(), by=None)
+
+    # when: the office deletes the draft
+    response = client.post(reverse("plans:plan_delete", args=[plan.pk]))
+
+    # then: gone with its tasks, and the same document imports again without "already imported"
+    attempt("double-post")
+    assert response.url == reverse("plans:plan_list")
+    assert not Plan.objects.exists()
+    assert importing.import_document(bureau, source_name="", data=PLAN.encode(), by=None).pk
+
+
+def test_an_issued_plan_is_not_deleted_but_said_to_be_closed_instead(client, world, office_staff):
+    world.plan.status = Plan.Status.ISSUED
+    world.plan.save(update_fields=["status"])
+    client.force_login(office_staff)
+
+    response = client.post(reverse("plans:plan_delete", args=[world.plan.pk]), follow=True)
+
+    assert "关闭" in response.content.decode()
+    assert Plan.objects.filter(pk=world.plan.pk).exists()

@@ -28,12 +28,6 @@ def empty_cache():
     cache.clear()
 
 
-@pytest.fixture
-def office_client(client, office_staff):
-    client.force_login(office_staff)
-    return client
-
-
 def fragments(response) -> dict[str, str | None]:
     """The cached HTML of the page's two fragments, by the keys the page made for them."""
     table = response.context["table"]

@@ -30,12 +30,6 @@ def zh(message: str) -> str:
         return gettext(message)
 
 
-@pytest.fixture
-def office_client(client, office_staff):
-    client.force_login(office_staff)
-    return client
-
-
 def test_office_staff_create_a_plan_in_their_own_department(office_client, world, office_staff):
     response = office_client.post(
         reverse("plans:plan_create"),

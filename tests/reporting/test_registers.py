@@ -32,12 +32,6 @@ def frozen():
         yield
 
 
-@pytest.fixture
-def office_client(client, office_staff):
-    client.force_login(office_staff)
-    return client
-
-
 def request_data(**overrides) -> dict:
     return {
         "reference": "2026-007",

@@ -333,3 +333,26 @@ def test_a_real_worker_sends_each_digest_once_even_when_the_job_is_queued_twice(
         f"{SITE}{assignment.get_absolute_url()}" in m.get_content() for m in mailbox.messages
     )
     assert set(Digest.objects.values_list("attempts", flat=True)) == {1}
+
+
+def test_the_delivery_list_keeps_to_the_last_30_days_for_robots_as_for_people(
+    client, world, people
+):
+    # given: a unit's robot digest and a person's e-mail digest of 2020, and of this month
+    today = datetime.date(2026, 6, 10)
+    made = [
+        Digest.objects.create(channel=channel, date=day, **{who: target})
+        for day in (datetime.date(2020, 6, 1), today)
+        for channel, who, target in (
+            ("webhook", "unit", world.own_unit),
+            ("email", "recipient", people["head"]),
+        )
+    ]
+    client.force_login(people["office"])
+
+    # when
+    with time_machine.travel(datetime.datetime(2026, 6, 10, 17, tzinfo=TZ), tick=False):
+        listed = set(client.get(reverse("tasks:delivery_list")).context["digests"])
+
+    # then
+    assert listed == {d for d in made if d.date == today}

@@ -7,7 +7,6 @@ import json
 from pathlib import Path
 
 import pytest
-from django import forms
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
@@ -15,6 +14,7 @@ from django.urls import reverse
 from django.utils.html import escape
 from django.utils.translation import override
 
+from bench.posted import as_posted
 from org.models import Department, Unit, UnitAlias, User
 from org.services import standard_unit_groups
 from plans.models import Heading, Plan, PlanImport
@@ -342,22 +342,6 @@ def test_mapping_an_unknown_name_to_a_new_section_creates_it(bureau_without_insp
 # --- the web flow -----------------------------------------------------------------------------
 
 
-def page_data(*page_forms: forms.Form) -> dict[str, str]:
-    """What the browser posts back for forms left as the page shows them."""
-    data: dict[str, str] = {}
-    for form in page_forms:
-        for field in form:
-            value = field.value()
-            if field.field.disabled:
-                continue
-            if isinstance(field.field, forms.BooleanField):
-                if value:
-                    data[field.html_name] = "on"
-            elif value is not None:
-                data[field.html_name] = str(field.field.prepare_value(value))
-    return data
-
-
 @pytest.fixture
 def office_client(client, bureau_office):
     client.force_login(bureau_office)
@@ -394,7 +378,7 @@ def test_confirming_the_preview_applies_edits_and_leaves_out_unticked_tasks(
     preview = office_client.get(start.url)
     context = preview.context
     formset = context["formset"]
-    data = page_data(
+    data = as_posted(
         context["plan_form"], context["mapping_form"], formset.management_form, *formset
     )
     data["task-4-due_date"] = "2018-06-30"
@@ -514,7 +498,7 @@ def test_confirming_with_no_task_ticked_creates_nothing(office_client, bureau, s
     start = office_client.post(reverse("tasks:import_start"), {"text": seed_bytes.decode()})
     context = office_client.get(start.url).context
     formset = context["formset"]
-    data = page_data(
+    data = as_posted(
         context["plan_form"], context["mapping_form"], formset.management_form, *formset
     )
     for key in [k for k in data if k.endswith("-include")]:

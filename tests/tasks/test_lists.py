@@ -57,12 +57,6 @@ def add_tasks(world, by, n: int) -> None:
 
 
 @pytest.fixture
-def office_client(client, office_staff):
-    client.force_login(office_staff)
-    return client
-
-
-@pytest.fixture
 def head_client(client, unit_head):
     client.force_login(unit_head)
     return client

@@ -43,12 +43,6 @@ def task_data(world, **overrides) -> dict:
     }
 
 
-@pytest.fixture
-def office_client(client, office_staff):
-    client.force_login(office_staff)
-    return client
-
-
 # --- The task form --------------------------------------------------------------------------
 
 
