@@ -27,9 +27,8 @@ from django.db.models.functions import Coalesce
 from plans.models import Heading
 from tasks.models import Assignment, Figure, Metric, ProgressUpdate, Task
 
+from .formats import Cells
 from .models import DisclosureRequest, HeadingTopic, ReviewCase
-
-Cells = dict[tuple[str, str], Decimal]
 
 
 def _year(year: int) -> tuple[datetime.date, datetime.date]:

@@ -14,11 +14,11 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 
 from .content import Check
-from .formats import FORMAT_2021, REVIEW_RESULTS, ReportFormat
+from .formats import FORMAT_2021, REVIEW_RESULTS, CellKey, ReportFormat
 from .models import ReviewCase
 from .report import applicant_columns, outcome_rows
 
-Cells = dict[tuple[str, str], Decimal | None]
+Cells = dict[CellKey, Decimal | None]  # a table's values, None where none was entered
 
 ERROR = "error"
 WARNING = "warning"

@@ -10,10 +10,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import NamedTuple
 
-from .formats import SECTION_TITLES, ReportFormat
+from .formats import SECTION_TITLES, CellKey, ReportFormat
 
 Value = Decimal | int | None
-CellKey = tuple[str, str]  # (row.key, column.key), unique within a table
 
 
 class Check(NamedTuple):

@@ -24,7 +24,7 @@ from org.models import User
 from org.permissions import AnyUser
 from plans.models import Plan
 from tasks import holidays, permissions, queries
-from tasks.models import Assignment, CalendarDay, CalendarYear, Reminder, Task
+from tasks.models import Assignment, CalendarDay, Reminder, Task
 
 Status = Assignment.Status
 OVERDUE, DUE_SOON = queries.DueWindow.OVERDUE, queries.DueWindow.DUE_SOON
@@ -315,13 +315,11 @@ def month(scope: Scope, first: datetime.date) -> Month:
     """The month's days on the working-day calendar and the scope's deadlines in it (three
     queries once the year is seeded)."""
     last = first.replace(day=calendar.monthrange(first.year, first.month)[1])
-    known = CalendarYear.objects.filter(year=first.year).exists() or holidays.seed_year(first.year)
-    days = CalendarDay.objects.filter(date__range=(first, last)).filter(
-        Q(department__isnull=True) | Q(department=scope.user.department_id)
-    )
-    # national first, the department's own after: its day wins
-    exceptions = {d.date: d for d in sorted(days, key=lambda d: d.department_id is not None)}
-    exceptions = exceptions if known else {}
+    known = holidays.known_year(first.year) is not None
+    # the national days, the department's own over them (reading writes nothing)
+    exceptions = {d.date: d for d in holidays.national_days(first.year) if first <= d.date <= last}
+    own = CalendarDay.objects.filter(date__range=(first, last), department=scope.user.department_id)
+    exceptions |= {d.date: holidays.Day(d.date, d.is_workday, d.name) for d in own}
     weeks = []
     for week in calendar.Calendar().monthdatescalendar(first.year, first.month):
         row: list[Day | None] = []

@@ -26,27 +26,25 @@ from tasks.services import Responsibility, save_task
 from . import aggregates, checks, prose
 from .checks import Finding
 from .content import ReportContent, SectionContent
-from .formats import FORMATS, SECTION_TITLES, ReportFormat, format_for
+from .formats import (
+    FORMATS,
+    SECTION_TITLES,
+    TABLE_PARTS,
+    ReportFormat,
+    cell_code,
+    cell_of,
+    format_for,
+)
 from .json_export import as_json
 from .models import HeadingTopic, ManualCell, ReportDraft, ReportSection, ReportVersion
 from .report import MISSING, TableValues, build_table, tables_for
 
-TABLE_PARTS = (2, 3, 4)  # parts that are tables; their text stays empty
 PROSE_PARTS = (1, 5, 6)
 DEADLINE = (1, 31)  # 《政府信息公开条例》第四十九条: a department reports by 1月31日
 
 
 def report_format(draft: ReportDraft) -> ReportFormat:
     return FORMATS[draft.format]
-
-
-def _key(cell: tuple[str, str]) -> str:
-    return f"{cell[0]}|{cell[1]}"
-
-
-def _cell(key: str) -> tuple[str, str]:
-    row, column = key.split("|", 1)
-    return row, column
 
 
 # --- Create ---------------------------------------------------------------------------------------
@@ -199,7 +197,7 @@ def _compute(draft: ReportDraft) -> tuple[dict, dict[int, str]]:
         manual=_manual_cells(draft),  # the prose quotes the table as printed
     )
     computed = {
-        str(n): {_key(c): str(v) for c, v in t.computed.items() if v is not None}
+        str(n): {cell_code(c): str(v) for c, v in t.computed.items() if v is not None}
         for n, t in tables.items()
     }
     _progress(draft, 55)
@@ -298,7 +296,8 @@ def keep_edit(section: ReportSection, *, by: User) -> ReportSection:
     """The office has seen what changed in the data and keeps its text as it is."""
     _require_draft(section.draft)
     section.based_on = section.generated_text
-    section.save(update_fields=["based_on"])
+    section.edited_by, section.edited_at = by, timezone.now()
+    section.save(update_fields=["based_on", "edited_by", "edited_at"])
     return section
 
 
@@ -354,7 +353,7 @@ def set_cell(
 
 
 @transaction.atomic
-def set_options(draft: ReportDraft, options: dict, *, by: User) -> ReportDraft:
+def set_options(draft: ReportDraft, options: dict) -> ReportDraft:
     """Switch part 六's optional items; the next generation writes them."""
     _require_draft(draft)
     draft.options = prose.Options.from_dict(options).__dict__
@@ -363,7 +362,7 @@ def set_options(draft: ReportDraft, options: dict, *, by: User) -> ReportDraft:
 
 
 @transaction.atomic
-def map_heading(heading: Heading, topic: str, *, by: User) -> HeadingTopic:
+def map_heading(heading: Heading, topic: str) -> HeadingTopic:
     """The sub-topic of 一 a plan heading's work is told under; later years' plans take it
     for their headings of the same title."""
     if topic not in HeadingTopic.Topic.values:
@@ -422,7 +421,7 @@ def tables_of(draft: ReportDraft) -> dict[int, TableValues]:
     tables = {}
     for table in fmt.tables:
         stored = (draft.computed or {}).get(str(table.number), {})
-        computed = {_cell(k): Decimal(v) for k, v in stored.items()}
+        computed = {cell_of(k): Decimal(v) for k, v in stored.items()}
         # Tables 三 and 四 come wholly from the registers; table 二 where a metric feeds a cell.
         sourced = set(computed) if table.number == 2 else set(table.cells())
         tables[table.number] = build_table(table, computed, sourced, manual.get(table.number, {}))

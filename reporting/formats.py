@@ -16,8 +16,24 @@ unique within its table. Table 二's keys are those of the metric catalogue's re
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 
 from .models import DisclosureRequest, ReviewCase
+
+TABLE_PARTS = (2, 3, 4)  # the report's parts that are tables (二, 三, 四); their text stays empty
+CellKey = tuple[str, str]  # (row.key, column.key), unique within a table
+Cells = dict[CellKey, Decimal]  # a table's values by cell
+
+
+def cell_code(key: CellKey) -> str:
+    """A cell as forms, the page and stored JSON name it: ``row|column``."""
+    return f"{key[0]}|{key[1]}"
+
+
+def cell_of(code: str) -> CellKey:
+    row, column = code.split("|", 1)
+    return row, column
+
 
 FORMAT_2019 = "2019"
 FORMAT_2021 = "2021"

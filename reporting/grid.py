@@ -16,8 +16,8 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 from functools import cache
 
-from .content import CellKey, Value
-from .formats import MONEY_CELLS, Block, TableFormat, depth, span
+from .content import Value
+from .formats import MONEY_CELLS, Block, CellKey, TableFormat, cell_code, depth, span
 
 HEADER = "header"  # a block title, the corner, a column label
 LABEL = "label"  # a row label
@@ -37,6 +37,11 @@ class GridCell:
     money: bool = False  # value cells of formats.MONEY_CELLS
     value: Decimal | int | None = None  # value cells, once filled: the number printed
     manual: bool = False  # value cells, once filled: entered by hand
+
+    @property
+    def code(self) -> str:
+        """The value cell's name in the page and its forms."""
+        return cell_code(self.key) if self.key else ""
 
     @property
     def is_header(self) -> bool:

@@ -8,9 +8,8 @@ as the .docx. Text is escaped by the template engine.
 from django.template.loader import render_to_string
 
 from .content import ReportContent, is_subheading, paragraphs
+from .formats import TABLE_PARTS
 from .grid import table_grid
-
-TABLE_PARTS = (2, 3, 4)
 
 
 def write_html(content: ReportContent) -> bytes:

@@ -10,9 +10,7 @@ adds up (never silently corrected).
 from dataclasses import dataclass
 from decimal import Decimal
 
-from .formats import ReportFormat, TableFormat, outcome_row
-
-Cells = dict[tuple[str, str], Decimal]
+from .formats import Cells, ReportFormat, TableFormat, outcome_row
 
 COMPUTED = "computed"  # from the registers and metric figures
 MANUAL = "manual"  # entered by hand

@@ -1,14 +1,18 @@
-"""The working-day calendar in the database: national days seeded from ``chinesecalendar`` (or
-entered by an administrator), and each department's own days (a local holiday), which override
-the national rule for that department alone. Every edit is kept in history.
+"""The working-day calendar: national days as ``chinesecalendar`` publishes them, with what an
+administrator entered over them (a year the package does not know yet, a correction), and each
+department's own days (a local holiday), which override the national rule for it alone.
 
-The State Council publishes next year's holidays each autumn; until the package (or an
-administrator) has them, that year is not covered and every computation that needs it says so.
+Reading the calendar writes nothing: the package's days are computed (once a year per process)
+and only the entered days are rows, each edit kept in history. The State Council publishes next
+year's holidays each autumn; until the package (or an administrator) has them, that year is not
+covered and every computation that needs it says so.
 """
 
 from __future__ import annotations
 
 import datetime
+import functools
+from typing import NamedTuple
 
 import chinese_calendar
 from django.db import transaction
@@ -20,26 +24,31 @@ from .workdays import Calendar, CalendarNotCovered
 PACKAGE = "chinesecalendar"
 
 
-@transaction.atomic
-def seed_year(year: int) -> bool:
-    """Copy the package's holidays and make-up days of ``year``; False if it has none."""
-    if CalendarYear.objects.filter(year=year).exists():
-        return True
+class Day(NamedTuple):
+    """A day that breaks the Monday–Friday rule."""
+
+    date: datetime.date
+    is_workday: bool
+    name: str
+
+
+@functools.cache
+def package_days(year: int) -> dict[datetime.date, tuple[bool, str]] | None:
+    """The package's holidays and make-up days of ``year`` (whether a working day, its name);
+    None for a year it does not know."""
     day = datetime.date(year, 1, 1)
     try:
         chinese_calendar.is_workday(day)
     except NotImplementedError:
-        return False
-    rows = []
+        return None
+    days = {}
     while day.year == year:
         workday = chinese_calendar.is_workday(day)
         if workday != (day.weekday() < 5):
             _, name = chinese_calendar.get_holiday_detail(day)
-            rows.append(CalendarDay(date=day, is_workday=workday, name=_name(name, workday)))
+            days[day] = (workday, _name(name, workday))
         day += datetime.timedelta(days=1)
-    CalendarDay.objects.bulk_create(rows, ignore_conflicts=True)
-    CalendarYear.objects.create(year=year, source=PACKAGE)
-    return True
+    return days
 
 
 _NAMES = {
@@ -61,27 +70,41 @@ def _name(holiday: str | None, workday: bool) -> str:
 
 def calendar_for(*years: int, department: int | None = None) -> Calendar:
     """The calendar covering ``years`` (and the years either side, for periods that cross
-    New Year), seeding from the package where it can: the national days, with the department's
-    own days over them."""
+    New Year): the national days, with the department's own days over them."""
     wanted = {y + d for y in years for d in (-1, 0, 1)}
-    known = set(CalendarYear.objects.filter(year__in=wanted).values_list("year", flat=True))
-    for year in wanted - known:
-        if seed_year(year):
-            known.add(year)
+    entered = set(CalendarYear.objects.filter(year__in=wanted).values_list("year", flat=True))
+    known = {y for y in wanted if package_days(y) is not None} | entered
+    days = {d: w for y in wanted for d, (w, _name) in (package_days(y) or {}).items()}
     first, last = datetime.date(min(wanted), 1, 1), datetime.date(max(wanted), 12, 31)
-    days = CalendarDay.objects.filter(date__range=(first, last)).filter(
+    rows = CalendarDay.objects.filter(date__range=(first, last)).filter(
         Q(department__isnull=True) | Q(department=department)
     )
-    # national first, the department's own after: its day wins
-    ordered = sorted(days.values_list("department", "date", "is_workday"), key=lambda d: bool(d[0]))
-    return Calendar({date: workday for _dept, date, workday in ordered}, known)
+    # entered national days over the package's, the department's own over both
+    ordered = sorted(rows.values_list("department", "date", "is_workday"), key=lambda d: bool(d[0]))
+    days |= {date: workday for _dept, date, workday in ordered}
+    return Calendar(days, known)
 
 
-def known_year(year: int) -> CalendarYear | None:
-    """The year's record, seeded from the package if it can be; None while its national
-    holidays are not known."""
-    seed_year(year)
-    return CalendarYear.objects.filter(year=year).first()
+def national_days(year: int) -> list[Day]:
+    """The year's national holidays and make-up days as every department has them, in date
+    order."""
+    days = dict(package_days(year) or {})
+    for row in CalendarDay.objects.filter(date__year=year, department__isnull=True):
+        days[row.date] = (row.is_workday, row.name)
+    return sorted(
+        Day(date, workday, name)
+        for date, (workday, name) in days.items()
+        if workday != (date.weekday() < 5)
+    )
+
+
+def known_year(year: int) -> str | None:
+    """Where the year's national days come from ("chinesecalendar", or "office" for entered by
+    hand), or None while they are not known."""
+    if package_days(year) is not None:
+        return PACKAGE
+    entered = CalendarYear.objects.filter(year=year).first()
+    return entered.source if entered else None
 
 
 def covered(year: int) -> bool:
@@ -97,13 +120,14 @@ def set_day(
     *, date: datetime.date, is_workday: bool, name: str = "", department: int | None = None
 ) -> None:
     """Enter a holiday or make-up day: a national one (an administrator, e.g. next year's once
-    published), or a department's own. A day set back to what it would be without it (Monday
-    to Friday; for a department's day, the national rule) is removed."""
-    # Seed first: a year marked known without its published holidays would never get them.
-    seed_year(date.year)
+    published), or a department's own. A day set back to what it would be without it (for a
+    national day, the package's or Monday to Friday; for a department's, the national rule) is
+    removed."""
     if department is None:
-        CalendarYear.objects.get_or_create(year=date.year, defaults={"source": "office"})
-        default = date.weekday() < 5
+        package = package_days(date.year)
+        if package is None:  # entered by hand: the year is known from now on
+            CalendarYear.objects.get_or_create(year=date.year, defaults={"source": "office"})
+        default = (package or {}).get(date, (date.weekday() < 5, ""))[0]
     else:
         try:
             default = calendar_for(date.year).is_workday(date)

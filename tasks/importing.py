@@ -30,7 +30,7 @@ from plans.reading import Roles, parse_document
 from plans.services import save_heading, save_plan
 
 from .models import Task
-from .services import Responsibility, save_task
+from .services import Responsibility, create_tasks
 
 MESSAGES = {
     # warnings on a parsed task
@@ -264,9 +264,7 @@ class TaskDraft:
         )
 
 
-def apply_mapping(
-    department: Department, mapping: dict[str, str | Unit], *, by: User | None
-) -> None:
+def apply_mapping(department: Department, mapping: dict[str, str | Unit]) -> None:
     """Create the units the office asked for and remember names mapped to existing units."""
     for name, target in mapping.items():
         if isinstance(target, Unit):
@@ -329,12 +327,14 @@ def confirm_import(
             v=Max("version")
         )["v"]
         plan.version = (latest or 0) + 1
-    apply_mapping(department, mapping, by=by)
+    apply_mapping(department, mapping)
     plan.department = department
     plan = save_plan(plan, by=by)
     index = name_index(department)
     headings: dict[tuple[str, ...], Heading] = {}
     errors: dict[str, list] = {}
+    entries: list[tuple[Task, Responsibility]] = []
+    refs: list[int] = []  # each entry's task in the preview
     for position, draft in enumerate(drafts):
         parent = None
         for depth in range(1, len(draft.path) + 1):
@@ -368,9 +368,14 @@ def confirm_import(
             ),
         )
         try:
-            save_task(task, responsibility=_responsibility(draft.units, index), by=by)
+            entries.append((task, _responsibility(draft.units, index)))
+            refs.append(draft.ref)
         except ValidationError as error:
             errors[f"task-{draft.ref}"] = error.messages
+    try:
+        create_tasks(entries, by=by)
+    except ValidationError as error:
+        errors |= {f"task-{refs[int(i)]}": m for i, m in error.message_dict.items()}
     if errors:
         raise ValidationError(errors)
     plan_import.status = PlanImport.Status.CONFIRMED

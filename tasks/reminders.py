@@ -397,3 +397,9 @@ def digest_items(digest: Digest) -> list[Reminder]:
             rule=Reminder.Rule.ESCALATE
         )
     return list(reminders.order_by("rule", "deadline"))
+
+
+def mark_read(person: User) -> int:
+    """Everything in the person's bell is read as of now; how many notifications were unread."""
+    unread = Notification.objects.filter(recipient=person, read_at__isnull=True)
+    return unread.update(read_at=timezone.now())

@@ -102,6 +102,21 @@ def save_task(
 ) -> Task:
     """Create or update a task and bring its assignments in line with ``responsibility``."""
     adding = task._state.adding
+    _checked(task, responsibility)
+    task._history_user = by
+    # Checked above, before any write: a new task's writes raise nothing a caller catches, so
+    # it needs no savepoint of its own. An edit may still be refused half-way
+    # (_set_assignments) and rolls back to its savepoint.
+    with transaction.atomic(savepoint=not adding):
+        task.save()
+        if responsibility.groups or not adding:
+            task.groups.set(responsibility.groups)
+        _set_assignments(task, responsibility.roles(), by=by, adding=adding)
+    return task
+
+
+def _checked(task: Task, responsibility: Responsibility) -> None:
+    """Validate the task (raises per field) and settle its stored due date and recurrence."""
     task.due_date = check_task(
         task.plan,
         heading=task.heading,
@@ -112,20 +127,44 @@ def save_task(
     )
     if task.deadline_kind != Task.DeadlineKind.RECURRING:
         task.recurrence = ""
-    task._history_user = by
     # Plan and heading are saved instances (check_task matched them): no query each to ask
     # whether they exist; nor, for a new task, for groups and assignments it cannot have yet.
-    # An imported plan saves hundreds of tasks in one go.
     task.full_clean(exclude=["plan", "heading"])
-    # Checked above, before any write: a new task's writes raise nothing a caller catches, so
-    # inside an import it needs no savepoint of its own (300 of them a plan). An edit may still
-    # be refused half-way (_set_assignments) and rolls back to its savepoint.
-    with transaction.atomic(savepoint=not adding):
-        task.save()
-        if responsibility.groups or not adding:
-            task.groups.set(responsibility.groups)
-        _set_assignments(task, responsibility.roles(), by=by, adding=adding)
-    return task
+
+
+@transaction.atomic
+def create_tasks(entries: list[tuple[Task, Responsibility]], *, by: User | None) -> list[Task]:
+    """New tasks of a plan in one go (an imported plan: hundreds), each checked as
+    ``save_task`` checks it, then written with their history, group links, assignments and
+    permissions in a handful of statements rather than a dozen a task. Raises
+    ValidationError({"<index>": messages}) for the tasks that are wrong, before any write."""
+    errors: dict[str, list[str]] = {}
+    for index, (task, responsibility) in enumerate(entries):
+        try:
+            _checked(task, responsibility)
+        except ValidationError as error:
+            errors[str(index)] = error.messages
+    if errors:
+        raise ValidationError(errors)
+    tasks = bulk_create_with_history([task for task, _r in entries], Task, default_user=by)
+    pairs = list(zip(tasks, (r for _t, r in entries), strict=True))
+    through = Task.groups.through
+    through.objects.bulk_create(
+        [
+            through(task_id=task.pk, unitgroup_id=group.pk)
+            for task, responsibility in pairs
+            for group in responsibility.groups
+        ]
+    )
+    added = []
+    for task, responsibility in pairs:
+        for unit, role in responsibility.roles().items():
+            ensure_unit_group(unit)
+            added.append(Assignment(task=task, unit=unit, role=role))
+    if added:
+        bulk_create_with_history(added, Assignment, default_user=by)
+        permissions.grant_unit_access(added)
+    return tasks
 
 
 def _set_assignments(

@@ -15,6 +15,7 @@ from org.permissions import office_department
 from plans.models import Heading
 from reporting import aggregates, drafts, exports, permissions
 from reporting.draft_forms import CellForm, NewReportForm, OptionsForm, SectionForm, TopicForm
+from reporting.formats import TABLE_PARTS, cell_code, cell_of
 from reporting.grid import VALUE, table_grid
 from reporting.models import ReportDraft, ReportSection, ReportVersion
 from reporting.prose import Tree
@@ -138,7 +139,7 @@ def _detail(request: HttpRequest, draft: ReportDraft, bound: SectionForm | None 
             if can_write
             else None,
             "changes": drafts.data_changes(s),
-            "is_table": s.number in drafts.TABLE_PARTS,
+            "is_table": s.number in TABLE_PARTS,
         }
         for s in sections
     ]
@@ -225,14 +226,14 @@ def report_cell(request: HttpRequest, pk: int) -> HttpResponse:
     """Enter a table cell by hand, or clear it (back to the computed value)."""
     draft = permissions.get_report_or_404(request.user, pk, permissions.MANAGE)
     # Each table's form has its own prefix, t<number>: the one posted names the table.
-    table = next((n for n in drafts.TABLE_PARTS if f"t{n}-cell" in request.POST), None)
+    table = next((n for n in TABLE_PARTS if f"t{n}-cell" in request.POST), None)
     fmt = drafts.report_format(draft)
-    choices = [(f"{r}|{c}", "") for r, c in fmt.table(table).cells()] if table else []
+    choices = [(cell_code(key), "") for key in fmt.table(table).cells()] if table else []
     form = CellForm(request.POST, cells=choices, prefix=f"t{table}")
     if table is None or not form.is_valid():
         messages.error(request, _("Choose a cell and enter a number."))
         return redirect(draft)
-    row, column = form.cleaned_data["cell"].split("|", 1)
+    row, column = cell_of(form.cleaned_data["cell"])
     try:
         drafts.set_cell(
             draft,
@@ -256,7 +257,7 @@ def report_options(request: HttpRequest, pk: int) -> HttpResponse:
     form = OptionsForm(request.POST)
     if form.is_valid():
         try:
-            drafts.set_options(draft, form.cleaned_data, by=request.user)
+            drafts.set_options(draft, form.cleaned_data)
             drafts.request_generation(draft, by=request.user)
         except ValidationError as error:
             _error(request, error)
@@ -276,7 +277,7 @@ def report_topics(request: HttpRequest, pk: int) -> HttpResponse:
             plan__department=draft.department_id,
             plan__year=draft.year,
         )
-        drafts.map_heading(heading, form.cleaned_data["topic"], by=request.user)
+        drafts.map_heading(heading, form.cleaned_data["topic"])
         drafts.request_generation(draft, by=request.user)
     return redirect(draft)
 

@@ -21,10 +21,10 @@ from tasks.models import CalendarDay, Digest, Notification
 @login_required
 def notification_list(request: HttpRequest) -> HttpResponse:
     """The bell's list; posting marks everything read."""
-    mine = Notification.objects.filter(recipient=request.user)
     if request.method == "POST":
-        mine.filter(read_at__isnull=True).update(read_at=timezone.now())
+        reminders.mark_read(request.user)
         return redirect("tasks:notification_list")
+    mine = Notification.objects.filter(recipient=request.user)
     page = Paginator(
         mine.select_related("reminder__assignment__task", "reminder__assignment__unit"), 50
     ).get_page(request.GET.get("page"))
@@ -74,12 +74,12 @@ def calendar(request: HttpRequest) -> HttpResponse:
         holidays.set_day(**form.cleaned_data, department=department.pk)
         messages.success(request, _("Calendar saved."))
         return redirect(f"{request.path}?year={year}")
-    days = CalendarDay.objects.filter(date__year=year)
+    own = CalendarDay.objects.filter(date__year=year, department=department)
     context = {
         "year": year,
         "known": holidays.known_year(year),
-        "national": days.filter(department__isnull=True),
-        "own": days.filter(department=department).prefetch_related("history"),
+        "national": holidays.national_days(year),
+        "own": own.prefetch_related("history"),
         "form": form,
         "years": (year - 1, year + 1),
     }

@@ -7,6 +7,7 @@ import openpyxl
 import pytest
 from django.urls import reverse
 
+from reporting import drafts
 from tests.factories import make_request
 
 FORMULAS = ['=HYPERLINK("http://evil.example/","click")', "=1+2", "+1+2", "-2+3", "@SUM(A1)"]
@@ -59,3 +60,22 @@ def test_the_register_export_writes_applicants_text_as_text(client, world, leade
     else:
         text = response.content.decode("utf-8-sig")
         assert all(f"'{f}" in text.replace('""', '"') for f in FORMULAS)
+
+
+def test_the_reports_workbook_writes_the_departments_name_as_text(
+    client, world, office_staff, attempt
+):
+    # given: a department whose name (the report's title) starts like a formula
+    world.department.name = "=1+2教育局"
+    world.department.save(update_fields=["name"])
+    draft = drafts.generate(drafts.create_draft(world.department, 2026, by=office_staff), by=None)
+    client.force_login(office_staff)
+
+    # when
+    response = client.get(reverse("reporting:report_export", args=[draft.pk, "xlsx"]))
+
+    # then
+    attempt("formula")
+    assert response.status_code == 200
+    assert formulas_in(response.content) == []
+    assert any(v.startswith("=1+2教育局") for v in texts_in(response.content))

@@ -15,6 +15,7 @@ from plans.readers.office import MAX_UNPACKED
 from reporting.models import DisclosureRequest
 from reporting.requests_io import MAX_BYTES as REGISTER_MAX_BYTES
 from tasks.models import EvidenceFile, ProgressUpdate
+from tests.plans.office_files import far_cell_xlsx, huge_span_docx
 
 LIMIT = 2**20  # the size limits, made small to keep the tests fast
 EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\x00" * 64 + b"PE\x00\x00"
@@ -144,6 +145,8 @@ UPLOAD_KINDS = {
             ("plan.docx", b"PK\x03\x04broken"),
             ("plan.docx", zip_bomb("word/document.xml")),
             ("plan.xlsx", zip_bomb("xl/workbook.xml")),
+            ("plan.xlsx", far_cell_xlsx(["序号", "工作任务", "责任单位"])),
+            ("plan.docx", huge_span_docx()),
             ("plan.txt", b"\xff\xfe\x00\x00" + NOISE),
             ("plan.txt", b""),
             ("plan.txt", "一、任务\n".encode() * (LIMIT // 10)),
@@ -160,6 +163,7 @@ UPLOAD_KINDS = {
             ("register.xlsx", NOISE),
             ("register.xlsx", EXE),
             ("register.xlsx", zip_bomb("xl/workbook.xml")),
+            ("register.xlsx", far_cell_xlsx(["收到日期", "申请人类型", "申请方式", "申请内容"])),
             ("register.csv", b"\xff\xfe\x00\x00" + NOISE),
             ("register.csv", b""),
             ("register.csv", "收到日期,申请内容\n".encode() + b"x" * REGISTER_MAX_BYTES),

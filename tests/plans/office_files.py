@@ -6,11 +6,14 @@ from __future__ import annotations
 import io
 import shutil
 import subprocess
+import zipfile
 from pathlib import Path
 
 import pytest
 
 from plans.readers import convert
+
+W_NS = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
 
 needs_libreoffice = pytest.mark.skipif(
     convert.soffice() is None, reason="LibreOffice (soffice) is not installed"
@@ -46,3 +49,41 @@ def converted_by_libreoffice(files: dict[str, bytes], kind: str, directory: Path
         name: (directory / "out" / Path(name).with_suffix(f".{kind}")).read_bytes()
         for name in files
     }
+
+
+def with_member(data: bytes, name: str, content: bytes) -> bytes:
+    """The zip ``data`` with member ``name`` replaced."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(buffer, "w") as target:
+        for info in source.infolist():
+            body = content if info.filename == name else source.read(info)
+            target.writestr(info, body, compress_type=zipfile.ZIP_DEFLATED)
+    return buffer.getvalue()
+
+
+def docx_with_body(body_xml: str) -> bytes:
+    """A Word document whose body is ``body_xml``, written as Word writes it."""
+    import docx
+
+    xml = f'<?xml version="1.0"?><w:document {W_NS}><w:body>{body_xml}</w:body></w:document>'
+    return with_member(saved(docx.Document()), "word/document.xml", xml.encode())
+
+
+def tc(text: str, props: str = "") -> str:
+    return f"<w:tc><w:tcPr>{props}</w:tcPr><w:p><w:r><w:t>{text}</w:t></w:r></w:p></w:tc>"
+
+
+def far_cell_xlsx(header: list[str]) -> bytes:
+    """A few kilobytes: a header row, and a value in the sheet's last cell, XFD1048576."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.active.append(header)
+    book.active["XFD1048576"] = "x"
+    return saved(book)
+
+
+def huge_span_docx() -> bytes:
+    """Under a kilobyte: one table cell declaring a span of two million columns."""
+    span = "<w:gridSpan w:val='2000000'/>"
+    return docx_with_body(f"<w:tbl><w:tr>{tc('x', span)}</w:tr></w:tbl>")

@@ -27,9 +27,15 @@ from plans.readers.html import looks_like_html, read_html
 from plans.readers.office import OLE_MAGIC, read_docx, read_xlsx
 from plans.readers.pdf import read_pdf
 
-from .office_files import converted_by_libreoffice, has_cjk_font, needs_libreoffice, saved
-
-W_NS = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+from .office_files import (
+    converted_by_libreoffice,
+    docx_with_body,
+    has_cjk_font,
+    needs_libreoffice,
+    saved,
+    tc,
+    with_member,
+)
 
 
 def refused(read, data: bytes) -> PlanFormatError:
@@ -40,26 +46,6 @@ def refused(read, data: bytes) -> PlanFormatError:
 
 def cells(table: Table) -> list[list[tuple[str, bool]]]:
     return [[(cell.text, cell.merged) for cell in row] for row in table.rows]
-
-
-def with_member(data: bytes, name: str, content: bytes) -> bytes:
-    """The zip ``data`` with member ``name`` replaced."""
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(buffer, "w") as target:
-        for info in source.infolist():
-            body = content if info.filename == name else source.read(info)
-            target.writestr(info, body, compress_type=zipfile.ZIP_DEFLATED)
-    return buffer.getvalue()
-
-
-def docx_with_body(body_xml: str) -> bytes:
-    """A Word document whose body is ``body_xml``, written as Word writes it."""
-    xml = f'<?xml version="1.0"?><w:document {W_NS}><w:body>{body_xml}</w:body></w:document>'
-    return with_member(saved(docx.Document()), "word/document.xml", xml.encode())
-
-
-def tc(text: str, props: str = "") -> str:
-    return f"<w:tc><w:tcPr>{props}</w:tcPr><w:p><w:r><w:t>{text}</w:t></w:r></w:p></w:tc>"
 
 
 # --- Word -------------------------------------------------------------------------------------

@@ -108,7 +108,7 @@ def test_the_overview_is_assembled_from_the_plan_in_the_official_sub_topics(
 def test_the_office_maps_a_heading_to_another_sub_topic_once(world, office_staff, plan_year):
     # given
     heading = Heading.objects.get(title="加强政务公开平台建设", position=2)
-    drafts.map_heading(heading, HeadingTopic.Topic.MANAGEMENT, by=office_staff)
+    drafts.map_heading(heading, HeadingTopic.Topic.MANAGEMENT)
     # when
     text = _part(_draft(world, office_staff), 1).text
     # then
@@ -147,7 +147,6 @@ def test_part_six_adds_the_optional_items_the_office_switches_on(world, office_s
     drafts.set_options(
         draft,
         {"plan_summary": True, "proposals": True, "other_text": "按省通知要求报告创新做法。"},
-        by=office_staff,
     )
     # when
     text = _part(drafts.generate(draft, by=None), 6).text
@@ -377,7 +376,7 @@ def test_a_headings_sub_topic_carries_over_to_next_years_heading_of_the_same_tit
     # given: last year's heading mapped to 监督保障
     last_plan = PlanFactory(department=world.department, year=YEAR - 1)
     last = Heading.objects.create(plan=last_plan, label="三、", title="抓好落实")
-    drafts.map_heading(last, HeadingTopic.Topic.OVERSIGHT, by=office_staff)
+    drafts.map_heading(last, HeadingTopic.Topic.OVERSIGHT)
     # when: this year's plan has a heading of the same title with completed work
     plan = PlanFactory(department=world.department, year=YEAR)
     heading = Heading.objects.create(plan=plan, label="三、", title="抓好落实")
