@@ -1,7 +1,12 @@
 """Who a person is in the organisation; the other apps' permission modules build on these."""
 
+from collections.abc import Callable
+from typing import TypeVar
+
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
+from django.db.models import Model, QuerySet
+from django.http import Http404
 
 from .models import Department, User
 
@@ -44,3 +49,27 @@ def office_department(user: AnyUser) -> Department:
     if not is_office(user) or user.department is None:
         raise PermissionDenied
     return user.department
+
+
+M = TypeVar("M", bound=Model)
+
+
+VIEW = "view"  # every app's name for seeing an object
+
+
+def get_visible_or_404(
+    visible: QuerySet[M],
+    pk: int,
+    *,
+    user: AnyUser,
+    action: str,
+    can: Callable[[AnyUser, str, M], bool],
+) -> M:
+    """Every app's object lookup for a view: what the person may not see (not in ``visible``)
+    answers 404; what they may see but not do ``action`` with (the app's ``can``), 403."""
+    obj = visible.filter(pk=pk).first()
+    if obj is None:
+        raise Http404
+    if action != VIEW and not can(user, action, obj):
+        raise PermissionDenied
+    return obj

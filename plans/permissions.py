@@ -1,14 +1,18 @@
 """Who may see and change plans. The only place plan access is decided."""
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import Http404
 
-from org.permissions import AnyUser, is_admin, is_office, sees_whole_department
+from org.permissions import (
+    VIEW,
+    AnyUser,
+    get_visible_or_404,
+    is_admin,
+    is_office,
+    sees_whole_department,
+)
 
 from .models import Plan
 
-VIEW = "view"
 MANAGE = "manage"
 
 
@@ -35,9 +39,5 @@ def can(user: AnyUser, action: str, plan: Plan | None = None) -> bool:
 
 def get_plan_or_404(user: AnyUser, pk: int, action: str = VIEW) -> Plan:
     """What a user may not see answers 404; what they may see but not change, 403."""
-    plan = visible_plans(user).filter(pk=pk).select_related("department").first()
-    if plan is None:
-        raise Http404
-    if action != VIEW and not can(user, action, plan):
-        raise PermissionDenied
-    return plan
+    qs = visible_plans(user).select_related("department")
+    return get_visible_or_404(qs, pk, user=user, action=action, can=can)

@@ -7,10 +7,11 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model, QuerySet
-from django.http import Http404
 
 from org.permissions import (
+    VIEW,
     AnyUser,
+    get_visible_or_404,
     is_admin,
     is_office,
     sees_whole_department,
@@ -18,7 +19,6 @@ from org.permissions import (
 
 from .models import DisclosureRequest, ReportDraft, ReviewCase
 
-VIEW = "view"
 MANAGE = "manage"  # create, edit, import
 
 
@@ -48,22 +48,13 @@ def can(user: AnyUser, action: str, obj: DisclosureRequest | ReviewCase) -> bool
     return is_admin(user) or is_office(user, obj.department_id)
 
 
-def _get_or_404(qs: QuerySet, user: AnyUser, pk: int, action: str):
-    """What a user may not see answers 404; what they may see but not change, 403."""
-    obj = qs.filter(pk=pk).first()
-    if obj is None:
-        raise Http404
-    if action != VIEW and not can(user, action, obj):
-        raise PermissionDenied
-    return obj
-
-
 def get_request_or_404(user: AnyUser, pk: int, action: str = VIEW) -> DisclosureRequest:
-    return _get_or_404(visible_requests(user), user, pk, action)
+    return get_visible_or_404(visible_requests(user), pk, user=user, action=action, can=can)
 
 
 def get_review_case_or_404(user: AnyUser, pk: int, action: str = VIEW) -> ReviewCase:
-    return _get_or_404(visible_review_cases(user).select_related("request"), user, pk, action)
+    qs = visible_review_cases(user).select_related("request")
+    return get_visible_or_404(qs, pk, user=user, action=action, can=can)
 
 
 def require_reader(user: AnyUser) -> None:
@@ -88,12 +79,9 @@ def get_report_or_404(user: AnyUser, pk: int, action: str = VIEW) -> ReportDraft
     """A report of another department, or any report for a unit's people, answers 404; a leader
     changing one, 403."""
     qs = visible_reports(user).select_related("department")
-    draft = qs.filter(pk=pk).first()
-    if draft is None:
-        raise Http404
-    if action != VIEW and not (is_admin(user) or is_office(user, draft.department_id)):
-        raise PermissionDenied
-    return draft
+    return get_visible_or_404(
+        qs, pk, user=user, action=action, can=lambda u, _a, draft: can_write_report(u, draft)
+    )
 
 
 def can_write_report(user: AnyUser, draft: ReportDraft) -> bool:

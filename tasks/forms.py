@@ -180,7 +180,12 @@ class FigureForm(forms.Form):
 
     def __init__(self, *args, metrics=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["metric"].queryset = metrics if metrics is not None else Metric.objects.none()
+        field = self.fields["metric"]
+        if isinstance(metrics, list):  # read once for all the formset's forms
+            field.queryset = Metric.objects.filter(pk__in=[m.pk for m in metrics])
+            field.choices = [("", field.empty_label), *((m.pk, str(m)) for m in metrics)]
+        else:
+            field.queryset = metrics if metrics is not None else Metric.objects.none()
 
     def clean(self):
         data = super().clean()

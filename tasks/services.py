@@ -5,7 +5,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -288,7 +288,7 @@ def record_progress(
     assignment = _lock(assignment, version)
     action = permissions.SUBMIT if submit else permissions.UPDATE
     if not permissions.can(by, action, assignment):
-        raise ValidationError(_("You cannot report on this assignment."))
+        raise PermissionDenied(_("You cannot report on this assignment."))
     if report.is_empty() and not (submit and _has_reported(assignment)):
         raise ValidationError(_("Write what was done or attach evidence."))
     target = Assignment.Status.SUBMITTED if submit else _started(assignment.status)
@@ -366,7 +366,7 @@ def review_assignment(
     """The office accepts a submission (销号) or returns it with a comment saying why."""
     assignment = _lock(assignment, version)
     if not permissions.can(by, permissions.REVIEW, assignment):
-        raise ValidationError(_("Only the office reviews submissions."))
+        raise PermissionDenied(_("Only the office reviews submissions."))
     if assignment.status != Assignment.Status.SUBMITTED:
         raise ValidationError(_("Only a submitted assignment can be accepted or returned."))
     if not accept and not comment.strip():
@@ -383,7 +383,7 @@ def review_assignment(
 def close_task(task: Task, *, reason: str, by: User) -> Task:
     """The office closes a task whatever its assignments' state, saying why."""
     if not permissions.can(by, permissions.MANAGE, task):
-        raise ValidationError(_("Only the office closes tasks."))
+        raise PermissionDenied(_("Only the office closes tasks."))
     if not reason.strip():
         raise ValidationError({"reason": _("Say why the task is closed.")})
     task.closed_reason = reason.strip()[:300]

@@ -23,7 +23,7 @@ from tasks.models import Assignment, EvidenceFile, Metric
 
 def _metrics_for(assignment):
     department = assignment.task.plan.department_id
-    return Metric.objects.filter(Q(department__isnull=True) | Q(department=department))
+    return list(Metric.objects.filter(Q(department__isnull=True) | Q(department=department)))
 
 
 @login_required
@@ -69,7 +69,8 @@ def assignment_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def _act(request, assignment, action, progress, links, figures, review) -> bool:
     """Run the one service the posted button asks for; False leaves errors on the forms."""
     if action in ("report", "submit"):
-        if not permissions.can(request.user, permissions.UPDATE, assignment):
+        needed = permissions.SUBMIT if action == "submit" else permissions.UPDATE
+        if not permissions.can(request.user, needed, assignment):
             raise PermissionDenied
         if not (progress.is_valid() and links.is_valid() and figures.is_valid()):
             return False

@@ -10,12 +10,11 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.urls import reverse
 
-from bench.posted import as_posted
 from plans.models import Plan, PlanImport
 from tasks import importing
 from tasks.models import Metric
 from tests.factories import UserFactory
-from tests.tasks.test_importing import make_bureau
+from tests.tasks.test_importing import make_bureau, pasted_as_office
 
 PLAN = (
     "某局2024年政务公开工作要点\n一、任务\n"
@@ -62,18 +61,10 @@ def test_one_import_confirmed_twice_at_once_makes_one_plan(transactional_db, att
 
 
 def test_a_confirm_posted_again_leads_to_the_plan_the_first_made(client, db, attempt):
-    bureau = make_bureau()
-    office = bureau.units.get(is_office=True)
-    client.force_login(UserFactory(department=bureau, unit=office, role="office"))
-    start = client.post(reverse("tasks:import_start"), {"text": PLAN})
-    context = client.get(start.url).context
-    formset = context["formset"]
-    data = as_posted(
-        context["plan_form"], context["mapping_form"], formset.management_form, *formset
-    )
-    first = client.post(start.url, data)
+    preview, data = pasted_as_office(client, make_bureau(), PLAN)
+    first = client.post(preview, data)
 
-    again = client.post(start.url, data)
+    again = client.post(preview, data)
 
     attempt("double-post")
     plan = Plan.objects.get()

@@ -5,10 +5,9 @@ a worker rendering its preview."""
 from django.urls import reverse
 
 from bench.plan_text import plan_text
-from bench.posted import as_posted
 from plans.models import Plan, PlanImport
 from tests.factories import UserFactory
-from tests.tasks.test_importing import make_bureau
+from tests.tasks.test_importing import make_bureau, pasted_as_office
 
 UNITS = ["办公室", "人事股", "计财股"]
 
@@ -21,17 +20,11 @@ def office_of(client, bureau):
 
 def test_a_plan_of_four_hundred_tasks_goes_through_the_preview_and_confirm(client, db, attempt):
     # given: the preview of a 400-item plan, as the browser posts it back (2,400 fields and more)
-    client = office_of(client, make_bureau())
     text = plan_text(UNITS, items=400, year=2026, issuer="某区教育局")
-    start = client.post(reverse("tasks:import_start"), {"text": text})
-    context = client.get(start.url).context
-    formset = context["formset"]
-    data = as_posted(
-        context["plan_form"], context["mapping_form"], formset.management_form, *formset
-    )
+    preview, data = pasted_as_office(client, make_bureau(), text)
 
     # when
-    response = client.post(start.url, data)
+    response = client.post(preview, data)
 
     # then
     attempt("large-import")

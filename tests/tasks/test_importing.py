@@ -59,6 +59,18 @@ def make_bureau(sections: list[str] = SECTIONS) -> Department:
     return department
 
 
+def pasted_as_office(client, bureau: Department, text: str) -> tuple[str, dict]:
+    """The bureau's office staff paste ``text``: the preview's address, and its forms as the
+    browser posts them back unchanged."""
+    office = bureau.units.get(is_office=True)
+    client.force_login(UserFactory(department=bureau, unit=office, role=User.Role.OFFICE))
+    start = client.post(reverse("tasks:import_start"), {"text": text})
+    context = client.get(start.url).context
+    formset = context["formset"]
+    forms = (context["plan_form"], context["mapping_form"], formset.management_form, *formset)
+    return start.url, as_posted(*forms)
+
+
 @pytest.fixture
 def bureau(db) -> Department:
     return make_bureau()

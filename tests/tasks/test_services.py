@@ -3,7 +3,7 @@
 import datetime
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 
 from org.models import UnitGroup
 from tasks.models import Assignment, Task
@@ -257,7 +257,7 @@ def test_unit_staff_report_progress_but_cannot_submit(world, unit_staff):
     assert assignment.status == S.IN_PROGRESS
     assert S.SUBMITTED not in allowed_statuses(unit_staff, assignment)
     # when
-    with pytest.raises(ValidationError):
+    with pytest.raises(PermissionDenied):
         report(assignment, unit_staff, submit=True)
     # then
     assignment.refresh_from_db()
@@ -291,7 +291,7 @@ def test_only_the_office_accepts_or_returns_a_submission(world, unit_head, perso
     person = request.getfixturevalue(persona)
     # when
     for accept in (True, False):
-        with pytest.raises(ValidationError):
+        with pytest.raises(PermissionDenied):
             review_assignment(assignment, accept=accept, comment="不全", by=person)
     # then
     assignment.refresh_from_db()
@@ -341,7 +341,7 @@ def test_an_assignment_not_yet_submitted_cannot_be_accepted(world, unit_head, of
 
 @pytest.mark.parametrize("persona", ["other_unit_head", "leader"])
 def test_people_outside_the_unit_cannot_report_on_its_assignment(world, persona, request):
-    with pytest.raises(ValidationError):
+    with pytest.raises(PermissionDenied):
         report(world.own_assignment, request.getfixturevalue(persona))
     world.own_assignment.refresh_from_db()
     assert world.own_assignment.status == S.NOT_STARTED
