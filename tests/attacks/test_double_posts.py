@@ -13,8 +13,7 @@ from django.urls import reverse
 from plans.models import Plan, PlanImport
 from tasks import importing
 from tasks.models import Metric
-from tests.factories import UserFactory
-from tests.tasks.test_importing import make_bureau, pasted_as_office
+from tests.tasks.test_importing import log_in_office, make_bureau, pasted_as_office
 
 PLAN = (
     "某局2024年政务公开工作要点\n一、任务\n"
@@ -112,8 +111,7 @@ def test_a_plan_imported_by_mistake_is_withdrawn_and_its_document_can_be_importe
 ):
     # given: a document imported and confirmed into a draft plan
     bureau = make_bureau()
-    office = bureau.units.get(is_office=True)
-    client.force_login(UserFactory(department=bureau, unit=office, role="office"))
+    log_in_office(client, bureau)
     plan = importing.import_document(bureau, source_name="", data=PLAN.encode(), by=None)
 
     # when: the office deletes the draft

@@ -6,16 +6,9 @@ from django.urls import reverse
 
 from bench.plan_text import plan_text
 from plans.models import Plan, PlanImport
-from tests.factories import UserFactory
-from tests.tasks.test_importing import make_bureau, pasted_as_office
+from tests.tasks.test_importing import log_in_office, make_bureau, pasted_as_office
 
 UNITS = ["办公室", "人事股", "计财股"]
-
-
-def office_of(client, bureau):
-    office = bureau.units.get(is_office=True)
-    client.force_login(UserFactory(department=bureau, unit=office, role="office"))
-    return client
 
 
 def test_a_plan_of_four_hundred_tasks_goes_through_the_preview_and_confirm(client, db, attempt):
@@ -38,7 +31,7 @@ def test_a_document_read_as_more_tasks_than_one_import_takes_is_refused_with_its
     client, db, settings, attempt
 ):
     settings.IMPORT_MAX_TASKS = 50
-    client = office_of(client, make_bureau())
+    client = log_in_office(client, make_bureau())
     text = plan_text(UNITS, items=51, year=2026, issuer="某区教育局")
 
     response = client.post(reverse("tasks:import_start"), {"text": text})

@@ -59,11 +59,17 @@ def make_bureau(sections: list[str] = SECTIONS) -> Department:
     return department
 
 
+def log_in_office(client, bureau: Department):
+    """The client logged in as a member of the bureau's office."""
+    office = bureau.units.get(is_office=True)
+    client.force_login(UserFactory(department=bureau, unit=office, role=User.Role.OFFICE))
+    return client
+
+
 def pasted_as_office(client, bureau: Department, text: str) -> tuple[str, dict]:
     """The bureau's office staff paste ``text``: the preview's address, and its forms as the
     browser posts them back unchanged."""
-    office = bureau.units.get(is_office=True)
-    client.force_login(UserFactory(department=bureau, unit=office, role=User.Role.OFFICE))
+    log_in_office(client, bureau)
     start = client.post(reverse("tasks:import_start"), {"text": text})
     context = client.get(start.url).context
     formset = context["formset"]
