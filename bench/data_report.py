@@ -29,7 +29,7 @@ from django.db.models.functions import Cast, Concat
 
 from org.models import Department
 from plans.models import Heading, Plan
-from reporting.models import DisclosureRequest, ReviewCase
+from registers.models import DisclosureRequest, ReviewCase
 from tasks.models import (
     Assignment,
     AssignmentGroupObjectPermission,

@@ -94,7 +94,7 @@ def existing() -> DataSet:
 def counts() -> dict[str, int]:
     """The rows of the data set, by kind: the "size" the suite's table quotes."""
     from org.models import User
-    from reporting.models import DisclosureRequest
+    from registers.models import DisclosureRequest
     from tasks.models import Assignment, Figure, ProgressUpdate, Task
 
     return {

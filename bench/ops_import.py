@@ -33,7 +33,7 @@ from org.services import save_unit, standard_unit_groups
 from plans.forms import PlanForm
 from plans.models import Heading, Plan, PlanImport
 from plans.parsing import RESPONSE_DAYS, heading_of
-from tasks import importing, permissions
+from tasks import importing, permissions, preview
 from tasks.models import (
     Assignment,
     AssignmentGroupObjectPermission,
@@ -402,10 +402,10 @@ def preview_forms(plan_import: PlanImport) -> list:
     from tasks.forms import ImportConfirmForm, TaskDraftFormSet, UnitMappingForm
 
     parsed, dept = plan_import.parsed, plan_import.department
-    formset = TaskDraftFormSet(prefix="task", initial=importing.task_initial(parsed))
+    formset = TaskDraftFormSet(prefix="task", initial=preview.task_initial(parsed))
     names = importing.unknown_names(plan_import)
     return [
-        PlanForm(prefix="plan", department=dept, initial=importing.plan_initial(parsed)),
+        PlanForm(prefix="plan", department=dept, initial=preview.plan_initial(parsed)),
         UnitMappingForm(prefix="map", names=names, department=dept),
         formset.management_form,
         *formset,

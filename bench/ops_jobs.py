@@ -34,24 +34,22 @@ from django.utils import timezone
 
 from bench.generate import DataSet
 from bench.suite import Operation, Target, figures, p95
+from core.holidays import calendar_for
+from core.models import CalendarDay, CalendarYear, Digest, ReminderPolicy
 from org.models import Department, User
 from plans.models import Plan
+from registers.models import DisclosureRequest, ReviewCase
 from reporting import drafts
 from reporting.exports import WRITERS
 from reporting.formats import SECTION_TITLES, format_for
-from reporting.models import DisclosureRequest, ReportDraft, ReviewCase
+from reporting.models import ReportDraft
 from tasks import reminders
-from tasks.holidays import calendar_for
 from tasks.models import (
     Assignment,
-    CalendarDay,
-    CalendarYear,
-    Digest,
     Figure,
     Metric,
     Notification,
     Reminder,
-    ReminderPolicy,
     Task,
 )
 
@@ -206,7 +204,7 @@ def _naive_sweep(day: datetime.date) -> None:
         told: dict[int, User] = {}
         robots = {}
         for department in Department.objects.all():
-            rules = reminders.windows(reminders.policy_of(department), day, calendar)
+            rules = reminders.windows(reminders.policy_of(department.pk), day, calendar)
             open_work = (
                 Assignment.objects.filter(
                     task__plan__department=department,
@@ -251,11 +249,11 @@ def _floor_pairs(day: datetime.date) -> set[tuple[int, str]]:
     calendar = calendar_for(day.year)
     dated, recurring, params = [], [], []
     for department in Department.objects.all():
-        for w in reminders.windows(reminders.policy_of(department), day, calendar):
+        for w in reminders.windows(reminders.policy_of(department.pk), day, calendar):
             dated.append("(%s, %s::varchar, %s::date, %s::date)")
             params += [department.pk, w.rule, w.low, w.high]
     for department in Department.objects.all():
-        for w in reminders.windows(reminders.policy_of(department), day, calendar):
+        for w in reminders.windows(reminders.policy_of(department.pk), day, calendar):
             if w.rule not in (Reminder.Rule.BEFORE, Reminder.Rule.DUE):
                 continue
             for kind in Task.Recurrence.values:
@@ -372,7 +370,7 @@ def _by_worker(digests: tuple[int, ...], smtp_port: int) -> float:
     worker as Procfile.dev runs it, on a queue of its own: no other worker on this Redis takes
     its jobs, and no one else's are purged."""
     from config.celery_app import app
-    from tasks.jobs import deliver_digest
+    from core.jobs import deliver_digest
 
     queue = f"bench-digests-{os.getpid()}"
     sent = Digest.objects.filter(pk__in=digests, status=Digest.Status.SENT)

@@ -15,6 +15,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("plans/", include("plans.urls")),
+    path("registers/", include("registers.urls")),
     path("reporting/", include("reporting.urls")),
     path("", include("tasks.urls")),
 ]

@@ -57,6 +57,16 @@ M = TypeVar("M", bound=Model)
 VIEW = "view"  # every app's name for seeing an object
 
 
+def department_wide(user: AnyUser, queryset: QuerySet[M]) -> QuerySet[M]:
+    """Rows that belong to a department as a whole (its registers, its report): its office
+    staff and leaders see them, administrators see all, a unit's people see none."""
+    if not user.is_authenticated or not (is_admin(user) or sees_whole_department(user)):
+        return queryset.none()
+    if is_admin(user):
+        return queryset
+    return queryset.filter(department=user.department_id)
+
+
 def get_visible_or_404(
     visible: QuerySet[M],
     pk: int,

@@ -25,10 +25,11 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 
 from plans.models import Heading
+from registers.models import DisclosureRequest, ReviewCase
 from tasks.models import Assignment, Figure, Metric, ProgressUpdate, Task
 
 from .formats import Cells
-from .models import DisclosureRequest, HeadingTopic, ReviewCase
+from .models import HeadingTopic
 
 
 def _year(year: int) -> tuple[datetime.date, datetime.date]:

@@ -8,21 +8,19 @@ corrected here.
 import difflib
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
-from .content import Check
+from registers.models import ReviewCase
+
+from .content import ERROR, INFO, WARNING, Finding
 from .formats import FORMAT_2021, REVIEW_RESULTS, CellKey, ReportFormat
-from .models import ReviewCase
 from .report import applicant_columns, outcome_rows
 
 Cells = dict[CellKey, Decimal | None]  # a table's values, None where none was entered
 
-ERROR = "error"
-WARNING = "warning"
-INFO = "info"
 
 # 一、总体情况: "篇幅原则上不超过一千字" (2021 format); warn only well beyond it.
 OVERVIEW_LIMIT = 1000
@@ -32,40 +30,6 @@ REPEAT_RATIO = 0.9
 # 其他处理 "should be small" (2019 notice): flag above this share of the year's replies.
 OTHER_HANDLING_SHARE = Decimal("0.1")
 MAX_DETAILS = 5  # failures named in a message; every failing cell is still marked
-
-
-@dataclass(frozen=True)
-class Finding:
-    rule: str
-    severity: str
-    ok: bool
-    message: str
-    table: int | None = None
-    cells: tuple[tuple[str, str], ...] = field(default=())
-
-    @property
-    def blocks_final(self) -> bool:
-        return not self.ok and self.severity == ERROR
-
-    def as_check(self) -> Check:
-        return Check(self.rule, self.ok, self.severity, self.message)
-
-    def as_dict(self) -> dict:
-        return {
-            "rule": self.rule,
-            "severity": self.severity,
-            "ok": self.ok,
-            "message": self.message,
-            "table": self.table,
-            "cells": [list(c) for c in self.cells],
-        }
-
-    @classmethod
-    def from_dict(cls, data: dict) -> "Finding":
-        cells = tuple(tuple(c) for c in data.get("cells", ()))
-        return cls(
-            data["rule"], data["severity"], data["ok"], data["message"], data["table"], cells
-        )
 
 
 def _n(values: Cells, cell: tuple[str, str]) -> Decimal:

@@ -8,20 +8,49 @@ tested without the ORM.
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import NamedTuple
 
 from .formats import SECTION_TITLES, CellKey, ReportFormat
 
 Value = Decimal | int | None
 
 
-class Check(NamedTuple):
-    """A consistency rule's result (spec §5): e.g. ("T3-1", False, "error", "…")."""
+ERROR = "error"
+WARNING = "warning"
+INFO = "info"
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A consistency rule's result (spec §5), with the cells it concerns so the page can mark
+    them: e.g. Finding("T3-1", "error", False, "…", 3, (("row", "col"), …))."""
 
     rule: str
+    severity: str
     ok: bool
-    severity: str  # "error", "warning", "info" or "guidance"
     message: str
+    table: int | None = None
+    cells: tuple[tuple[str, str], ...] = field(default=())
+
+    @property
+    def blocks_final(self) -> bool:
+        return not self.ok and self.severity == ERROR
+
+    def as_dict(self) -> dict:
+        return {
+            "rule": self.rule,
+            "severity": self.severity,
+            "ok": self.ok,
+            "message": self.message,
+            "table": self.table,
+            "cells": [list(c) for c in self.cells],
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "Finding":
+        cells = tuple(tuple(c) for c in data.get("cells", ()))
+        return cls(
+            data["rule"], data["severity"], data["ok"], data["message"], data["table"], cells
+        )
 
 
 @dataclass(frozen=True)
@@ -41,7 +70,7 @@ class ReportContent:
     # table number (2, 3, 4) → cell → value; a missing cell or None is printed as 0 (spec §5).
     values: dict[int, dict[CellKey, Value]]
     manual: set[tuple[int, str, str]] = field(default_factory=set)  # (table, row, column)
-    checks: list[Check] = field(default_factory=list)
+    checks: list[Finding] = field(default_factory=list)
     # The unnumbered preamble before 一 and the sign-off lines (机关名称, date) after 六, which
     # real reports carry (spec §2.6); empty when the draft has none.
     preamble: str = ""

@@ -20,11 +20,13 @@ from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from core import holidays
+from core.models import CalendarDay
 from org.models import User
 from org.permissions import AnyUser
 from plans.models import Plan
-from tasks import holidays, permissions, queries
-from tasks.models import Assignment, CalendarDay, Reminder, Task
+from tasks import permissions, queries
+from tasks.models import Assignment, Reminder, Task
 
 Status = Assignment.Status
 OVERDUE, DUE_SOON = queries.DueWindow.OVERDUE, queries.DueWindow.DUE_SOON

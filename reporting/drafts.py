@@ -24,8 +24,7 @@ from tasks.models import Task
 from tasks.services import Responsibility, save_task
 
 from . import aggregates, checks, prose
-from .checks import Finding
-from .content import ReportContent, SectionContent
+from .content import Finding, ReportContent, SectionContent
 from .formats import (
     FORMATS,
     SECTION_TITLES,
@@ -479,7 +478,7 @@ def content(draft: ReportDraft) -> ReportContent:
             for (row, column), source in t.sources.items()
             if source == "manual"
         },
-        checks=[f.as_check() for f in findings(draft)],
+        checks=findings(draft),
         preamble=prose.preamble(draft.year, fmt.name),
     )
 
@@ -493,6 +492,6 @@ def _refresh(draft: ReportDraft, *, reason: str, by: User | None) -> None:
         draft=draft,
         number=number,
         reason=reason[:100],
-        document=as_json(content(draft), findings(draft)),
+        document=as_json(content(draft)),
         created_by=by,
     )

@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from .models import DisclosureRequest, ReviewCase
+from registers.models import DisclosureRequest, ReviewCase
 
 TABLE_PARTS = (2, 3, 4)  # the report's parts that are tables (二, 三, 四); their text stays empty
 CellKey = tuple[str, str]  # (row.key, column.key), unique within a table

@@ -1,10 +1,8 @@
 """The report as JSON: the ``export_report --format json`` file and each version's snapshot."""
 
 import json
-from collections.abc import Sequence
 from decimal import Decimal
 
-from .checks import Finding
 from .content import ReportContent
 from .formats import MONEY_CELLS
 from .grid import number_value
@@ -20,7 +18,7 @@ def _line(line) -> dict:
     return {"key": line.key, "label": line.label, "path": list(line.path)}
 
 
-def as_json(content: ReportContent, findings: Sequence[Finding] = ()) -> dict:
+def as_json(content: ReportContent) -> dict:
     """The report as one JSON-ready dict: ``format``, ``sections`` (number, title, text),
     ``tables`` (blocks with their column labels and rows of label + values, labels verbatim
     from the format) and ``checks`` (rule, ok, message, severity, table, cells)."""
@@ -66,12 +64,7 @@ def as_json(content: ReportContent, findings: Sequence[Finding] = ()) -> dict:
             {"number": s.number, "title": s.title, "text": s.text} for s in content.sections
         ],
         "tables": tables,
-        "checks": [f.as_dict() for f in findings]
-        if findings
-        else [
-            {"rule": c.rule, "ok": c.ok, "message": c.message, "severity": c.severity}
-            for c in content.checks
-        ],
+        "checks": [f.as_dict() for f in content.checks],
     }
 
 

@@ -1,22 +1,12 @@
-"""Registers (requests, review cases) and the year-end report draft."""
+"""The year-end report draft, the dashboard and the progress brief."""
 
 from django.urls import path
 
-from .views import dashboard, registers, reports
+from .views import dashboard, reports
 
 app_name = "reporting"
 
 urlpatterns: list = [
-    # Registers: reporting/views/registers.py
-    path("requests/", registers.request_list, name="request_list"),
-    path("requests/new/", registers.request_create, name="request_create"),
-    path("requests/import/", registers.request_import, name="request_import"),
-    path("requests/export/", registers.request_export, name="request_export"),
-    path("requests/<int:pk>/", registers.request_detail, name="request_detail"),
-    path("requests/<int:pk>/edit/", registers.request_update, name="request_update"),
-    path("review-cases/", registers.reviewcase_list, name="reviewcase_list"),
-    path("review-cases/new/", registers.reviewcase_create, name="reviewcase_create"),
-    path("review-cases/<int:pk>/edit/", registers.reviewcase_update, name="reviewcase_update"),
     # Report draft: reporting/views/reports.py
     path("reports/", reports.report_list, name="report_list"),
     path("reports/<int:pk>/", reports.report_detail, name="report_detail"),

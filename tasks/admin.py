@@ -1,7 +1,9 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Assignment, CalendarDay, CalendarYear, Task
+from core.models import CalendarDay, CalendarYear
+
+from .models import Assignment, Task
 
 
 class AssignmentInline(admin.TabularInline):

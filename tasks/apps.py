@@ -5,3 +5,11 @@ from django.utils.translation import gettext_lazy as _
 class TasksConfig(AppConfig):
     name = "tasks"
     verbose_name = _("Tasks")
+
+    def ready(self) -> None:
+        # Its deadlines are reminded by the one daily sweep, in the same digests (core.reminders).
+        from core.reminders import register
+
+        from .reminders import SOURCE
+
+        register(SOURCE)

@@ -2,6 +2,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from core.models import ReminderPolicy
 from org.forms import DateInput, StaleEditMixin
 from org.models import Unit, UnitGroup
 from plans.models import Heading, Plan
@@ -9,7 +10,7 @@ from plans.responsibility import split_units
 
 from . import importing, services
 from .evidence import Upload
-from .models import Assignment, Metric, ReminderPolicy, Task
+from .models import Assignment, Metric, Task
 
 
 class TaskForm(StaleEditMixin, forms.ModelForm):

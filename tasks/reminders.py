@@ -1,21 +1,20 @@
-"""Deadline reminders: decide who is reminded of what on a working day, and deliver digests.
+"""Deadline reminders of assignments, and the one daily sweep of every source.
 
 Deciding is set-based: the department's policy turns the day into windows of deadlines
-(5 and 1 working days ahead, today, 1/4/7… working days overdue, escalation at 5), and a few
-INSERT … SELECT statements per department make the reminders of the open assignments in them,
-then the notifications and digests, in the database: the number of queries does not grow with
-the work. Every decision is a Reminder row unique on (assignment, rule, date); people's
-notifications and their one digest a day are rows with unique keys too, so running the sweep
-twice, or a job twice, sends nothing twice.
+(``core.reminders.windows``), and a few INSERT … SELECT statements per department make the
+reminders of the open assignments in them, then the notifications and digests, in the database:
+the number of queries does not grow with the work. Every decision is a Reminder row unique on
+(assignment, rule, date); people's notifications and their one digest a day are rows with unique
+keys too, so running the sweep twice, or a job twice, sends nothing twice. The registers'
+request deadlines are another source of the same sweep and the same digests.
 """
 
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.db import connection, models, transaction
+from django.db import transaction
 from django.db.models import (
     Case,
     CharField,
@@ -28,61 +27,40 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.constants import OnConflict
 from django.utils import timezone
 
+from core.holidays import calendar_for
+from core.models import Digest
+from core.outbox import Outcome
 from core.queue import queue_on_commit
+from core.reminders import Section, Window, deliver, policy_of, sources, windows
+from core.sql import insert_select
+from core.workdays import Calendar
 from org.models import Department, Unit, User
 from plans.models import Plan
 
-from . import channels
-from .holidays import calendar_for
-from .models import (
-    Assignment,
-    Delivery,
-    Digest,
-    Notification,
-    Reminder,
-    ReminderPolicy,
-    Task,
-)
-from .workdays import Calendar
-
-MAX_ATTEMPTS = 5
-OVERDUE_HORIZON = 260  # working days: about a year; older overdue work is on the dashboard
+from .models import Assignment, Notification, Reminder, Task
 
 
-@dataclass
-class Window:
-    rule: str
-    days: int
-    low: datetime.date
-    high: datetime.date  # exclusive
+class AssignmentReminders:
+    """The deadlines of open assignments, as a source of the daily digests."""
+
+    def decide(
+        self, department_id: int, day: datetime.date, calendar: Calendar, rules: list[Window]
+    ) -> None:
+        decide(department_id, day, rules)
+
+    def notify(self, day: datetime.date) -> int:
+        daily = Reminder.objects.filter(date=day).exclude(rule=Reminder.Rule.MANUAL)
+        notify(daily, day=day)
+        return daily.count()
+
+    def section(self, digest: Digest) -> Section | None:
+        items = digest_items(digest)
+        return Section(items, "tasks/email/digest.txt", "tasks/email/digest.md") if items else None
 
 
-def policy_of(department: Department) -> ReminderPolicy:
-    return ReminderPolicy.objects.get_or_create(department=department)[0]
-
-
-def windows(policy: ReminderPolicy, day: datetime.date, calendar: Calendar) -> list[Window]:
-    rules = [
-        Window(Reminder.Rule.BEFORE, n, *calendar.window(day, n)) for n in policy.before() if n > 0
-    ]
-    if policy.on_the_day:
-        rules.append(Window(Reminder.Rule.DUE, 0, *calendar.window(day, 0)))
-    every = policy.overdue_every
-    rules += [
-        Window(Reminder.Rule.OVERDUE, m, *calendar.overdue_window(day, m))
-        for m in range(1, OVERDUE_HORIZON, every)
-    ]
-    rules.append(
-        Window(
-            Reminder.Rule.ESCALATE,
-            policy.escalate_after,
-            *calendar.overdue_window(day, policy.escalate_after),
-        )
-    )
-    return rules
+SOURCE = AssignmentReminders()
 
 
 def _recurring_occurrences(kind: str, low: datetime.date, high: datetime.date):
@@ -100,9 +78,9 @@ def _recurring_occurrences(kind: str, low: datetime.date, high: datetime.date):
                 yield end
 
 
-def _open_assignments(department: Department) -> QuerySet[Assignment]:
+def _open_assignments(department_id: int) -> QuerySet[Assignment]:
     return Assignment.objects.filter(
-        task__plan__department=department,
+        task__plan__department=department_id,
         task__plan__status=Plan.Status.ISSUED,
         task__closed_reason="",
     ).exclude(status__in=[Assignment.Status.COMPLETED, Assignment.Status.SUBMITTED])
@@ -119,21 +97,18 @@ def _by_window(rules: list[Window], value, output_field) -> Case:
     )
 
 
-def decide(department: Department, day: datetime.date, calendar: Calendar) -> None:
+def decide(department_id: int, day: datetime.date, rules: list[Window]) -> None:
     """Create the day's reminders for the department (those already there stay as they are),
     in a few INSERT … SELECT statements whatever the number of assignments."""
-    rules = windows(policy_of(department), day, calendar)
-    open_work = _open_assignments(department)
+    open_work = _open_assignments(department_id)
     dated = open_work.exclude(task__deadline_kind=Task.DeadlineKind.RECURRING)
-    # The before, due and overdue windows do not overlap, so a deadline is in one of them at
-    # most; an escalation is a reminder of its own.
     scheduled = [w for w in rules if w.rule != Reminder.Rule.ESCALATE]
     escalation = [w for w in rules if w.rule == Reminder.Rule.ESCALATE]
     for group in (scheduled, escalation):
         in_a_window = Q()
         for w in group:
             in_a_window |= Q(task__due_date__gte=w.low, task__due_date__lt=w.high)
-        _insert_select(
+        insert_select(
             Reminder,
             dated.filter(in_a_window),
             assignment=F("pk"),
@@ -158,7 +133,7 @@ def decide(department: Department, day: datetime.date, calendar: Calendar) -> No
         running = Q()
         for kind, end in ends.items():
             running |= Q(task__recurrence=kind, task__due_date__gte=end)
-        _insert_select(
+        insert_select(
             Reminder,
             open_work.filter(running),
             assignment=F("pk"),
@@ -200,7 +175,7 @@ def notify(reminders: QuerySet[Reminder], *, day: datetime.date, batch: str = "d
     escalated = Q(rule=Reminder.Rule.ESCALATE)
     for escalation in (False, True):
         chosen = reminders.filter(escalated if escalation else ~escalated)
-        _insert_select(
+        insert_select(
             Notification,
             chosen.annotate(told=_told(escalation)).filter(told__isnull=False),
             recipient=F("told"),
@@ -215,7 +190,7 @@ def notify(reminders: QuerySet[Reminder], *, day: datetime.date, batch: str = "d
         (Digest.Channel.EMAIL, emailed, "recipient"),
         (Digest.Channel.WEBHOOK, robots, "unit"),
     ):
-        _insert_select(
+        insert_select(
             Digest, people_or_units, channel=channel, date=day, batch=batch, **{field: F("pk")}
         )
     return list(
@@ -223,44 +198,6 @@ def notify(reminders: QuerySet[Reminder], *, day: datetime.date, batch: str = "d
         .filter(Q(recipient__in=emailed) | Q(unit__in=robots))
         .values_list("pk", flat=True)
     )
-
-
-def _insert_select(model: type[models.Model], rows: QuerySet, **columns) -> int:
-    """INSERT INTO model … SELECT … FROM rows: each of ``columns`` an expression over rows
-    (``F("pk")``) or a value; the other fields take their defaults. Rows that would
-    break a unique constraint are skipped, as bulk_create(ignore_conflicts=True) does, and
-    none passes through Python. Returns the number of rows made."""
-    now = timezone.now()
-    fields, values = [], []
-    for field in model._meta.concrete_fields:
-        if field.primary_key:
-            continue
-        if field.name in columns:
-            value = columns[field.name]
-            if not hasattr(value, "resolve_expression"):
-                value = Value(value, output_field=field)
-        elif getattr(field, "auto_now_add", False) or getattr(field, "auto_now", False):
-            value = Value(now, output_field=field)
-        elif field.null and not field.has_default():
-            continue
-        else:
-            value = Value(field.get_default(), output_field=field)  # as Model() has it
-        fields.append(field)
-        values.append(value)
-    select, params = rows.order_by().values_list(*values).query.sql_with_params()
-    ops = connection.ops
-    statement = " ".join(
-        [
-            ops.insert_statement(on_conflict=OnConflict.IGNORE),
-            ops.quote_name(model._meta.db_table),
-            "(" + ", ".join(ops.quote_name(f.column) for f in fields) + ")",
-            select,
-            ops.on_conflict_suffix_sql(fields, OnConflict.IGNORE, None, None) or "",
-        ]
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(statement, params)
-        return cursor.rowcount
 
 
 @dataclass
@@ -283,13 +220,14 @@ def sweep(day: datetime.date, *, deliver_now: bool = False, dry_run: bool = Fals
     result = SweepResult(day)
     calendar_for(day.year).is_workday(day)  # a year whose national days are unknown: refused
     with transaction.atomic():
-        for department in Department.objects.all():
-            calendar = calendar_for(day.year, department=department.pk)
-            if calendar.is_workday(day):  # the department's own holidays count
-                decide(department, day, calendar)
-        daily = Reminder.objects.filter(date=day).exclude(rule=Reminder.Rule.MANUAL)
-        notify(daily, day=day)
-        result.decided = daily.count()
+        for department in Department.objects.order_by("pk").values_list("pk", flat=True):
+            calendar = calendar_for(day.year, department=department)
+            if not calendar.is_workday(day):  # the department's own holidays count
+                continue
+            rules = windows(policy_of(department), day, calendar)
+            for source in sources():
+                source.decide(department, day, calendar, rules)
+        result.decided = sum(source.notify(day) for source in sources())
         if dry_run:
             transaction.set_rollback(True)
             return result
@@ -301,8 +239,8 @@ def sweep(day: datetime.date, *, deliver_now: bool = False, dry_run: bool = Fals
     if deliver_now:
         for pk in result.digests:
             outcome = deliver(pk)
-            result.sent += outcome == "sent"
-            result.failed += outcome == "failed"
+            result.sent += outcome is Outcome.SENT
+            result.failed += outcome is Outcome.FAILED
     return result
 
 
@@ -325,60 +263,8 @@ def remind_by_hand(assignment: Assignment, *, note: str, by: User) -> Reminder |
         manual = Reminder.objects.filter(pk=reminder.pk)
         for pk in notify(manual, day=today, batch=f"manual-{reminder.pk}"):
             # Redis down: the 催办 is saved all the same, pending; a sweep of its day queues it.
-            queue_on_commit("tasks.jobs.deliver_digest", pk)
+            queue_on_commit("core.jobs.deliver_digest", pk)
     return reminder
-
-
-def deliver(digest_id: int) -> str:
-    """Send one digest by its channel; see ``deliver_once``."""
-
-    def send(digest: Digest) -> None:
-        if items := digest_items(digest):
-            channels.for_digest(digest).send(digest, items)
-
-    # Lock the digest only: PostgreSQL refuses FOR UPDATE on the outer-joined recipient/unit.
-    return deliver_once(Digest, digest_id, send, related=("recipient", "unit"))
-
-
-def deliver_once(
-    model: type[Delivery],
-    pk: int,
-    send: Callable[[Delivery], None],
-    *,
-    related: tuple[str, ...] = (),
-) -> str:
-    """Send one message: "sent", "already_sent", "retry" or "failed".
-
-    The row stays locked while the message goes out, so two workers holding the same job cannot
-    both send it; a failure (``channels.DeliveryError``) is recorded and retried until
-    MAX_ATTEMPTS; a message another worker holds is tried again later.
-    """
-    Status = Delivery.Status
-    with transaction.atomic():
-        delivery = (
-            model.objects.select_for_update(skip_locked=True, of=("self",))
-            .filter(pk=pk, status=Status.PENDING)
-            .select_related(*related)
-            .first()
-        )
-        if delivery is None:
-            # Sent, or being sent by another worker now. Then try again later: that worker may
-            # die before it records the message, and when this job is its job handed back,
-            # nothing else would.
-            pending = model.objects.filter(pk=pk, status=Status.PENDING)
-            return "retry" if pending.exists() else "already_sent"
-        delivery.attempts += 1
-        try:
-            send(delivery)
-        except channels.DeliveryError as error:
-            delivery.last_error = str(error)[:500]
-            if delivery.attempts >= MAX_ATTEMPTS:
-                delivery.status = Status.FAILED
-            delivery.save(update_fields=["attempts", "last_error", "status"])
-            return "failed" if delivery.status == Status.FAILED else "retry"
-        delivery.status, delivery.sent_at = Status.SENT, timezone.now()
-        delivery.save(update_fields=["status", "sent_at", "attempts"])
-        return "sent"
 
 
 def digest_items(digest: Digest) -> list[Reminder]:

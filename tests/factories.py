@@ -7,8 +7,8 @@ import factory
 from org.models import Department, Unit, UnitGroup, User
 from org.services import save_person, save_unit
 from plans.models import Plan
-from reporting.models import DisclosureRequest, ReviewCase
-from reporting.services import save_request, save_review_case
+from registers.models import DisclosureRequest, ReviewCase
+from registers.services import save_request, save_review_case
 from tasks.models import Task
 from tasks.services import Responsibility, save_task
 

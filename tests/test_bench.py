@@ -12,7 +12,7 @@ from django.db import connection, transaction
 from bench import generate, ops_pages, suite
 from bench.management.commands.bench_data import Command as BenchData
 from org.models import Unit
-from reporting.models import DisclosureRequest
+from registers.models import DisclosureRequest
 from tasks.models import Assignment, ProgressUpdate, Task
 
 pytestmark = [

@@ -5,12 +5,15 @@ coverage test instead of escaping the matrix.
 """
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from core.models import Digest
 from reporting import drafts
 from tasks.evidence import Upload
 from tasks.importing import start_import
-from tasks.models import Assignment, Digest, Notification, Reminder
+from tasks.models import Assignment, Notification, Reminder
 from tasks.services import Report, record_progress
 
 from .factories import UserFactory, make_request, make_review_case
@@ -72,15 +75,15 @@ EXPECTED = {
     "reporting:dashboard": (None, ANY),  # each sees their own scope (tests/reporting)
     "reporting:brief": (None, ANY),
     "reporting:brief_docx": (None, ANY),
-    "reporting:request_list": (None, READERS),
-    "reporting:request_create": (None, OFFICE_ONLY),
-    "reporting:request_import": (None, OFFICE_ONLY),
-    "reporting:request_export": (None, READERS),
-    "reporting:request_detail": ("request", REGISTER_VIEW),
-    "reporting:request_update": ("request", REGISTER_KEEP),
-    "reporting:reviewcase_list": (None, READERS),
-    "reporting:reviewcase_create": (None, OFFICE_ONLY),
-    "reporting:reviewcase_update": ("reviewcase", REGISTER_KEEP),
+    "registers:request_list": (None, READERS),
+    "registers:request_create": (None, OFFICE_ONLY),
+    "registers:request_import": (None, OFFICE_ONLY),
+    "registers:request_export": (None, READERS),
+    "registers:request_detail": ("request", REGISTER_VIEW),
+    "registers:request_update": ("request", REGISTER_KEEP),
+    "registers:reviewcase_list": (None, READERS),
+    "registers:reviewcase_create": (None, OFFICE_ONLY),
+    "registers:reviewcase_update": ("reviewcase", REGISTER_KEEP),
     # The report draft: the office writes it, leaders read it, units see nothing (404).
     "reporting:report_list": (None, READERS),
     "reporting:report_detail": ("report", REGISTER_VIEW),
@@ -244,10 +247,17 @@ def test_get_outcome(
         ]
         url = reverse(url_name, args=[obj.pk, *MORE_ARGS.get(url_name, [])])
         expected = outcomes[role][0 if scope == "own" else 1]
-    response = client.get(url)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
     assert response.status_code == expected, f"GET {url} as {role}"
     if expected == L and role == "anonymous":
         assert response.url.startswith(reverse("login"))
+    # No GET writes (issue 22): reading a page changes nothing in the database.
+    writes = [q["sql"] for q in queries if q["sql"].lstrip().split()[0] in WRITES]
+    assert writes == [], f"GET {url} as {role} wrote"
+
+
+WRITES = {"INSERT", "UPDATE", "DELETE", "REPLACE"}
 
 
 # Forged posts: another unit's or bureau's object is never changed, whatever the form says.

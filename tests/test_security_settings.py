@@ -129,7 +129,7 @@ def test_the_report_page_loads_its_progress_script_from_a_file(client, world, of
 @pytest.mark.parametrize(
     ("url_name", "query"),
     [
-        ("reporting:request_export", "?format=csv"),
+        ("registers:request_export", "?format=csv"),
         ("reporting:brief_docx", ""),
         ("tasks:task_list", "?_export=xlsx"),
     ],

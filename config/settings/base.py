@@ -38,9 +38,11 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "axes",
     "csp",
+    "core",
     "org",
     "plans",
     "tasks",
+    "registers",
     "reporting",
 ]
 
@@ -273,16 +275,11 @@ CELERY_DB_REUSE_MAX = 1000
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE = {
-    # 08:30 Asia/Shanghai (REMINDER_SWEEP_TIME) every day; the job skips non-working days, since
-    # a make-up Saturday (调休) is a working day and a holiday Monday is not.
+    # 08:30 Asia/Shanghai (REMINDER_SWEEP_TIME) every day: the one sweep of every deadline
+    # (assignments, disclosure requests' replies), one digest per person. It skips non-working
+    # days, since a make-up Saturday (调休) is a working day and a holiday Monday is not.
     "send-due-reminders": {
         "task": "tasks.jobs.send_due_reminders",
-        "schedule": crontab(hour=REMINDER_SWEEP_HOUR, minute=REMINDER_SWEEP_MINUTE),
-    },
-    # 08:30 Asia/Shanghai (REMINDER_SWEEP_TIME) too: the reply deadlines of disclosure requests
-    # (reporting), to the office; skips non-working days the same way.
-    "send-request-reminders": {
-        "task": "reporting.jobs.send_request_reminders",
         "schedule": crontab(hour=REMINDER_SWEEP_HOUR, minute=REMINDER_SWEEP_MINUTE),
     },
     # 08:00 Asia/Shanghai, every day: a year-end report's deadline task (1月31日) is filed in

@@ -14,8 +14,8 @@ from django.views.decorators.http import require_POST
 from org.permissions import office_department
 from plans.models import Heading
 from reporting import aggregates, drafts, exports, permissions
-from reporting.draft_forms import CellForm, NewReportForm, OptionsForm, SectionForm, TopicForm
 from reporting.formats import TABLE_PARTS, cell_code, cell_of
+from reporting.forms import CellForm, NewReportForm, OptionsForm, SectionForm, TopicForm
 from reporting.grid import VALUE, table_grid
 from reporting.models import ReportDraft, ReportSection, ReportVersion
 from reporting.prose import Tree

@@ -8,9 +8,10 @@ from django.views.decorators.http import require_POST
 
 from org.permissions import office_department
 from plans.forms import PlanForm
+from plans.messages import format_error
 from plans.models import PlanImport
 from plans.parsing import PlanFormatError
-from tasks import importing
+from tasks import importing, preview
 from tasks.forms import (
     ImportConfirmForm,
     ImportStartForm,
@@ -32,7 +33,7 @@ def import_start(request: HttpRequest) -> HttpResponse:
                 department, source_name=name, data=data, by=request.user
             )
         except PlanFormatError as error:
-            form.add_error(None, importing.format_error(error))
+            form.add_error(None, format_error(error))
         else:
             return redirect("tasks:import_preview", pk=plan_import.pk)
     return render(request, "tasks/import_start.html", {"form": form})
@@ -64,7 +65,7 @@ def import_tables(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         importing.reread_import(plan_import, form.roles())
     except PlanFormatError as error:
-        messages.error(request, importing.format_error(error))
+        messages.error(request, format_error(error))
     else:
         count = len(plan_import.parsed["tasks"])
         messages.success(
@@ -83,11 +84,11 @@ def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
     parsed = plan_import.parsed
     data = request.POST if request.method == "POST" else None
     plan_form = PlanForm(
-        data, prefix="plan", department=department, initial=importing.plan_initial(parsed)
+        data, prefix="plan", department=department, initial=preview.plan_initial(parsed)
     )
     names = importing.unknown_names(plan_import)
     mapping_form = UnitMappingForm(data, prefix="map", names=names, department=department)
-    formset = TaskDraftFormSet(data, prefix="task", initial=importing.task_initial(parsed))
+    formset = TaskDraftFormSet(data, prefix="task", initial=preview.task_initial(parsed))
     if data is not None and formset.total_form_count() != len(parsed["tasks"]):
         # Each form is paired with its parsed task: a post with another count was not made
         # by this page (a forged or cut-off form), and pairing it would be a server error.
@@ -115,7 +116,7 @@ def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
             plan_import.refresh_from_db()
             if plan_import.plan_id:
                 return _to_plan(request, plan_import)
-            importing.attach_errors(error, formset, confirm_form)
+            preview.attach_errors(error, formset, confirm_form)
         else:
             messages.success(
                 request,
@@ -124,7 +125,7 @@ def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
                 ),
             )
             return redirect(plan)
-    rows = importing.preview_rows(plan_import, formset)
+    rows = preview.preview_rows(plan_import, formset)
     return render(
         request,
         "tasks/import_preview.html",

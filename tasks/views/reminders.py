@@ -12,10 +12,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core import holidays
+from core.models import CalendarDay, Digest
 from org.permissions import office_department
-from tasks import holidays, permissions, reminders
+from tasks import permissions, reminders
 from tasks.forms import CalendarDayForm, ReminderPolicyForm, RemindForm
-from tasks.models import CalendarDay, Digest, Notification
+from tasks.models import Notification
 
 
 @login_required
@@ -51,7 +53,7 @@ def assignment_remind(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def reminder_policy(request: HttpRequest) -> HttpResponse:
     department = office_department(request.user)
-    form = ReminderPolicyForm(request.POST or None, instance=reminders.policy_of(department))
+    form = ReminderPolicyForm(request.POST or None, instance=reminders.policy_of(department.pk))
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, _("Reminder policy saved."))

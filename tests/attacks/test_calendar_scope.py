@@ -5,9 +5,9 @@ import datetime
 
 from django.urls import reverse
 
-from tasks import holidays
-from tasks.holidays import calendar_for
-from tasks.models import CalendarDay, CalendarYear
+from core import holidays
+from core.holidays import calendar_for
+from core.models import CalendarDay, CalendarYear
 from tests.tasks.test_reminders import assignment_due, reminded, sweep_days
 
 D = datetime.date

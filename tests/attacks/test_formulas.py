@@ -51,7 +51,7 @@ def test_the_register_export_writes_applicants_text_as_text(client, world, leade
         make_request(world.department, content=text)
     client.force_login(leader)
 
-    response = client.get(reverse("reporting:request_export"), {"format": kind})
+    response = client.get(reverse("registers:request_export"), {"format": kind})
 
     attempt("formula", len(FORMULAS))
     if kind == "xlsx":

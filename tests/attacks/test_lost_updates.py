@@ -16,8 +16,8 @@ EDITS = {
         ("title", "第一人改的方案名称"),
         ("issuer", "第二人改的发文机关"),
     ),
-    "request": ("reporting:request_update", ("applicant_name", "张三"), ("note", "第二人的备注")),
-    "reviewcase": ("reporting:reviewcase_update", ("reference", "(2026)复1号"), ("note", "第二人")),
+    "request": ("registers:request_update", ("applicant_name", "张三"), ("note", "第二人的备注")),
+    "reviewcase": ("registers:reviewcase_update", ("reference", "(2026)复1号"), ("note", "第二人")),
 }
 
 
@@ -80,8 +80,8 @@ def test_requests_and_review_cases_keep_who_changed_what(client, world, office_s
 
     # when: each edited through its page
     for url_name, obj, field, value in [
-        ("reporting:request_update", request, "applicant_name", "李四"),
-        ("reporting:reviewcase_update", case, "reference", "(2026)复2号"),
+        ("registers:request_update", request, "applicant_name", "李四"),
+        ("registers:reviewcase_update", case, "reference", "(2026)复2号"),
     ]:
         url = reverse(url_name, args=[obj.pk])
         data = as_posted(client.get(url).context["form"])
@@ -89,7 +89,7 @@ def test_requests_and_review_cases_keep_who_changed_what(client, world, office_s
         assert client.post(url, data).status_code == 302
 
     # then: the pages show the change and who made it
-    page = client.get(reverse("reporting:request_detail", args=[request.pk])).content.decode()
+    page = client.get(reverse("registers:request_detail", args=[request.pk])).content.decode()
     assert "李四" in page
     assert str(office_staff) in page
     assert request.history.count() == 2

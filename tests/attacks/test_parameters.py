@@ -38,12 +38,12 @@ PAGES = {
     "tasks:notification_list": ("head", ["page"]),
     "tasks:delivery_list": ("office", PAGED),
     "tasks:calendar": ("office", ["year"]),
-    "reporting:request_list": (
+    "registers:request_list": (
         "office",
         ["status", "year", "outcome", "applicant_type", "q", *PAGED],
     ),
-    "reporting:request_export": ("leader", ["status", "year", "q", "format"]),
-    "reporting:reviewcase_list": ("leader", ["kind", "result", "year", *PAGED]),
+    "registers:request_export": ("leader", ["status", "year", "q", "format"]),
+    "registers:reviewcase_list": ("leader", ["kind", "result", "year", *PAGED]),
     "reporting:report_list": ("office", PAGED),
     "reporting:dashboard": ("office", [*YEAR_PLAN, "month", "sort"]),
     "reporting:brief": ("leader", ["date", *YEAR_PLAN]),

@@ -9,14 +9,14 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from reporting.models import DisclosureRequest
+from registers.models import DisclosureRequest
 
 HEADER = "编号,收到日期,申请人类型,申请方式,申请内容,收费金额"
 
 
 def post(client, name: str, data: bytes):
     upload = SimpleUploadedFile(name, data)
-    return client.post(reverse("reporting:request_import"), {"file": upload})
+    return client.post(reverse("registers:request_import"), {"file": upload})
 
 
 def messages_of(response) -> str:

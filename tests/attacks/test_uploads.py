@@ -12,8 +12,8 @@ from django.urls import reverse
 
 from plans.models import PlanImport
 from plans.readers.office import MAX_UNPACKED
-from reporting.models import DisclosureRequest
-from reporting.requests_io import MAX_BYTES as REGISTER_MAX_BYTES
+from registers.models import DisclosureRequest
+from registers.requests_io import MAX_BYTES as REGISTER_MAX_BYTES
 from tasks.models import EvidenceFile, ProgressUpdate
 from tests.plans.office_files import far_cell_xlsx, huge_span_docx
 
@@ -156,7 +156,7 @@ UPLOAD_KINDS = {
         ],
     ),
     "register-import": (
-        "reporting:request_import",
+        "registers:request_import",
         "file",
         DisclosureRequest,
         [

@@ -11,12 +11,13 @@ from django.core.exceptions import ValidationError
 from django.template.loader import render_to_string
 from django.urls import reverse
 
+from core import holidays
 from org.services import save_person, save_unit
 from plans.models import Heading
 from plans.services import save_heading, save_plan
+from registers.models import DisclosureRequest, ReviewCase
 from reporting import drafts
-from reporting.models import DisclosureRequest, ReportDraft, ReviewCase
-from tasks import holidays
+from reporting.models import ReportDraft
 from tasks.evidence import Upload
 from tasks.forms import LinkForm
 from tasks.importing import start_import
@@ -102,11 +103,11 @@ PAGES = [
     ("office", "profile", None),
     ("office", "reporting:dashboard", None),
     ("office", "reporting:brief", None),
-    ("office", "reporting:request_list", None),
-    ("office", "reporting:request_detail", "request"),
-    ("office", "reporting:request_update", "request"),
-    ("office", "reporting:reviewcase_list", None),
-    ("office", "reporting:reviewcase_update", "case"),
+    ("office", "registers:request_list", None),
+    ("office", "registers:request_detail", "request"),
+    ("office", "registers:request_update", "request"),
+    ("office", "registers:reviewcase_list", None),
+    ("office", "registers:reviewcase_update", "case"),
     ("office", "reporting:report_list", None),
     ("office", "reporting:report_detail", "report"),
     ("office", "reporting:report_export", "report"),  # the portal's HTML

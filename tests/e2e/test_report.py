@@ -4,8 +4,8 @@ Celery worker generating it."""
 from docx import Document
 
 from org.models import Department
+from registers.demo import load_demo_registers
 from reporting import drafts
-from reporting.demo import load_demo_registers
 from reporting.models import ReportDraft
 from tasks import demo as tasks_demo
 from tasks.demo import DEMO_PASSWORD

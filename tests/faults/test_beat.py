@@ -7,9 +7,10 @@ from io import StringIO
 import time_machine
 from django.core.management import call_command
 
+from core.holidays import calendar_for
+from core.models import Digest
 from tasks import reminders
-from tasks.holidays import calendar_for
-from tasks.models import Digest, Reminder
+from tasks.models import Reminder
 from tests.factories import make_task
 
 TZ = zoneinfo.ZoneInfo("Asia/Shanghai")

@@ -8,11 +8,12 @@ import zoneinfo
 
 import time_machine
 
+from core.models import Digest
 from reporting import drafts
 from reporting.models import ReportDraft
 from tasks import reminders
 from tasks.jobs import send_due_reminders
-from tasks.models import Assignment, Digest, ProgressUpdate, Reminder
+from tasks.models import Assignment, ProgressUpdate, Reminder
 from tests.factories import make_task
 from tests.loopback import wait_for
 

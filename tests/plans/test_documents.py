@@ -6,9 +6,10 @@ import zipfile
 
 import pytest
 
+from plans.messages import MESSAGES, format_error
 from plans.parsing import PlanFormatError
 from plans.readers.office import OLE_MAGIC
-from tasks.importing import MESSAGES, format_error, parse_upload
+from tasks.importing import parse_upload
 
 from .corpus import docx_bytes, xlsx_bytes
 

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from registers.models import DisclosureRequest
 from reporting import formats
 from reporting.formats import TableFormat
-from reporting.models import DisclosureRequest
 from tests.factories import make_request, make_review_case
 
 SEEDS = Path(__file__).resolve().parents[2].parent / "shared" / "reference" / "seeds"

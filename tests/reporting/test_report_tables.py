@@ -10,8 +10,9 @@ from decimal import Decimal
 
 import pytest
 
+from registers.models import DisclosureRequest
 from reporting import drafts, formats
-from reporting.models import DisclosureRequest, ReportDraft
+from reporting.models import ReportDraft
 from tasks.models import Metric
 from tasks.services import Report, record_progress, review_assignment
 from tests.factories import PlanFactory, make_request, make_task

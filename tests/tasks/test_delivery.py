@@ -2,7 +2,7 @@
 HTTP server) on 127.0.0.1, and once through a real Celery worker process.
 
 Each message goes out once however often it is delivered; a refusal is recorded and retried until
-``reminders.MAX_ATTEMPTS``, then shown to the office as failed.
+``MAX_ATTEMPTS``, then shown to the office as failed.
 """
 
 import datetime
@@ -21,11 +21,13 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
+from core.jobs import deliver_digest
+from core.models import Digest
+from core.outbox import MAX_ATTEMPTS
 from org.jobs import purge_expired_sessions
 from org.models import Unit, User
 from tasks import reminders
-from tasks.jobs import deliver_digest
-from tasks.models import Assignment, Digest
+from tasks.models import Assignment
 from tests.factories import make_task
 from tests.loopback import SMTP_BACKEND, Mailbox, free_port, wait_for
 
@@ -159,11 +161,11 @@ def test_a_refusing_smtp_server_is_retried_then_the_digest_fails_and_shows_to_th
     assert "SMTPDataError" in digest.last_error
     assert "550" in digest.last_error
     # when: the remaining attempts
-    later = [reminders.deliver(digest.pk) for _ in range(reminders.MAX_ATTEMPTS - 1)]
+    later = [reminders.deliver(digest.pk) for _ in range(MAX_ATTEMPTS - 1)]
     # then
     digest.refresh_from_db()
-    assert later == ["retry"] * (reminders.MAX_ATTEMPTS - 2) + ["failed"]
-    assert (digest.status, digest.attempts) == ("failed", reminders.MAX_ATTEMPTS)
+    assert later == ["retry"] * (MAX_ATTEMPTS - 2) + ["failed"]
+    assert (digest.status, digest.attempts) == ("failed", MAX_ATTEMPTS)
     assert reminders.deliver(digest.pk) == "already_sent"
     assert mailbox.messages == []
     # when: the office looks at its deliveries

@@ -17,6 +17,7 @@ from django.utils.translation import override
 from bench.posted import as_posted
 from org.models import Department, Unit, UnitAlias, User
 from org.services import standard_unit_groups
+from plans.messages import format_error
 from plans.models import Heading, Plan, PlanImport
 from plans.parsing import PlanFormatError
 from tasks import importing
@@ -425,7 +426,7 @@ def test_uploading_a_binary_file_renamed_docx_shows_why_and_keeps_nothing(office
     response = office_client.post(reverse("tasks:import_start"), {"document": upload})
 
     with override("zh-hans"):
-        message = importing.format_error(PlanFormatError("not_office", kind="docx"))
+        message = format_error(PlanFormatError("not_office", kind="docx"))
     assert response.status_code == 200
     assert escape(message) in response.content.decode()
     assert PlanImport.objects.count() == 0

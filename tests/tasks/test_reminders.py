@@ -15,10 +15,11 @@ import time_machine
 from django.core import mail
 from django.core.management import CommandError, call_command
 
+from core.models import Digest
 from org.models import User
 from plans.models import Plan
 from tasks import reminders
-from tasks.models import Assignment, Digest, Notification, Reminder, Task
+from tasks.models import Assignment, Notification, Reminder, Task
 from tasks.services import close_task
 from tests.factories import PlanFactory, UserFactory, make_task
 
@@ -197,7 +198,7 @@ def test_a_day_off_decides_nothing_and_a_make_up_saturday_is_a_working_day(world
 
 def test_a_changed_policy_takes_effect_on_the_next_sweep(world, people):
     # given: 3 working days before, nothing on the day, every 2 overdue, escalated after 3
-    policy = reminders.policy_of(world.department)
+    policy = reminders.policy_of(world.department.pk)
     policy.days_before, policy.on_the_day = "3", False
     policy.overdue_every, policy.escalate_after = 2, 3
     policy.save()

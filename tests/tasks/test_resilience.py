@@ -19,11 +19,13 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from config.celery_app import app as celery_app
+from core.holidays import calendar_for
+from core.jobs import deliver_digest
+from core.models import Digest
 from org.models import User
 from tasks import reminders
-from tasks.holidays import calendar_for
-from tasks.jobs import deliver_digest, send_due_reminders
-from tasks.models import Digest, Reminder, Task
+from tasks.jobs import send_due_reminders
+from tasks.models import Reminder, Task
 from tests.factories import UserFactory, make_task
 from tests.loopback import kill, pool_processes, wait_for
 

@@ -11,10 +11,10 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
-from tasks import holidays
-from tasks.holidays import calendar_for
-from tasks.models import CalendarDay, CalendarYear
-from tasks.workdays import CalendarNotCovered
+from core import holidays
+from core.holidays import calendar_for
+from core.models import CalendarDay, CalendarYear
+from core.workdays import CalendarNotCovered
 
 pytestmark = pytest.mark.django_db
 

@@ -2,7 +2,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from org.models import Department, User
-from reporting.demo import load_demo_registers, load_demo_report
+from registers.demo import load_demo_registers
+from reporting.demo import load_demo_report
 from tasks import demo
 
 

@@ -4,6 +4,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from org.models import Department
+from plans.messages import format_error
 from plans.parsing import PlanFormatError
 from tasks import importing
 
@@ -32,7 +33,7 @@ class Command(BaseCommand):
         try:
             parsed = importing.parse_upload(source.name, data)
         except PlanFormatError as error:
-            raise CommandError(importing.format_error(error)) from error
+            raise CommandError(format_error(error)) from error
         if json:
             self.stdout.write(_dumps(importing.parsed_json(parsed)))
         if dry_run:

@@ -5,8 +5,8 @@ import json as jsonlib
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from core.workdays import CalendarNotCovered
 from tasks import reminders
-from tasks.workdays import CalendarNotCovered
 
 
 class Command(BaseCommand):

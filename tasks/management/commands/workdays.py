@@ -2,8 +2,8 @@ import datetime
 
 from django.core.management.base import BaseCommand, CommandError
 
-from tasks.holidays import calendar_for
-from tasks.workdays import CalendarNotCovered
+from core.holidays import calendar_for
+from core.workdays import CalendarNotCovered
 
 
 def _date(text: str) -> datetime.date:

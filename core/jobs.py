@@ -1,0 +1,11 @@
+"""Celery jobs of the ground floor: thin, idempotent, each calling one service."""
+
+from celery import shared_task
+
+from . import reminders
+from .outbox import DELIVERY_RETRIES, raise_for_retry
+
+
+@shared_task(**DELIVERY_RETRIES)
+def deliver_digest(digest_id: int) -> str:
+    return raise_for_retry(reminders.deliver(digest_id), digest_id)

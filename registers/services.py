@@ -1,0 +1,246 @@
+"""Writes to the registers. Each runs in one transaction and names its actor ``by``.
+
+The reply deadline of a request is recomputed on every save, from the working-day calendar.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.utils import bulk_create_with_history
+
+from core.holidays import calendar_for
+from core.workdays import Calendar, CalendarNotCovered
+from org.models import Department, User
+
+from . import deadlines
+from .models import DisclosureRequest, ReviewCase
+from .requests_io import FIELDS, ParsedRegister, RowError
+
+# The 条例 took effect on 2008-05-01: no register entry is older.
+EARLIEST = datetime.date(2008, 5, 1)
+MAX_CONSULTATION_DAYS = 120  # working days: half a year; more is a typing error
+
+Errors = dict[str, list[str]]
+
+
+def _add(errors: Errors, field: str, message) -> None:
+    errors[field].append(str(message))
+
+
+def _check_dates(request: DisclosureRequest | ReviewCase, fields, today, errors) -> None:
+    for name in fields:
+        day = getattr(request, name)
+        if day is None:
+            continue
+        if day < EARLIEST:
+            _add(
+                errors,
+                name,
+                _("Before {date}, when the regulations took effect.").format(
+                    date=EARLIEST.isoformat()
+                ),
+            )
+        elif day > today:
+            _add(errors, name, _("This date is in the future."))
+
+
+def check_request(request: DisclosureRequest, *, today: datetime.date) -> Errors:
+    """What is wrong with a request as entered, by field (empty when nothing is)."""
+    errors: Errors = defaultdict(list)
+    dates = ["submitted_on", "received_on", "correction_requested_on", "corrected_on", "replied_on"]
+    _check_dates(request, dates, today, errors)
+    received = request.received_on
+    if received:
+        for name, message in [
+            ("submitted_on", None),
+            ("correction_requested_on", _("Before the request was received.")),
+            ("corrected_on", _("Before the request was received.")),
+            ("replied_on", _("The reply cannot come before the request was received.")),
+        ]:
+            day = getattr(request, name)
+            if name == "submitted_on" and day and day > received:
+                _add(errors, name, _("A request is received on or after the day it is sent."))
+            elif message and day and day < received:
+                _add(errors, name, message)
+    if request.corrected_on and not request.correction_requested_on:
+        _add(errors, "correction_requested_on", _("When was the correction asked for?"))
+    if (
+        request.corrected_on
+        and request.correction_requested_on
+        and request.corrected_on < request.correction_requested_on
+    ):
+        _add(errors, "corrected_on", _("Before the correction was asked for."))
+    if request.extension_days > deadlines.MAX_EXTENSION_DAYS:
+        _add(
+            errors,
+            "extension_days",
+            _("The reply period is extended by at most {days} working days (Article 33).").format(
+                days=deadlines.MAX_EXTENSION_DAYS
+            ),
+        )
+    if request.extension_days and not request.extension_approved_by.strip():
+        _add(
+            errors,
+            "extension_approved_by",
+            _("An extension needs the approval of the head of the disclosure office."),
+        )
+    if request.consultation_days > MAX_CONSULTATION_DAYS:
+        _add(
+            errors,
+            "consultation_days",
+            _("At most {days} working days.").format(days=MAX_CONSULTATION_DAYS),
+        )
+    if request.outcome and not request.replied_on:
+        _add(errors, "replied_on", _("An outcome needs the date of the reply."))
+    if request.replied_on and not request.outcome:
+        _add(errors, "outcome", _("Say how the request was answered."))
+    if request.fee is not None and request.fee < 0:
+        _add(errors, "fee", _("The fee cannot be negative."))
+    return dict(errors)
+
+
+def reply_due_of(request: DisclosureRequest, calendar: Calendar | None = None):
+    """The statutory reply deadline, or None while the calendar of its year is not known."""
+    start = deadlines.clock_start(request.received_on, request.corrected_on)
+    try:
+        return deadlines.reply_due(
+            calendar or calendar_for(start.year, department=request.department_id),
+            received_on=request.received_on,
+            corrected_on=request.corrected_on,
+            extension_days=request.extension_days,
+            consultation_days=request.consultation_days,
+        )
+    except CalendarNotCovered:
+        return None
+
+
+def save_request(request: DisclosureRequest, *, by: User | None) -> DisclosureRequest:
+    """Create or update a request of ``request.department``; its deadline is recomputed."""
+    errors = check_request(request, today=timezone.localdate())
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        request.reply_due = reply_due_of(request)
+        if request.pk is None:
+            request.created_by = by
+        request._history_user = by
+        request.save()
+    return request
+
+
+def save_review_case(case: ReviewCase, *, by: User | None) -> ReviewCase:
+    """Create or update a review case; a decided case has a result and a date."""
+    errors: Errors = defaultdict(list)
+    _check_dates(case, ["filed_on", "closed_on"], timezone.localdate(), errors)
+    if case.result and not case.closed_on:
+        _add(errors, "closed_on", _("A result needs the date of the decision."))
+    if case.closed_on and not case.result:
+        _add(errors, "result", _("Say what was decided, or leave the date empty."))
+    if case.closed_on and case.filed_on and case.closed_on < case.filed_on:
+        _add(errors, "closed_on", _("Before the case was filed."))
+    if case.request_id and case.request.department_id != case.department_id:
+        _add(errors, "request", _("Not a request of this department."))
+    if errors:
+        raise ValidationError(dict(errors))
+    with transaction.atomic():
+        case._history_user = by
+        case.save()
+    return case
+
+
+# --- Importing ----------------------------------------------------------------------------
+
+
+@dataclass
+class ImportResult:
+    created: list[DisclosureRequest]
+    errors: list[RowError]
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def import_requests(
+    department: Department, register: ParsedRegister, *, by: User | None
+) -> ImportResult:
+    """Create a request per row, all or none: a file with any bad row saves nothing."""
+    errors = list(register.errors)
+    today = timezone.localdate()
+    requests = []
+    for row in register.rows:
+        request = DisclosureRequest(
+            department=department,
+            **{name: value for name, value in row.values.items() if name in FIELDS},
+        )
+        bad = {e.column for e in errors if e.row == row.row}
+        for field, messages in check_request(request, today=today).items():
+            column = register.header_of(field)
+            errors += [RowError(row.row, column, m) for m in messages if column not in bad]
+        requests.append(request)
+    if errors:
+        return ImportResult([], sorted(errors, key=lambda e: e.row))
+    years = {r.received_on.year for r in requests}
+    calendar = calendar_for(*years, department=department.pk) if years else None
+    with transaction.atomic():
+        # One import of a department at a time: the same file posted twice at once is checked
+        # against the register the first one wrote.
+        Department.objects.select_for_update().filter(pk=department.pk).first()
+        errors = _already_registered(department, register, requests)
+        if errors:
+            return ImportResult([], errors)
+        for request in requests:
+            request.reply_due = reply_due_of(request, calendar)
+            request.created_by = by
+        created = bulk_create_with_history(requests, DisclosureRequest, default_user=by)
+    return ImportResult(created, [])
+
+
+def _content_key(request: DisclosureRequest) -> tuple:
+    """A request without its 编号 is the same request when received the same day from the same
+    applicant for the same content (spacing aside)."""
+    return (request.received_on, request.applicant_name.strip(), "".join(request.content.split()))
+
+
+def _already_registered(
+    department: Department, register: ParsedRegister, requests: list[DisclosureRequest]
+) -> list[RowError]:
+    """Rows that are in the register already (by 编号 where written, else by content), or whose
+    编号 is twice in the file. Importing a register again refuses them rather than counting them
+    twice in the report's table 三."""
+    existing = DisclosureRequest.objects.filter(department=department)
+    references = set(existing.exclude(reference="").values_list("reference", flat=True))
+    days = {r.received_on for r in requests if not r.reference}
+    keys = {
+        _content_key(r)
+        for r in existing.filter(reference="", received_on__in=days).only(
+            "received_on", "applicant_name", "content"
+        )
+    }
+    errors: list[RowError] = []
+    seen_refs: dict[str, int] = {}
+    for row, request in zip(register.rows, requests, strict=True):
+        if request.reference:
+            earlier = seen_refs.setdefault(request.reference, row.row)
+            if request.reference in references:
+                message = _("编号 {ref} is in the register already.").format(ref=request.reference)
+            elif earlier != row.row:
+                message = _("编号 {ref} is also on row {row}.").format(
+                    ref=request.reference, row=earlier
+                )
+            else:
+                continue
+        elif _content_key(request) in keys:
+            # (twice in one file without 编号 may be two applications: the file is the register)
+            message = _("The same request (date, applicant, content) is in the register.")
+        else:
+            continue
+        errors.append(RowError(row.row, "", str(message)))
+    return errors
