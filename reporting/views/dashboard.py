@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import django_tables2 as tables
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_tables2 import RequestConfig
 
+from org.http import AuthenticatedRequest
 from plans.models import Plan
 from plans.permissions import visible_plans
 from reporting import brief as brief_docx_module
@@ -53,7 +54,9 @@ def _date(value: str | None, default: datetime.date) -> datetime.date:
         return default
 
 
-def _scope(request: HttpRequest, today: datetime.date) -> tuple[dashboard.Scope, list[Plan]]:
+def _scope(
+    request: AuthenticatedRequest, today: datetime.date
+) -> tuple[dashboard.Scope, list[Plan]]:
     """The scope asked for (?plan= or ?year=, by default today's year), and the visible plans
     to choose from.
 
@@ -169,7 +172,7 @@ class TileGroup:
 
 
 def _tiles(
-    request: HttpRequest, scope: dashboard.Scope, totals: dashboard.Totals
+    request: AuthenticatedRequest, scope: dashboard.Scope, totals: dashboard.Totals
 ) -> list[TileGroup]:
     """The headline figures. A unit's people drill into their assignment list; the office and
     leaders into the task list, which counts tasks (assignment totals have no list of theirs)."""
@@ -246,7 +249,7 @@ def _tiles(
 
 
 @login_required
-def dashboard_view(request: HttpRequest) -> HttpResponse:
+def dashboard_view(request: AuthenticatedRequest) -> HttpResponse:
     """Counts by state, due windows, units' standing and three pictures, for a year or a plan."""
     today = timezone.localdate()
     scope, plans = _scope(request, today)
@@ -274,7 +277,7 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _brief(request: HttpRequest) -> dashboard.Brief:
+def _brief(request: AuthenticatedRequest) -> dashboard.Brief:
     """The brief as of ?date= (today by default), of that date's year unless ?year= says."""
     date = _date(request.GET.get("date"), timezone.localdate())
     scope, _plans = _scope(request, date)
@@ -282,13 +285,13 @@ def _brief(request: HttpRequest) -> dashboard.Brief:
 
 
 @login_required
-def brief_view(request: HttpRequest) -> HttpResponse:
+def brief_view(request: AuthenticatedRequest) -> HttpResponse:
     """The 通报 as one printable page."""
     return render(request, "reporting/brief.html", {"brief": _brief(request)})
 
 
 @login_required
-def brief_docx_view(request: HttpRequest) -> HttpResponse:
+def brief_docx_view(request: AuthenticatedRequest) -> HttpResponse:
     brief = _brief(request)
     response = HttpResponse(
         brief_docx_module.render(brief),

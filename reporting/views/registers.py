@@ -5,7 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
 from django.forms import ModelForm
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import content_disposition_header
@@ -15,6 +15,7 @@ from django_filters.views import FilterView
 from django_tables2 import A, SingleTableMixin
 
 from org.history import history_rows
+from org.http import AuthenticatedRequest
 from org.permissions import office_department
 from org.tables import IsoDateColumn
 from reporting import permissions, queries, requests_io, services
@@ -73,7 +74,7 @@ reviewcase_list = ReviewCaseListView.as_view()
 
 
 @login_required
-def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def request_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     disclosure = permissions.get_request_or_404(request.user, pk)
     return render(
         request,
@@ -89,7 +90,7 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _save(request: HttpRequest, form: ModelForm, save, template: str, context: dict):
+def _save(request: AuthenticatedRequest, form: ModelForm, save, template: str, context: dict):
     """Validate, call the service, redirect; the service's checks show on their fields."""
     if request.method == "POST" and form.is_valid():
         try:
@@ -103,14 +104,14 @@ def _save(request: HttpRequest, form: ModelForm, save, template: str, context: d
 
 
 @login_required
-def request_create(request: HttpRequest) -> HttpResponse:
+def request_create(request: AuthenticatedRequest) -> HttpResponse:
     department = office_department(request.user)
     form = DisclosureRequestForm(request.POST or None, department=department)
     return _save(request, form, services.save_request, "reporting/request_form.html", {})
 
 
 @login_required
-def request_update(request: HttpRequest, pk: int) -> HttpResponse:
+def request_update(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     disclosure = permissions.get_request_or_404(request.user, pk, permissions.MANAGE)
     form = DisclosureRequestForm(
         request.POST or None, instance=disclosure, department=disclosure.department
@@ -120,7 +121,7 @@ def request_update(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def reviewcase_create(request: HttpRequest) -> HttpResponse:
+def reviewcase_create(request: AuthenticatedRequest) -> HttpResponse:
     department = office_department(request.user)
     form = ReviewCaseForm(request.POST or None, department=department)
     context = {"next": "reporting:reviewcase_list"}
@@ -128,7 +129,7 @@ def reviewcase_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def reviewcase_update(request: HttpRequest, pk: int) -> HttpResponse:
+def reviewcase_update(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     case = permissions.get_review_case_or_404(request.user, pk, permissions.MANAGE)
     form = ReviewCaseForm(request.POST or None, instance=case, department=case.department)
     context = {"case": case, "next": "reporting:reviewcase_list", "history": history_rows(case)}
@@ -136,7 +137,7 @@ def reviewcase_update(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def request_import(request: HttpRequest) -> HttpResponse:
+def request_import(request: AuthenticatedRequest) -> HttpResponse:
     """Upload a register; every row is created, or, if any row is wrong, none."""
     department = office_department(request.user)
     form = RequestImportForm(request.POST or None, request.FILES or None)
@@ -163,7 +164,7 @@ def request_import(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def request_export(request: HttpRequest) -> HttpResponse:
+def request_export(request: AuthenticatedRequest) -> HttpResponse:
     """The filtered register, with the headers the importer reads (?format=xlsx or csv)."""
     permissions.require_reader(request.user)
     filterset = RequestFilter(request.GET, queryset=permissions.visible_requests(request.user))

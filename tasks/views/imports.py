@@ -1,11 +1,12 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import SuspiciousOperation, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from org.http import AuthenticatedRequest
 from org.permissions import office_department
 from plans.forms import PlanForm
 from plans.models import PlanImport
@@ -21,7 +22,7 @@ from tasks.forms import (
 
 
 @login_required
-def import_start(request: HttpRequest) -> HttpResponse:
+def import_start(request: AuthenticatedRequest) -> HttpResponse:
     """Step 1: upload or paste the plan as issued."""
     department = office_department(request.user)
     form = ImportStartForm(request.POST or None, request.FILES or None)
@@ -38,13 +39,13 @@ def import_start(request: HttpRequest) -> HttpResponse:
     return render(request, "tasks/import_start.html", {"form": form})
 
 
-def _open_import(request: HttpRequest, pk: int, *, confirmed: bool = False) -> PlanImport:
+def _open_import(request: AuthenticatedRequest, pk: int, *, confirmed: bool = False) -> PlanImport:
     department = office_department(request.user)
     statuses = [PlanImport.Status.PREVIEW, *([PlanImport.Status.CONFIRMED] * confirmed)]
     return get_object_or_404(PlanImport, pk=pk, department=department, status__in=statuses)
 
 
-def _to_plan(request: HttpRequest, plan_import: PlanImport) -> HttpResponse:
+def _to_plan(request: AuthenticatedRequest, plan_import: PlanImport) -> HttpResponse:
     """A confirm posted again (a double click, a second person) finds the plan the first made."""
     messages.info(request, _("This import was already confirmed."))
     return redirect(plan_import.plan)
@@ -52,7 +53,7 @@ def _to_plan(request: HttpRequest, plan_import: PlanImport) -> HttpResponse:
 
 @login_required
 @require_POST
-def import_tables(request: HttpRequest, pk: int) -> HttpResponse:
+def import_tables(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """Step 2, when a table was misread: read the document again with the columns' roles the
     office set. The tasks below are read anew; nothing is saved but the new reading."""
     plan_import = _open_import(request, pk)
@@ -74,7 +75,7 @@ def import_tables(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
+def import_preview(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """Step 2: review the breakdown, correct it, confirm. Nothing is saved before confirming."""
     plan_import = _open_import(request, pk, confirmed=True)
     if plan_import.plan_id:

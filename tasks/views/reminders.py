@@ -6,12 +6,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from org.http import AuthenticatedRequest
 from org.permissions import office_department
 from tasks import holidays, permissions, reminders
 from tasks.forms import CalendarDayForm, ReminderPolicyForm, RemindForm
@@ -19,7 +20,7 @@ from tasks.models import CalendarDay, Digest, Notification
 
 
 @login_required
-def notification_list(request: HttpRequest) -> HttpResponse:
+def notification_list(request: AuthenticatedRequest) -> HttpResponse:
     """The bell's list; posting marks everything read."""
     if request.method == "POST":
         reminders.mark_read(request.user)
@@ -33,7 +34,7 @@ def notification_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def assignment_remind(request: HttpRequest, pk: int) -> HttpResponse:
+def assignment_remind(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """催办: the office reminds a unit by hand, at most once a day per assignment."""
     assignment = permissions.get_assignment_or_404(request.user, pk, permissions.REVIEW)
     form = RemindForm(request.POST)
@@ -49,7 +50,7 @@ def assignment_remind(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def reminder_policy(request: HttpRequest) -> HttpResponse:
+def reminder_policy(request: AuthenticatedRequest) -> HttpResponse:
     department = office_department(request.user)
     form = ReminderPolicyForm(request.POST or None, instance=reminders.policy_of(department))
     if request.method == "POST" and form.is_valid():
@@ -60,7 +61,7 @@ def reminder_policy(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def calendar(request: HttpRequest) -> HttpResponse:
+def calendar(request: AuthenticatedRequest) -> HttpResponse:
     """The working-day calendar of a year: the national holidays and make-up days (kept by
     administrators), and the department's own days, which its office sets."""
     department = office_department(request.user)
@@ -87,7 +88,7 @@ def calendar(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def delivery_list(request: HttpRequest) -> HttpResponse:
+def delivery_list(request: AuthenticatedRequest) -> HttpResponse:
     """Digests that failed or still wait, and the last days' deliveries, for the office."""
     department = office_department(request.user)
     # The department's people's digests and its units' robot digests, of the last 30 days both.
