@@ -130,7 +130,7 @@ def save_request(request: DisclosureRequest, *, by: User | None) -> DisclosureRe
         request.reply_due = reply_due_of(request)
         if request.pk is None:
             request.created_by = by
-        request._history_user = by
+        request._history_user = by  # type: ignore[attr-defined]  # simple_history reads it
         request.save()
     return request
 
@@ -150,7 +150,7 @@ def save_review_case(case: ReviewCase, *, by: User | None) -> ReviewCase:
     if errors:
         raise ValidationError(dict(errors))
     with transaction.atomic():
-        case._history_user = by
+        case._history_user = by  # type: ignore[attr-defined]  # simple_history reads it
         case.save()
     return case
 
