@@ -43,6 +43,7 @@ class EmailChannel(Channel):
                 count=len(reminders)
             )
             body = render_to_string("tasks/email/digest.txt", _context(digest, reminders))
+        assert digest.recipient is not None  # an email digest is a person's
         send_email(subject, body, to=digest.recipient.email, key=f"reminder-digest-{digest.pk}")
 
 
@@ -72,6 +73,7 @@ class RobotChannel(Channel):
         with translation.override(settings.LANGUAGE_CODE):
             title = _("Disclosure work reminders for {unit}").format(unit=digest.unit)
             text = render_to_string("tasks/email/digest.md", _context(digest, reminders))
+        assert digest.unit is not None  # a robot's digest is a unit's
         request = urllib.request.Request(
             digest.unit.webhook_url,
             data=json.dumps(self.payload(title, text)).encode(),
@@ -103,4 +105,5 @@ ROBOTS = {"wecom": WeComRobot, "dingtalk": DingTalkRobot}
 def for_digest(digest: Digest) -> Channel:
     if digest.channel == Digest.Channel.EMAIL:
         return EmailChannel()
+    assert digest.unit is not None  # a robot's digest is a unit's
     return ROBOTS[digest.unit.webhook_kind]()

@@ -359,7 +359,8 @@ def confirm_import(
             position=position,
             text=draft.text,
             deadline_kind=draft.deadline_kind,
-            due_date=draft.due_date,
+            # None when the office left it empty: create_tasks() validates and reports it.
+            due_date=draft.due_date,  # type: ignore[misc]
             recurrence=draft.recurrence,
             is_milestone=draft.is_milestone,
             # From the text as confirmed, and any the parser found beside it (a table's column).
@@ -465,7 +466,8 @@ def preview_rows(plan_import: PlanImport, formset) -> list[PreviewRow]:
     for warning in parsed["warnings"]:
         if warning["task"] is not None:
             warnings.setdefault(warning["task"], []).append(warning["message"])
-    rows, previous = [], []
+    rows: list[PreviewRow] = []
+    previous: list[str] = []
     for i, (task, form) in enumerate(zip(parsed["tasks"], formset, strict=True)):
         path = task["path"]
         common = next(

@@ -1,5 +1,7 @@
 """Celery jobs of the tasks app: thin, idempotent, each calling one service."""
 
+from typing import Any
+
 from celery import shared_task
 from django.utils import timezone
 
@@ -11,7 +13,7 @@ class RetryDelivery(Exception):
 
 
 # How every delivery job retries: the job raises RetryDelivery when the delivery asks for it.
-DELIVERY_RETRIES = {
+DELIVERY_RETRIES: dict[str, Any] = {
     "autoretry_for": (RetryDelivery,),
     "retry_backoff": 30,
     "retry_backoff_max": 3600,

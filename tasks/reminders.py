@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 from django.db import connection, models, transaction
 from django.db.models import (
@@ -253,7 +254,7 @@ def _insert_select(model: type[models.Model], rows: QuerySet, **columns) -> int:
         [
             ops.insert_statement(on_conflict=OnConflict.IGNORE),
             ops.quote_name(model._meta.db_table),
-            "(" + ", ".join(ops.quote_name(f.column) for f in fields) + ")",
+            "(" + ", ".join(ops.quote_name(f.column) for f in fields) + ")",  # type: ignore[arg-type]
             select,
             ops.on_conflict_suffix_sql(fields, OnConflict.IGNORE, None, None) or "",
         ]
@@ -340,10 +341,13 @@ def deliver(digest_id: int) -> str:
     return deliver_once(Digest, digest_id, send, related=("recipient", "unit"))
 
 
+D = TypeVar("D", bound=Delivery)
+
+
 def deliver_once(
-    model: type[Delivery],
+    model: type[D],
     pk: int,
-    send: Callable[[Delivery], None],
+    send: Callable[[D], None],
     *,
     related: tuple[str, ...] = (),
 ) -> str:
@@ -356,7 +360,7 @@ def deliver_once(
     Status = Delivery.Status
     with transaction.atomic():
         delivery = (
-            model.objects.select_for_update(skip_locked=True, of=("self",))
+            model._default_manager.select_for_update(skip_locked=True, of=("self",))
             .filter(pk=pk, status=Status.PENDING)
             .select_related(*related)
             .first()
@@ -365,7 +369,7 @@ def deliver_once(
             # Sent, or being sent by another worker now. Then try again later: that worker may
             # die before it records the message, and when this job is its job handed back,
             # nothing else would.
-            pending = model.objects.filter(pk=pk, status=Status.PENDING)
+            pending = model._default_manager.filter(pk=pk, status=Status.PENDING)
             return "retry" if pending.exists() else "already_sent"
         delivery.attempts += 1
         try:

@@ -48,6 +48,7 @@ def _open_import(request: AuthenticatedRequest, pk: int, *, confirmed: bool = Fa
 def _to_plan(request: AuthenticatedRequest, plan_import: PlanImport) -> HttpResponse:
     """A confirm posted again (a double click, a second person) finds the plan the first made."""
     messages.info(request, _("This import was already confirmed."))
+    assert plan_import.plan is not None  # its callers ask plan_id first
     return redirect(plan_import.plan)
 
 
@@ -60,7 +61,7 @@ def import_tables(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     form = TableRolesForm(request.POST, tables=plan_import.parsed.get("tables", []))
     if not form.is_valid():
         for error in form.non_field_errors() or [_("Choose a role from the list.")]:
-            messages.error(request, error)
+            messages.error(request, error)  # type: ignore[arg-type]  # text: an ErrorList's items
         return redirect("tasks:import_preview", pk=pk)
     try:
         importing.reread_import(plan_import, form.roles())

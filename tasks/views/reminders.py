@@ -80,7 +80,7 @@ def calendar(request: AuthenticatedRequest) -> HttpResponse:
         "year": year,
         "known": holidays.known_year(year),
         "national": holidays.national_days(year),
-        "own": own.prefetch_related("history"),
+        "own": own.prefetch_related("history"),  # type: ignore[misc]  # simple_history's
         "form": form,
         "years": (year - 1, year + 1),
     }
