@@ -116,10 +116,6 @@ class Task(models.Model):
 
     objects = TaskQuerySet.as_manager()
 
-    # On the rows of TaskQuerySet.with_progress() only (for the type checker; not fields).
-    n_assignments: int
-    n_completed: int
-
     class Meta:
         verbose_name = _("task")
         verbose_name_plural = _("tasks")
