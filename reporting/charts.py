@@ -46,7 +46,7 @@ def _text(x: float, y: float, text: object, **attrs: object) -> SafeString:
     return format_html('<text x="{}" y="{}"{}>{}</text>', round(x), round(y), extra, text)
 
 
-def _text_width(text: str, size: int = 12) -> int:
+def _text_width(text: str, size: int = 12) -> float:
     """Roughly: a CJK character is a full em, a Latin one about half."""
     return sum(size if ord(c) > 0x2E80 else size * 0.6 for c in text)
 

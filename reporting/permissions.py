@@ -28,10 +28,10 @@ def reads_registers(user: AnyUser) -> bool:
 
 def _visible(user: AnyUser, model: type[Model]) -> QuerySet:
     if not user.is_authenticated or not reads_registers(user):
-        return model.objects.none()
+        return model._default_manager.none()
     if is_admin(user):
-        return model.objects.all()
-    return model.objects.filter(department=user.department_id)
+        return model._default_manager.all()
+    return model._default_manager.filter(department=user.department_id)
 
 
 def visible_requests(user: AnyUser) -> QuerySet[DisclosureRequest]:

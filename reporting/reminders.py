@@ -44,7 +44,7 @@ def decide(department: Department, day: datetime.date, calendar: Calendar):
             RequestReminder(request_id=pk, rule=w.rule, date=day, days=w.days, deadline=due)
             for pk, due in found
             for w in rules
-            if w.low <= due < w.high
+            if due is not None and w.low <= due < w.high  # never None: filtered by it
         ],
         ignore_conflicts=True,
     )
