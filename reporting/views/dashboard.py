@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import django_tables2 as tables
 from django.contrib.auth.decorators import login_required
@@ -24,6 +25,9 @@ from reporting import brief as brief_docx_module
 from reporting import charts, dashboard
 from tasks import permissions
 from tasks.models import Assignment, Task
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 Status = Assignment.Status
 
@@ -159,7 +163,7 @@ def _pictures(scope, rows, series, month) -> dict[str, str]:
 @dataclass(frozen=True)
 class Tile:
     key: str  # what it counts, e.g. "tasks.overdue" or "assignments.completed"
-    label: str
+    label: StrOrPromise
     value: int
     url: str | None = None  # the filtered list the figure counts
     tone: str = ""
@@ -178,28 +182,28 @@ def _tiles(
     leaders into the task list, which counts tasks (assignment totals have no list of theirs)."""
     groups = []
     if (tasks := dashboard.task_counts(scope)) is not None:
-        link = scope.list_url
+        task_link = scope.list_url
         groups.append(
             TileGroup(
                 _("Tasks"),
                 [
-                    Tile("tasks", _("tasks"), tasks.total, link()),
+                    Tile("tasks", _("tasks"), tasks.total, task_link()),
                     *(
-                        Tile(f"tasks.{s}", s.label, tasks.states[s], link(state=s))
+                        Tile(f"tasks.{s}", s.label, tasks.states[s], task_link(state=s))
                         for s in Task.State
                     ),
                     Tile(
                         "tasks.overdue",
                         _("overdue"),
                         tasks.overdue,
-                        link(due=dashboard.OVERDUE),
+                        task_link(due=dashboard.OVERDUE),
                         "alert",
                     ),
                     Tile(
                         "tasks.due_soon",
                         _("due in 7 days"),
                         tasks.due_soon,
-                        link(due=dashboard.DUE_SOON),
+                        task_link(due=dashboard.DUE_SOON),
                         "warn",
                     ),
                 ],
@@ -207,7 +211,7 @@ def _tiles(
         )
 
     def link(**filters: str) -> str | None:
-        return None if scope.whole_department else scope.list_url(**filters)
+        return None if scope.whole_department else scope.list_url(unit=None, **filters)
 
     groups.append(
         TileGroup(

@@ -1,10 +1,12 @@
 """The year-end report draft: the list of a department's reports, the draft page with its six
 parts, the generation job's progress, edits, cells entered by hand, final, versions, downloads."""
 
+from typing import Any, cast
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import content_disposition_header
@@ -73,7 +75,9 @@ def _tables(draft: ReportDraft, findings) -> list[dict]:
             [
                 {
                     "cell": cell,
-                    "missing": cell.kind == VALUE and values.sources.get(cell.key) == MISSING,
+                    "missing": cell.kind == VALUE
+                    and cell.key is not None
+                    and values.sources.get(cell.key) == MISSING,
                     "computed": values.computed.get(cell.key) if cell.key in manual else None,
                     "failed": flags["failed"].get((number, cell.key), []),
                     "changed": (str(number), f"{cell.key[0]}|{cell.key[1]}") in flags["changed"]
@@ -132,7 +136,7 @@ def _detail(request: AuthenticatedRequest, draft: ReportDraft, bound: SectionFor
     findings = drafts.findings(draft)
     sections = list(draft.sections.all())
     can_write = permissions.can_write_report(request.user, draft)
-    parts = [
+    parts: list[dict[str, Any]] = [
         {
             "section": s,
             "title": drafts.SECTION_TITLES[s.number - 1],
@@ -214,8 +218,9 @@ def report_section(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     except ValidationError as error:
         if error.code == "stale":
             form.add_error(None, error)
-            form.data = form.data.copy()  # saving again now goes over what is stored
-            form.data[form.add_prefix("seen")] = section.text
+            data = cast(QueryDict, form.data).copy()  # saving again now goes over what is stored
+            data[form.add_prefix("seen")] = section.text
+            form.data = data
             return _detail(request, draft, bound=form)
         _error(request, error)
     return redirect(f"{draft.get_absolute_url()}#part-{section.number}")
