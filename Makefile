@@ -28,6 +28,7 @@ test: $(VENV)/.installed
 	$(BIN)/lint-imports
 	$(BIN)/djlint templates --lint
 	$(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/mypy
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 # Benchmarks, not part of `make test` (bench/README.md): the provincial data set made afresh in

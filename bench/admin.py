@@ -38,7 +38,7 @@ class TaskAdmin(admin.ModelAdmin):
 class UpdateInline(admin.TabularInline):
     model = ProgressUpdate
     fields = ["created_at", "author", "status", "percent", "text"]
-    readonly_fields = fields
+    readonly_fields = ["created_at", "author", "status", "percent", "text"]
     extra = 0
 
 
@@ -49,7 +49,7 @@ class AssignmentAdmin(admin.ModelAdmin):
     list_per_page = 25
     ordering = ["task__due_date", "pk"]
     fields = ["task", "unit", "role", "status"]
-    readonly_fields = fields
+    readonly_fields = ["task", "unit", "role", "status"]
     inlines = [UpdateInline]
 
     @admin.display(description="deadline")

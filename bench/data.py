@@ -142,7 +142,8 @@ def make_assignments(
     made = 0
     with transaction.atomic():
         while made < count:
-            tasks, roles = [], []
+            tasks: list[Task] = []
+            roles: list[list[Unit]] = []
             while made < count and len(tasks) < BATCH:
                 n = min(rng.choice((1, 1, 2, 3)), count - made, len(units))
                 roles.append(rng.sample(units, n))

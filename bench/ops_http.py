@@ -115,6 +115,7 @@ def session_for(user) -> str:
     # middleware's one refresh a minute saves the same key.
     session[REFRESHED_KEY] = int(timezone.now().timestamp())
     session.create()
+    assert session.session_key is not None  # made by create()
     return session.session_key
 
 

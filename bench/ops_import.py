@@ -198,12 +198,12 @@ def import_naively(dept: Department, name: str, data: bytes, mapped: dict[str, s
     facts = parsed.facts
     with transaction.atomic():
         for alias, unit in mapped.items():
-            UnitAlias.objects.create(department=dept, name=alias, unit=unit)
+            UnitAlias.objects.create(department=dept, name=alias, unit=unit)  # type: ignore[misc]  # units here
         index = name_index(dept)
         plan = Plan.objects.create(
             department=dept,
             title=facts.title,
-            year=facts.year,
+            year=facts.year,  # type: ignore[misc]  # the bench's plan names its year
             number=facts.number,
             issuer=facts.issuer,
             issued_on=facts.issued_on,
@@ -237,7 +237,7 @@ def import_naively(dept: Department, name: str, data: bytes, mapped: dict[str, s
                 position=position,
                 text=parsed_task.text,
                 deadline_kind=kind,
-                due_date=parsed_task.deadline if kind == Task.DeadlineKind.DATE else year_end,
+                due_date=parsed_task.deadline if kind == Task.DeadlineKind.DATE else year_end,  # type: ignore[misc]  # every row of the bench's plan has one
                 recurrence=parsed_task.recurrence or "",
                 is_milestone=parsed_task.milestone,
                 response_days=sorted(
@@ -279,7 +279,7 @@ def rows_of(plan: Plan) -> list[Rows]:
     tasks = Task.objects.filter(plan=plan)
     assignments = Assignment.objects.filter(task__plan=plan)
     through = Task.groups.through
-    made = [
+    made: list[tuple[type[models.Model], models.QuerySet, dict[str, type[models.Model]]]] = [
         (Plan, Plan.objects.filter(pk=plan.pk), {}),
         (Heading, Heading.objects.filter(plan=plan), {"plan": Plan, "parent": Heading}),
         (Task, tasks, {"plan": Plan, "heading": Heading}),
@@ -307,7 +307,7 @@ def rows_of(plan: Plan) -> list[Rows]:
         result.append(
             Rows(
                 model,
-                [f.column for f in fields],
+                [f.column for f in fields],  # type: ignore[misc]  # concrete: each has a column
                 values,
                 {0: model, **{index[name]: target for name, target in links.items()}},
             )

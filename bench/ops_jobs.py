@@ -25,7 +25,9 @@ from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from decimal import Decimal
+from functools import partial
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -100,7 +102,7 @@ def operations(data: DataSet) -> list[Operation]:
                 f"report .{kind} export",
                 draft_size,
                 Target(p95_ms=3000),
-                measure=lambda kind=kind: _measure_export(data, kind),
+                measure=partial(_measure_export, data, kind),
                 baseline_is=regenerated,
                 floor_is=stored,
             )
@@ -136,7 +138,7 @@ def _clear_day(day: datetime.date) -> None:
 
 
 def _measure_sweep(day: datetime.date) -> dict:
-    results: dict[str, set] = {}
+    results: dict[str, Any] = {}
     with rolled_back():
         calendar_for(day.year)  # seeded once, as in production after the first day
         timed = figures(
@@ -223,7 +225,7 @@ def _naive_sweep(day: datetime.date) -> None:
                         plan = assignment.task.plan
                         people = User.objects.filter(department=department, is_active=True)
                         people = people.filter(role=User.Role.OFFICE) | people.filter(
-                            pk=plan.leader_id
+                            pk=plan.leader_id  # type: ignore[misc]  # None: matches no one
                         )
                         if plan.leader_id is None:
                             people |= User.objects.filter(
@@ -247,7 +249,9 @@ def _floor_pairs(day: datetime.date) -> set[tuple[int, str]]:
     """The (assignment, rule) pairs of the day in one SELECT: the windows (a dozen dates the
     calendar gives) joined to the open assignments' deadlines."""
     calendar = calendar_for(day.year)
-    dated, recurring, params = [], [], []
+    dated: list[str] = []
+    recurring: list[str] = []
+    params: list[Any] = []
     for department in Department.objects.all():
         for w in reminders.windows(reminders.policy_of(department.pk), day, calendar):
             dated.append("(%s, %s::varchar, %s::date, %s::date)")
@@ -393,8 +397,9 @@ def _by_worker(digests: tuple[int, ...], smtp_port: int) -> float:
             worker.wait(timeout=60)
             with app.connection_for_write() as conn:  # the queue and its binding: all gone
                 channel = conn.default_channel
-                prefixes = (channel.keyprefix_queue, channel.keyprefix_binding_permanent)
-                channel.client.delete(queue, *(prefix % queue for prefix in prefixes))
+                # The Redis transport's channel, beyond kombu's typed StdChannel.
+                prefixes = (channel.keyprefix_queue, channel.keyprefix_binding_permanent)  # type: ignore[attr-defined]
+                channel.client.delete(queue, *(prefix % queue for prefix in prefixes))  # type: ignore[attr-defined]
 
 
 def _free_port() -> int:
@@ -628,7 +633,13 @@ def _floor_figures(dept: int, year: int) -> list[list[tuple]]:
                              WHERE o.task_id = t.id AND o.status <> 'completed')
            ORDER BY u.assignment_id, u.created_at DESC, u.id DESC""",
     ]
-    params = {"dept": dept, "year": year, "start": start, "end": end, "tz": settings.TIME_ZONE}
+    params: dict[str, Any] = {
+        "dept": dept,
+        "year": year,
+        "start": start,
+        "end": end,
+        "tz": settings.TIME_ZONE,
+    }
     rows = []
     with connection.cursor() as cursor:
         for sql in statements:

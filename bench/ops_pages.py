@@ -151,6 +151,7 @@ def assignment_detail(data: DataSet) -> Operation:
         .order_by("-n", "pk")
         .first()
     )
+    assert assignment is not None  # the data set gives every unit work
     head = User.objects.get(unit=unit, role=User.Role.UNIT_HEAD)
     updates = ProgressUpdate.objects.filter(assignment=assignment).count()
     return Operation(
@@ -189,7 +190,7 @@ def dashboard(data: DataSet) -> Operation:
     def per_row() -> None:
         # The straightforward dashboard: every assignment of the year read and counted in Python.
         by_unit: dict[tuple[str, str], int] = {}
-        late, completions = 0, {}
+        late, completions = 0, dict[object, int]()
         for a in year_assignments.select_related("task", "unit"):
             by_unit[a.unit.name, a.status] = by_unit.get((a.unit.name, a.status), 0) + 1
             if a.status == Assignment.Status.COMPLETED:

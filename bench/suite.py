@@ -136,6 +136,7 @@ def measure(op: Operation) -> dict:
     if op.measure is not None:
         figures_of_run = op.measure()
     else:
+        assert op.run is not None  # timed here: an operation has run or measure
         figures_of_run = figures(op.run, op.baseline, op.floor, op.repeats, op.before_each)
     row = {
         "operation": op.name,

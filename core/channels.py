@@ -57,6 +57,7 @@ class EmailChannel(Channel):
     """One e-mail a day per person, with links to the items."""
 
     def send(self, digest: Digest, sections: list[Section]) -> None:
+        assert digest.recipient is not None  # an e-mail digest is a person's
         with translation.override(settings.LANGUAGE_CODE):
             subject = _("Disclosure work: {count} item(s) need your attention").format(
                 count=_count(sections)
@@ -88,6 +89,7 @@ class RobotChannel(Channel):
         raise NotImplementedError
 
     def send(self, digest: Digest, sections: list[Section]) -> None:
+        assert digest.unit is not None  # a robot's digest is a unit's
         with translation.override(settings.LANGUAGE_CODE):
             title = _("Disclosure work reminders for {unit}").format(unit=digest.unit)
             text = render_to_string("core/email/digest.md", _context(digest, sections))
@@ -122,4 +124,5 @@ ROBOTS = {"wecom": WeComRobot, "dingtalk": DingTalkRobot}
 def for_digest(digest: Digest) -> Channel:
     if digest.channel == "email":
         return EmailChannel()
+    assert digest.unit is not None  # a robot's digest is a unit's
     return ROBOTS[digest.unit.webhook_kind]()

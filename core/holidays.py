@@ -134,9 +134,10 @@ def set_day(
         except CalendarNotCovered:  # the national days of that year are not known yet
             default = date.weekday() < 5
     if is_workday == default:
-        for day in CalendarDay.objects.filter(date=date, department_id=department):
+        # department None: the national days (IS NULL), which the stubs' lookup types leave out.
+        for day in CalendarDay.objects.filter(date=date, department_id=department):  # type: ignore[misc]
             day.delete()  # one by one: each removal is kept in history
     else:
-        CalendarDay.objects.update_or_create(
+        CalendarDay.objects.update_or_create(  # type: ignore[misc]
             date=date, department_id=department, defaults={"is_workday": is_workday, "name": name}
         )

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from enum import StrEnum
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from django.db import transaction
 from django.utils import timezone
@@ -34,7 +34,7 @@ class RetryDelivery(Exception):
 
 
 # How every delivery job retries: it raises RetryDelivery when the delivery asks for it.
-DELIVERY_RETRIES = {
+DELIVERY_RETRIES: dict[str, Any] = {
     "autoretry_for": (RetryDelivery,),
     "retry_backoff": 30,
     "retry_backoff_max": 3600,
@@ -49,7 +49,7 @@ def deliver_once(
     Status = Delivery.Status
     with transaction.atomic():
         delivery = (
-            model.objects.select_for_update(skip_locked=True, of=("self",))
+            model._default_manager.select_for_update(skip_locked=True, of=("self",))
             .filter(pk=pk, status=Status.PENDING)
             .select_related(*related)
             .first()
@@ -58,7 +58,7 @@ def deliver_once(
             # Sent, or being sent by another worker now. Then try again later: that worker may
             # die before it records the message, and when this job is its job handed back,
             # nothing else would.
-            pending = model.objects.filter(pk=pk, status=Status.PENDING)
+            pending = model._default_manager.filter(pk=pk, status=Status.PENDING)
             return Outcome.RETRY if pending.exists() else Outcome.ALREADY_SENT
         delivery.attempts += 1
         try:

@@ -67,13 +67,13 @@ def windows(policy: ReminderPolicy, day: datetime.date, calendar: Calendar) -> l
 class Source(Protocol):
     def decide(
         self, department_id: int, day: datetime.date, calendar: Calendar, rules: list[Window]
-    ) -> int:
-        """Record the department's reminders of ``day`` (once: unique rows); how many there
-        are now."""
+    ) -> None:
+        """Record the department's reminders of ``day``, once (unique rows)."""
         ...
 
-    def notify(self, day: datetime.date) -> None:
-        """Add the people (and units) told of the day's reminders to the day's digests."""
+    def notify(self, day: datetime.date) -> int:
+        """Add the people (and units) told of the day's reminders to the day's digests; how
+        many reminders the day has."""
         ...
 
     def section(self, digest: Digest) -> Section | None:

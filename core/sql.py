@@ -41,7 +41,7 @@ def insert_select(model: type[models.Model], rows: QuerySet, **columns) -> int:
         [
             ops.insert_statement(on_conflict=OnConflict.IGNORE),
             ops.quote_name(model._meta.db_table),
-            "(" + ", ".join(ops.quote_name(f.column) for f in fields) + ")",
+            "(" + ", ".join(ops.quote_name(f.column) for f in fields) + ")",  # type: ignore[arg-type]
             select,
             ops.on_conflict_suffix_sql(fields, OnConflict.IGNORE, None, None) or "",
         ]

@@ -32,7 +32,7 @@ class PersonAdmin(UserAdmin):
     list_display = ["username", "full_name", "department", "unit", "role", "is_active"]
     list_filter = ["department", "role", "is_active"]
     fieldsets = (
-        *UserAdmin.fieldsets,
+        *(UserAdmin.fieldsets or ()),
         (_("Organisation"), {"fields": ("full_name", "department", "unit", "role")}),
     )
     add_fieldsets = (

@@ -1,6 +1,7 @@
 """Form behaviour shared by every app."""
 
 import json
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.core.serializers.json import DjangoJSONEncoder
@@ -30,7 +31,14 @@ def _shown(instance, name: str) -> str:
     return "" if value is None else str(value)
 
 
-class StaleEditMixin:
+if TYPE_CHECKING:
+    # What the mixins below are mixed into, for the type checker.
+    _ModelForm = forms.ModelForm
+else:
+    _ModelForm = object
+
+
+class StaleEditMixin(_ModelForm):
     """A save is refused when someone else saved the object after this form was shown, so that
     the second of two people editing at once never silently reverts the first's changes.
 
@@ -53,7 +61,7 @@ class StaleEditMixin:
         return _as_data(model_to_dict(instance, fields=self._compared()))
 
     def _entered(self, name: str, data: dict):
-        value = data.get(name)
+        value: Any = data.get(name)
         if hasattr(value, "all"):  # a queryset of chosen objects
             value = list(value)
         return _as_data({name: value})[name]
@@ -61,19 +69,20 @@ class StaleEditMixin:
     def _show_stored(self, name: str, stored) -> None:
         key = self.add_prefix(name)
         value = model_to_dict(stored, fields=[name])[name]
+        data: Any = self.data  # the copy clean() made, so a QueryDict that can be changed
         if isinstance(value, list):
             pks = [str(getattr(v, "pk", v)) for v in value]
-            if hasattr(self.data, "setlist"):  # a QueryDict, as posted
-                self.data.setlist(key, pks)
+            if hasattr(data, "setlist"):  # a QueryDict, as posted
+                data.setlist(key, pks)
             else:
-                self.data[key] = pks
+                data[key] = pks
         elif isinstance(value, bool):
             if value:
-                self.data[key] = "on"
+                data[key] = "on"
             else:
-                self.data.pop(key, None)
+                data.pop(key, None)
         else:
-            self.data[key] = "" if value is None else _as_data({name: value})[name]
+            data[key] = "" if value is None else _as_data({name: value})[name]
 
     def clean(self):
         data = super().clean()

@@ -2,6 +2,7 @@
 
 import itertools
 from dataclasses import dataclass
+from typing import cast
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -26,8 +27,9 @@ class HistoryRow:
 
 def history_rows(obj: models.Model, limit: int = 50) -> list[HistoryRow]:
     """Newest first; each row lists the fields that changed against the row before it."""
-    records = list(obj.history.select_related("history_user")[: limit + 1])
-    rows = []
+    # simple_history adds the manager to each tracked model; django-stubs cannot see it.
+    records = list(obj.history.select_related("history_user")[: limit + 1])  # type: ignore[attr-defined]
+    rows: list[HistoryRow] = []
     # The oldest record (if any: rows bulk-made or with history pruned have none) against nothing.
     for newer, older in itertools.zip_longest(records, records[1:]):
         if len(rows) == limit:
@@ -36,7 +38,8 @@ def history_rows(obj: models.Model, limit: int = 50) -> list[HistoryRow]:
         if older is not None:
             delta = newer.diff_against(older, foreign_keys_are_objs=False)
             for c in delta.changes:
-                field = obj._meta.get_field(c.field)
+                # A tracked field: a concrete one of the model, never a reverse relation.
+                field = cast(models.Field, obj._meta.get_field(c.field))
                 changes.append(
                     Change(str(field.verbose_name), _display(field, c.old), _display(field, c.new))
                 )

@@ -193,7 +193,7 @@ class User(AbstractUser):
         unit_roles = (self.Role.UNIT_HEAD, self.Role.UNIT_STAFF, self.Role.OFFICE)
         if self.role in unit_roles and self.unit_id is None:
             raise ValidationError({"unit": _("This role needs a unit.")})
-        if self.unit_id and self.unit.department_id != self.department_id:
+        if self.unit is not None and self.unit.department_id != self.department_id:
             raise ValidationError({"unit": _("The unit belongs to another department.")})
         if self.role != self.Role.ADMIN and self.department_id is None:
             raise ValidationError({"department": _("This role needs a department.")})

@@ -1,7 +1,7 @@
 """Who a person is in the organisation; the other apps' permission modules build on these."""
 
 from collections.abc import Callable
-from typing import TypeVar
+from typing import TypeGuard, TypeVar
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
@@ -13,29 +13,30 @@ from .models import Department, User
 AnyUser = User | AnonymousUser
 
 
-def is_admin(user: AnyUser) -> bool:
+# TypeGuard: where one of these answers yes, the person is logged in (a User).
+def is_admin(user: AnyUser) -> TypeGuard[User]:
     return bool(user.is_authenticated and (user.is_superuser or user.role == User.Role.ADMIN))
 
 
-def is_office(user: AnyUser, department_id: int | None = None) -> bool:
+def is_office(user: AnyUser, department_id: int | None = None) -> TypeGuard[User]:
     """Office staff of the department (of any department when none is given)."""
     if not user.is_authenticated or user.role != User.Role.OFFICE:
         return False
     return department_id is None or user.department_id == department_id
 
 
-def is_leader(user: AnyUser, department_id: int | None = None) -> bool:
+def is_leader(user: AnyUser, department_id: int | None = None) -> TypeGuard[User]:
     if not user.is_authenticated or user.role != User.Role.LEADER:
         return False
     return department_id is None or user.department_id == department_id
 
 
-def sees_whole_department(user: AnyUser) -> bool:
+def sees_whole_department(user: AnyUser) -> TypeGuard[User]:
     """Office staff and leaders see all of their department's work."""
     return is_office(user) or is_leader(user)
 
 
-def is_unit_member(user: AnyUser) -> bool:
+def is_unit_member(user: AnyUser) -> TypeGuard[User]:
     return bool(
         user.is_authenticated
         and user.unit_id

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import pickle
-from typing import Any
+from typing import Any, cast
 
 import django_tables2 as tables
 from django import forms
@@ -54,7 +54,7 @@ def _columns(model: type[Model], related: dict, prefix: str = "") -> list[str]:
     columns = [prefix + field.attname for field in model._meta.concrete_fields]
     for name, deeper in related.items():
         field = model._meta.get_field(name)
-        columns += _columns(field.related_model, deeper, f"{prefix}{name}__")
+        columns += _columns(cast(type[Model], field.related_model), deeper, f"{prefix}{name}__")
     return columns
 
 
@@ -67,7 +67,7 @@ def _rows(queryset: QuerySet) -> list | None:
         return None
     columns = ["pk", *_columns(queryset.model, related or {}), *queryset.query.annotation_select]
     rows: list = list(queryset.values_list(*columns))
-    for lookup in queryset._prefetch_related_lookups:
+    for lookup in queryset._prefetch_related_lookups:  # type: ignore[attr-defined]  # not in the stubs
         through = lookup.prefetch_through if isinstance(lookup, Prefetch) else lookup
         field = queryset.model._meta.get_field(through.split("__")[0])
         if "__" in through or not field.one_to_many or getattr(lookup, "to_attr", None):
@@ -111,8 +111,10 @@ def _form_state(form: forms.BaseForm) -> tuple:
             # The rows' own columns, as tuples: a choice's label is made from them (Unit and
             # Plan name themselves by their fields), and 200 units need not be made into
             # objects for a form that is not rendered. A miss reads them again to render.
-            columns = [f.attname for f in field.queryset.model._meta.concrete_fields]
-            choices.append((name, field.empty_label, list(field.queryset.values_list(*columns))))
+            queryset = field.queryset
+            assert queryset is not None  # every model choice field here is given one
+            columns = [f.attname for f in queryset.model._meta.concrete_fields]
+            choices.append((name, field.empty_label, list(queryset.values_list(*columns))))
     data = sorted(form.data.lists()) if hasattr(form.data, "lists") else sorted(form.data.items())
     errors = form.errors.get_json_data() if form.is_bound else {}
     return (type(form).__module__, type(form).__qualname__, form.is_bound, data, errors, choices)

@@ -16,6 +16,7 @@ def ensure_unit_group(unit: Unit) -> Group:
         with transaction.atomic():
             unit.group = Group.objects.create(name=f"unit:{unit.department_id}:{unit.pk}")
             unit.save(update_fields=["group"])
+    assert unit.group is not None  # made above when it was missing
     return unit.group
 
 
@@ -32,7 +33,7 @@ def sync_membership(user: User) -> None:
     """Put the person in exactly their own unit's group, or in none."""
     unit_groups = Group.objects.filter(unit__isnull=False)
     user.groups.remove(*unit_groups.filter(user=user))
-    if user.unit_id and user.role in UNIT_ROLES:
+    if user.role in UNIT_ROLES and user.unit is not None:
         user.groups.add(ensure_unit_group(user.unit))
 
 

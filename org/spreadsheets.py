@@ -42,7 +42,7 @@ class TextTableExport(TableExport):
         import openpyxl
 
         book = openpyxl.Workbook()
-        sheet = book.active
+        sheet = book.worksheets[0]  # the one sheet of a new workbook
         sheet.append(list(self.dataset.headers or []))
         for row in self.dataset:
             sheet.append(list(row))

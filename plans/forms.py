@@ -1,3 +1,5 @@
+from typing import cast
+
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
@@ -28,7 +30,8 @@ class PlanForm(ConstraintErrorsOnFieldMixin, StaleEditMixin, forms.ModelForm):
         # The department is the office's own: shown, never taken from the request.
         self.fields["department"].disabled = True
         self.fields["department"].initial = department
-        self.fields["department"].queryset = type(department).objects.filter(pk=department.pk)
+        department_field = cast(forms.ModelChoiceField, self.fields["department"])
+        department_field.queryset = type(department).objects.filter(pk=department.pk)
         self.instance.department = department
 
     def _get_validation_exclusions(self):

@@ -10,6 +10,7 @@ from __future__ import annotations
 import calendar
 import datetime
 import re
+from collections.abc import Set as AbstractSet
 from dataclasses import asdict, dataclass, field
 
 from .responsibility import find_markers
@@ -116,7 +117,8 @@ def dates_in(text: str, year: int | None) -> list[datetime.date]:
         y, month = int(m[1] or year or 0), int(m[2])
         if y and 1 <= month <= 12:
             day = {"上旬": 10, "中旬": 20}.get(m[3])
-            found.append((m.start(), _safe_date(y, month, day) if day else _month_end(y, month)))
+            # Always a date: the 10th or 20th of a month 1-12 of a four-digit year.
+            found.append((m.start(), datetime.date(y, month, day) if day else _month_end(y, month)))
     for m in _BEFORE_MONTH.finditer(text):
         y, month = int(m[1] or year or 0), int(m[2])
         if y and 1 <= month <= 12:
@@ -243,16 +245,16 @@ def read_facts(lines: list[str]) -> Facts:
             facts.number = number
     facts.upstream = [n for n in facts.upstream if n != facts.number]
     for i, line in enumerate(lines):
-        m = _DATE_LINE.match(line)
+        dated_line = _DATE_LINE.match(line)
         if (
-            m
+            dated_line
             and i > 0
             and len(lines[i - 1]) <= 30
             and not heading_of(lines[i - 1])
             and not lines[i - 1].startswith("附件")
         ):
             facts.issuer = lines[i - 1]
-            facts.issued_on = _safe_date(int(m[1]), int(m[2]), int(m[3]))
+            facts.issued_on = _safe_date(int(dated_line[1]), int(dated_line[2]), int(dated_line[3]))
             break
     if not facts.issuer:
         field_match = _ISSUER_FIELD.search(joined)
@@ -395,7 +397,7 @@ def sentences(text: str) -> list[str]:
     return [s for s in _SENTENCE_END.split(text) if s.strip()]
 
 
-def split_heading(rest: str, known: set[str] = frozenset()) -> tuple[str, str]:
+def split_heading(rest: str, known: AbstractSet[str] = frozenset()) -> tuple[str, str]:
     """「围绕重点领域加大公开力度。根据…」 → title, text. A first sentence that already names
     its responsible units is a task, and titles its heading too."""
     parts = sentences(rest)

@@ -188,8 +188,11 @@ def _header_run(stream: list[Line | Placed], start: int) -> tuple[list[str | Non
     """A table flattened to one cell a line: three or more short lines that are a header."""
     cells: list[str] = []
     i = start
-    while i < len(stream) and isinstance(stream[i], Line) and tables.column_role(stream[i].text):
-        cells.append(stream[i].text)
+    while i < len(stream):
+        entry = stream[i]
+        if not (isinstance(entry, Line) and tables.column_role(entry.text)):
+            break
+        cells.append(entry.text)
         i += 1
     if len(cells) < 3:
         return None
@@ -469,14 +472,15 @@ def _parts(
         if not run:
             parts.append(entry)
             continue
-        roles, end = run
+        header_roles, end = run
         stop = next(
-            (k for k in range(end, len(stream)) if isinstance(stream[k], Placed)
-             or _SITE_FOOTER.search(stream[k].text)),
+            (k for k, x in enumerate(stream[end:], end) if isinstance(x, Placed)
+             or _SITE_FOOTER.search(x.text)),
             len(stream),
         )  # fmt: skip
-        cells = [x.text for x in stream[end:stop]]
-        parts.append(TaskTable(cells, roles, stream[end].no if end < stop else 0, flat=True))
+        lines = [x for x in stream[end:stop] if isinstance(x, Line)]  # all of them: no Placed
+        cells = [x.text for x in lines]
+        parts.append(TaskTable(cells, header_roles, lines[0].no if lines else 0, flat=True))
         i = stop
     return parts
 

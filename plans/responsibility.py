@@ -14,6 +14,7 @@ No Django here.
 from __future__ import annotations
 
 import re
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 
 BODIES = ("单位", "科室", "部门", "股室", "处室")  # a province writes 处室, a district 股室
@@ -288,7 +289,7 @@ def _bracket_marker(text: str, start: int) -> Marker | None:
     return None
 
 
-def find_markers(text: str, known: set[str] = frozenset()) -> list[Marker]:
+def find_markers(text: str, known: AbstractSet[str] = frozenset()) -> list[Marker]:
     """Responsibility markers of a line, in order: brackets, bare 「牵头单位:…」 to the end of
     the sentence, and a responsibility clause the sentence runs on into (「…动态更新。办公室牵头,
     各有关处室配合」). ``known`` names help cut a name out of text with no delimiter."""
@@ -318,7 +319,7 @@ def find_markers(text: str, known: set[str] = frozenset()) -> list[Marker]:
     return markers
 
 
-def _run_on_tail(text: str, start: int, known: set[str]) -> Marker | None:
+def _run_on_tail(text: str, start: int, known: AbstractSet[str]) -> Marker | None:
     """Units written after the text with no bracket: 「…动态更新。办公室牵头,…配合」, or
     「…等信息审批处牵头,各有关处室配合」 with no full stop at all."""
     stripped = text.rstrip(" 。;")
@@ -347,7 +348,7 @@ def _run_on_tail(text: str, start: int, known: set[str]) -> Marker | None:
     return found
 
 
-def _cut_known_name(clause: str, known: set[str]) -> int | None:
+def _cut_known_name(clause: str, known: AbstractSet[str]) -> int | None:
     """Where a name runs into the sentence before it: the known name just before 牵头."""
     m = re.search(r"(分别)?牵头(?:落实|负责)?$", clause)
     if not m:

@@ -18,7 +18,7 @@ TRANSITIONS: dict[str, tuple[str, ...]] = {
 
 @transaction.atomic
 def save_plan(plan: Plan, *, by: User | None) -> Plan:
-    plan._history_user = by
+    plan._history_user = by  # type: ignore[attr-defined]  # simple_history reads it
     plan.full_clean()
     plan.save()
     return plan
@@ -35,7 +35,7 @@ def change_plan_status(plan: Plan, *, to: str, by: User | None) -> Plan:
     if to == Plan.Status.ISSUED and not plan.tasks.exists():
         raise ValidationError(_("A plan with no tasks cannot be issued."))
     plan.status = to
-    plan._history_user = by
+    plan._history_user = by  # type: ignore[attr-defined]  # simple_history reads it
     plan.save(update_fields=["status"])
     return plan
 
@@ -48,14 +48,14 @@ def delete_draft_plan(plan: Plan, *, by: User | None) -> None:
         raise ValidationError(_("Only a draft plan can be deleted: close an issued plan instead."))
     if plan.tasks.filter(assignments__updates__isnull=False).exists():
         raise ValidationError(_("Units have reported on this plan's tasks: it cannot be deleted."))
-    plan._history_user = by
+    plan._history_user = by  # type: ignore[attr-defined]  # simple_history reads it
     plan.delete()
 
 
 def save_heading(heading: Heading, *, by: User | None) -> Heading:
-    if heading.parent_id and heading.parent.plan_id != heading.plan_id:
+    if heading.parent is not None and heading.parent.plan_id != heading.plan_id:
         raise ValidationError({"parent": _("The parent heading belongs to another plan.")})
-    heading._history_user = by
+    heading._history_user = by  # type: ignore[attr-defined]  # simple_history reads it
     # The plan and parent are saved instances (checked against each other above): no query
     # each to ask whether they exist, for every heading of an imported plan.
     heading.full_clean(exclude=["plan", "parent"])

@@ -1,11 +1,12 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from org.http import AuthenticatedRequest
 from org.models import Department
 
 from . import permissions, services
@@ -14,7 +15,7 @@ from .models import Plan
 
 
 @login_required
-def plan_list(request: HttpRequest) -> HttpResponse:
+def plan_list(request: AuthenticatedRequest) -> HttpResponse:
     plans = permissions.visible_plans(request.user).select_related("department")
     return render(
         request,
@@ -23,14 +24,14 @@ def plan_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _own_department(request: HttpRequest) -> Department:
+def _own_department(request: AuthenticatedRequest) -> Department:
     if not permissions.can(request.user, permissions.MANAGE) or request.user.department is None:
         raise PermissionDenied
     return request.user.department
 
 
 @login_required
-def plan_create(request: HttpRequest) -> HttpResponse:
+def plan_create(request: AuthenticatedRequest) -> HttpResponse:
     department = _own_department(request)
     form = PlanForm(request.POST or None, department=department, check_version=True)
     if request.method == "POST" and form.is_valid():
@@ -41,7 +42,7 @@ def plan_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def plan_update(request: HttpRequest, pk: int) -> HttpResponse:
+def plan_update(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     plan = permissions.get_plan_or_404(request.user, pk, permissions.MANAGE)
     form = PlanForm(
         request.POST or None, instance=plan, department=plan.department, check_version=True
@@ -55,7 +56,7 @@ def plan_update(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def plan_status(request: HttpRequest, pk: int) -> HttpResponse:
+def plan_status(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     plan = permissions.get_plan_or_404(request.user, pk, permissions.MANAGE)
     target = request.POST.get("status", "")
     if target not in Plan.Status.values:
@@ -72,7 +73,7 @@ def plan_status(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def plan_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def plan_delete(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """Withdraw a draft plan: a page to confirm, then the deletion."""
     plan = permissions.get_plan_or_404(request.user, pk, permissions.MANAGE)
     if request.method == "POST":
@@ -88,7 +89,7 @@ def plan_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def heading_create(request: HttpRequest, pk: int) -> HttpResponse:
+def heading_create(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     plan = permissions.get_plan_or_404(request.user, pk, permissions.MANAGE)
     form = HeadingForm(request.POST or None, plan=plan)
     if request.method == "POST" and form.is_valid():

@@ -189,7 +189,11 @@ def load_demo_registers(department: Department, year: int, *, by: User | None = 
     first = DisclosureRequest.objects.filter(
         department=department, reference=f"依申请〔{year}〕005号"
     ).first()
-    if first and not ReviewCase.objects.filter(department=department, reference=reference):
+    if (
+        first
+        and first.replied_on is not None  # replied in the demo: the review is of the reply
+        and not ReviewCase.objects.filter(department=department, reference=reference)
+    ):
         filed = first.replied_on + datetime.timedelta(days=20)
         decided = filed + datetime.timedelta(days=50)
         case = ReviewCase(

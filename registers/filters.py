@@ -1,3 +1,5 @@
+from typing import Any
+
 import django_filters
 from django import forms
 from django.db.models import Q
@@ -7,14 +9,14 @@ from django.utils.translation import gettext_lazy as _
 from . import queries
 from .models import DisclosureRequest, ReviewCase
 
-YEARS = {"min_value": 2008, "max_value": 2100}  # the 条例 took effect in 2008
+YEARS: dict[str, Any] = {"min_value": 2008, "max_value": 2100}  # the 条例 took effect in 2008
 
 
 class YearFilter(django_filters.NumberFilter):
     """A whole year. NumberFilter's decimal field with a step of 1 failed on ``?year=1e309``
     with a server error (its step check cannot take an infinite remainder)."""
 
-    field_class = forms.IntegerField
+    field_class = forms.IntegerField  # type: ignore[assignment]  # the stubs allow decimals only
 
 
 class RequestFilter(django_filters.FilterSet):

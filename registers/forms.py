@@ -1,3 +1,5 @@
+from typing import cast
+
 from django import forms
 from django.utils.timezone import localdate
 from django.utils.translation import gettext_lazy as _
@@ -82,7 +84,8 @@ class ReviewCaseForm(StaleEditMixin, forms.ModelForm):
     def __init__(self, *args, department: Department, **kwargs):
         super().__init__(*args, **kwargs)
         self.instance.department = department
-        self.fields["request"].queryset = DisclosureRequest.objects.filter(department=department)
+        request_field = cast(forms.ModelChoiceField, self.fields["request"])
+        request_field.queryset = DisclosureRequest.objects.filter(department=department)
 
 
 class RequestImportForm(forms.Form):

@@ -29,7 +29,7 @@ def reads_registers(user: AnyUser) -> bool:
 
 
 def _visible(user: AnyUser, model: type[M]) -> QuerySet[M]:
-    return department_wide(user, model.objects.all())
+    return department_wide(user, model._default_manager.all())
 
 
 def visible_requests(user: AnyUser) -> QuerySet[DisclosureRequest]:

@@ -40,7 +40,7 @@ class RequestReminders:
                 RequestReminder(request_id=pk, rule=w.rule, date=day, days=w.days, deadline=due)
                 for pk, due in found
                 for w in rules
-                if w.low <= due < w.high
+                if due is not None and w.low <= due < w.high  # never None: filtered by it
             ],
             ignore_conflicts=True,
         )

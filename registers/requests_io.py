@@ -12,6 +12,7 @@ the official table 三, with or without its numbering (「1.」「(三)」, full
 from __future__ import annotations
 
 import csv
+import dataclasses
 import datetime
 import io
 import re
@@ -20,7 +21,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
@@ -32,6 +33,9 @@ from plans.readers.office import first_sheet_values
 
 from .deadlines import MAX_EXTENSION_DAYS
 from .models import DisclosureRequest
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_FEE = Decimal(10**8)  # the fee's column holds 10 digits, two of them decimals
@@ -289,7 +293,8 @@ class Column:
     field: str
     header: str  # as exported
     synonyms: tuple[str, ...] = ()
-    parse: Callable[[Any], Any] = field(default=_text(100))
+    # dataclasses.field: the class's own ``field`` is not bound, though mypy reads it so.
+    parse: Callable[[Any], Any] = dataclasses.field(default=_text(100))
     required: bool = False
 
 
@@ -378,6 +383,7 @@ def _xlsx_rows(data: bytes) -> list[list[Any]]:
             memory_mb=settings.IMPORT_READ_MEMORY_MB,
         )
     except PlanFormatError as error:
+        message: StrOrPromise
         if error.code == "sheet_too_large":
             message = _(
                 "The sheet has a value in cell {cell}, beyond {rows} rows or {columns} columns: "
@@ -528,7 +534,7 @@ def write_xlsx(requests: Iterable[DisclosureRequest], *, title: str) -> bytes:
     import openpyxl
 
     book = openpyxl.Workbook()
-    sheet = book.active
+    sheet = book.worksheets[0]  # the one sheet of a new workbook
     sheet.title = title[:31]
     sheet.append([c.header for c in COLUMNS])
     for request in requests:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -22,6 +23,9 @@ from org.models import Department, User
 from . import deadlines
 from .models import DisclosureRequest, ReviewCase
 from .requests_io import FIELDS, ParsedRegister, RowError
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 # The 条例 took effect on 2008-05-01: no register entry is older.
 EARLIEST = datetime.date(2008, 5, 1)
@@ -130,7 +134,7 @@ def save_request(request: DisclosureRequest, *, by: User | None) -> DisclosureRe
         request.reply_due = reply_due_of(request)
         if request.pk is None:
             request.created_by = by
-        request._history_user = by
+        request._history_user = by  # type: ignore[attr-defined]  # simple_history reads it
         request.save()
     return request
 
@@ -145,12 +149,12 @@ def save_review_case(case: ReviewCase, *, by: User | None) -> ReviewCase:
         _add(errors, "result", _("Say what was decided, or leave the date empty."))
     if case.closed_on and case.filed_on and case.closed_on < case.filed_on:
         _add(errors, "closed_on", _("Before the case was filed."))
-    if case.request_id and case.request.department_id != case.department_id:
+    if case.request is not None and case.request.department_id != case.department_id:
         _add(errors, "request", _("Not a request of this department."))
     if errors:
         raise ValidationError(dict(errors))
     with transaction.atomic():
-        case._history_user = by
+        case._history_user = by  # type: ignore[attr-defined]  # simple_history reads it
         case.save()
     return case
 
@@ -226,6 +230,7 @@ def _already_registered(
     }
     errors: list[RowError] = []
     seen_refs: dict[str, int] = {}
+    message: StrOrPromise
     for row, request in zip(register.rows, requests, strict=True):
         if request.reference:
             earlier = seen_refs.setdefault(request.reference, row.row)

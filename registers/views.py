@@ -5,7 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
 from django.forms import ModelForm
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import content_disposition_header
@@ -15,6 +15,7 @@ from django_filters.views import FilterView
 from django_tables2 import A, SingleTableMixin
 
 from org.history import history_rows
+from org.http import AuthenticatedRequest
 from org.permissions import office_department
 from org.tables import IsoDateColumn
 
@@ -74,7 +75,7 @@ reviewcase_list = ReviewCaseListView.as_view()
 
 
 @login_required
-def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def request_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     disclosure = permissions.get_request_or_404(request.user, pk)
     return render(
         request,
@@ -90,7 +91,7 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _save(request: HttpRequest, form: ModelForm, save, template: str, context: dict):
+def _save(request: AuthenticatedRequest, form: ModelForm, save, template: str, context: dict):
     """Validate, call the service, redirect; the service's checks show on their fields."""
     if request.method == "POST" and form.is_valid():
         try:
@@ -104,14 +105,14 @@ def _save(request: HttpRequest, form: ModelForm, save, template: str, context: d
 
 
 @login_required
-def request_create(request: HttpRequest) -> HttpResponse:
+def request_create(request: AuthenticatedRequest) -> HttpResponse:
     department = office_department(request.user)
     form = DisclosureRequestForm(request.POST or None, department=department)
     return _save(request, form, services.save_request, "registers/request_form.html", {})
 
 
 @login_required
-def request_update(request: HttpRequest, pk: int) -> HttpResponse:
+def request_update(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     disclosure = permissions.get_request_or_404(request.user, pk, permissions.MANAGE)
     form = DisclosureRequestForm(
         request.POST or None, instance=disclosure, department=disclosure.department
@@ -121,7 +122,7 @@ def request_update(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def reviewcase_create(request: HttpRequest) -> HttpResponse:
+def reviewcase_create(request: AuthenticatedRequest) -> HttpResponse:
     department = office_department(request.user)
     form = ReviewCaseForm(request.POST or None, department=department)
     context = {"next": "registers:reviewcase_list"}
@@ -129,7 +130,7 @@ def reviewcase_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def reviewcase_update(request: HttpRequest, pk: int) -> HttpResponse:
+def reviewcase_update(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     case = permissions.get_review_case_or_404(request.user, pk, permissions.MANAGE)
     form = ReviewCaseForm(request.POST or None, instance=case, department=case.department)
     context = {"case": case, "next": "registers:reviewcase_list", "history": history_rows(case)}
@@ -137,7 +138,7 @@ def reviewcase_update(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def request_import(request: HttpRequest) -> HttpResponse:
+def request_import(request: AuthenticatedRequest) -> HttpResponse:
     """Upload a register; every row is created, or, if any row is wrong, none."""
     department = office_department(request.user)
     form = RequestImportForm(request.POST or None, request.FILES or None)
@@ -164,7 +165,7 @@ def request_import(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def request_export(request: HttpRequest) -> HttpResponse:
+def request_export(request: AuthenticatedRequest) -> HttpResponse:
     """The filtered register, with the headers the importer reads (?format=xlsx or csv)."""
     permissions.require_reader(request.user)
     filterset = RequestFilter(request.GET, queryset=permissions.visible_requests(request.user))

@@ -64,7 +64,12 @@ def request_counts(department_id: int, year: int) -> Cells:
         .order_by("applicant_type")
         .annotate(**counts)
     )
-    return {(key, row["applicant_type"]): Decimal(row[key]) for row in rows for key in counts}
+    # row[key]: a key of annotate(**counts), which the stubs' row type does not list.
+    return {
+        (key, row["applicant_type"]): Decimal(row[key])  # type: ignore[literal-required]
+        for row in rows
+        for key in counts
+    }
 
 
 @dataclass(frozen=True)
@@ -116,7 +121,12 @@ def review_counts(department_id: int, year: int) -> Cells:
         .order_by("kind")
         .annotate(**counts)
     )
-    return {("cases", f"{row['kind']}.{key}"): Decimal(row[key]) for row in rows for key in counts}
+    # row[key]: a key of annotate(**counts), which the stubs' row type does not list.
+    return {
+        ("cases", f"{row['kind']}.{key}"): Decimal(row[key])  # type: ignore[literal-required]
+        for row in rows
+        for key in counts
+    }
 
 
 # --- Table 二 and key figures: the metric catalogue ----
@@ -271,8 +281,10 @@ def plan_year(department_id: int, year: int) -> PlanYear:
         .order_by("heading")
         .annotate(**_task_flags())
     )
-    work = {
-        r["heading"]: HeadingWork(**{k: r[k] or 0 for k in HeadingWork.__dataclass_fields__})
+    # r[k]: the keys of annotate(**_task_flags()), which the stubs' row type does not list.
+    flags = HeadingWork.__dataclass_fields__
+    work: dict[int | None, HeadingWork] = {
+        r["heading"]: HeadingWork(**{k: r[k] or 0 for k in flags})  # type: ignore[literal-required]
         for r in rows
     }
     return PlanYear(headings, topics, work)

@@ -11,11 +11,15 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.utils.dates import WEEKDAYS_ABBR
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 INK, MUTED, LINE = "#1f2933", "#6b7785", "#d9dee4"
 FONT = 'font-family="sans-serif" font-size="12"'
@@ -26,7 +30,7 @@ class Segment:
     """A kind of bar segment (a status) and its colour."""
 
     key: str
-    label: str
+    label: StrOrPromise
     colour: str
 
 
@@ -46,7 +50,7 @@ def _text(x: float, y: float, text: object, **attrs: object) -> SafeString:
     return format_html('<text x="{}" y="{}"{}>{}</text>', round(x), round(y), extra, text)
 
 
-def _text_width(text: str, size: int = 12) -> int:
+def _text_width(text: str, size: int = 12) -> float:
     """Roughly: a CJK character is a full em, a Latin one about half."""
     return sum(size if ord(c) > 0x2E80 else size * 0.6 for c in text)
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import calendar
 import datetime
 from dataclasses import dataclass, field
+from typing import Any
 from urllib.parse import urlencode
 
 from django.db.models import Count, F, Q, QuerySet
@@ -23,7 +24,6 @@ from django.utils.translation import gettext as _
 from core import holidays
 from core.models import CalendarDay
 from org.models import User
-from org.permissions import AnyUser
 from plans.models import Plan
 from tasks import permissions, queries
 from tasks.models import Assignment, Reminder, Task
@@ -41,7 +41,7 @@ class Scope:
     shows exactly that.
     """
 
-    user: AnyUser
+    user: User
     year: int
     plan: Plan | None
     today: datetime.date
@@ -66,13 +66,13 @@ class Scope:
         return f"{reverse(name)}?{urlencode({**params, **filters})}"
 
 
-_STATE_OF_STATUS = {
+_STATE_OF_STATUS: dict[str, str] = {
     Status.NOT_STARTED: Task.State.NOT_STARTED,
     Status.COMPLETED: Task.State.COMPLETED,
 }
 
 
-def scope_for(user: AnyUser, *, year: int, plan: Plan | None, today: datetime.date) -> Scope:
+def scope_for(user: User, *, year: int, plan: Plan | None, today: datetime.date) -> Scope:
     assignments = permissions.visible_assignments(user)
     tasks = None
     if permissions.sees_all_tasks(user):
@@ -137,7 +137,8 @@ def unit_rows(scope: Scope) -> list[UnitRow]:
         UnitRow(
             unit_id=r["unit"],
             name=r["unit__short_name"] or r["unit__name"],
-            statuses={s: r[f"status_{s}"] for s in Status.values},
+            # A key of the annotate(**...) above, which the stubs' row type does not list.
+            statuses={s: r[f"status_{s}"] for s in Status.values},  # type: ignore[literal-required]
             overdue=r["overdue"],
             due_soon=r["due_soon"],
             on_time=r["on_time"],
@@ -207,7 +208,7 @@ def task_counts(scope: Scope) -> TaskCounts | None:
         overdue=Count("pk", filter=Q(n_overdue__gt=0)),
         due_soon=Count("pk", filter=Q(n_due_soon__gt=0)),
     )
-    states = {
+    states: dict[str, int] = {
         Task.State.NOT_STARTED: counts["not_started"],
         Task.State.IN_PROGRESS: counts["total"] - counts["not_started"] - counts["completed"],
         Task.State.COMPLETED: counts["completed"],
@@ -280,6 +281,7 @@ def deadlines_in(
     scope: Scope, first: datetime.date, last: datetime.date
 ) -> dict[datetime.date, int]:
     """Tasks due per day of the period (a unit's: its tasks, one assignment each)."""
+    rows: QuerySet[Any, tuple[datetime.date]]
     if scope.tasks is not None:
         rows = scope.tasks.filter(due_date__range=(first, last)).values_list("due_date")
     else:

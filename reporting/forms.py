@@ -1,5 +1,7 @@
 """Forms of the report draft page (the registers' forms are in ``forms``)."""
 
+from typing import cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -27,7 +29,7 @@ class CellForm(forms.Form):
 
     def __init__(self, *args, cells: list[tuple[str, str]], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["cell"].choices = cells
+        cast(forms.ChoiceField, self.fields["cell"]).choices = cells
 
 
 class OptionsForm(forms.Form):

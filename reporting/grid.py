@@ -11,7 +11,7 @@ row: the row labels, then the values. Blocks narrower than the table stretch the
 column, as the official template does (第（五）项's single 本年处理决定数量 spans three).
 """
 
-from collections.abc import Set
+from collections.abc import Mapping, Set
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from functools import cache
@@ -74,19 +74,19 @@ class Grid:
                 return cell
         raise IndexError((row, col))
 
-    def filled(self, values: dict[CellKey, Value], manual: Set[CellKey] = frozenset()) -> "Grid":
+    def filled(self, values: Mapping[CellKey, Value], manual: Set[CellKey] = frozenset()) -> "Grid":
         """The grid with its value cells' numbers and texts: a missing value is 0."""
-        cells = tuple(
-            replace(
+
+        def fill(cell: GridCell) -> GridCell:
+            value = values.get(cell.key) if cell.key is not None else None
+            return replace(
                 cell,
-                value=number_value(values.get(cell.key), money=cell.money),
-                text=value_text(values.get(cell.key), money=cell.money),
+                value=number_value(value, money=cell.money),
+                text=value_text(value, money=cell.money),
                 manual=cell.key in manual,
             )
-            if cell.kind == VALUE
-            else cell
-            for cell in self.cells
-        )
+
+        cells = tuple(fill(cell) if cell.kind == VALUE else cell for cell in self.cells)
         return replace(self, cells=cells)
 
 

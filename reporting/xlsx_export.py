@@ -29,7 +29,7 @@ TITLE_FONT = Font(name="黑体", size=12)
 
 def write_xlsx(content: ReportContent) -> bytes:
     workbook = Workbook()
-    workbook.remove(workbook.active)
+    workbook.remove(workbook.worksheets[0])  # a new workbook's one sheet
     for number in TABLES:
         grid = table_grid(content.format.table(number)).filled(content.table_values(number))
         _write_sheet(workbook, grid, f"{content.title} {grid.title}")
@@ -89,5 +89,7 @@ def _write_sheet(workbook: Workbook, grid: Grid, heading: str) -> None:
 def _decimal_format(value: Decimal) -> str:
     """A number format showing exactly the decimals given: 282.1 → "0.0", 24252.311082 →
     "0.000000" (Excel's "General" would round to its own width)."""
-    places = max(0, -value.as_tuple().exponent)
+    exponent = value.as_tuple().exponent
+    assert isinstance(exponent, int)  # a finite number: not "n" (NaN) or "F" (infinity)
+    places = max(0, -exponent)
     return "0." + "0" * places if places else "0"

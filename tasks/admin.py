@@ -9,8 +9,9 @@ from .models import Assignment, Task
 class AssignmentInline(admin.TabularInline):
     model = Assignment
     extra = 0
+    # Assignments change through the app, which keeps permissions in step.
     fields = ["unit", "role", "status"]
-    readonly_fields = fields  # assignments change through the app, which keeps permissions in step
+    readonly_fields = ["unit", "role", "status"]
 
 
 @admin.register(Task)

@@ -1,3 +1,5 @@
+from typing import cast
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -51,13 +53,15 @@ class TaskForm(StaleEditMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.instance.plan = plan
         self.fields["due_date"].required = False
-        self.fields["heading"].queryset = Heading.objects.filter(plan=plan)
+        # The model choice fields below (the stubs' self.fields holds plain Fields).
+        choices = cast(dict[str, forms.ModelChoiceField], self.fields)
+        choices["heading"].queryset = Heading.objects.filter(plan=plan)
         units = Unit.objects.filter(department=plan.department_id)
-        self.fields["lead_units"].queryset = units
-        self.fields["support_units"].queryset = units
-        self.fields["groups"].queryset = UnitGroup.objects.filter(department=plan.department_id)
+        choices["lead_units"].queryset = units
+        choices["support_units"].queryset = units
+        choices["groups"].queryset = UnitGroup.objects.filter(department=plan.department_id)
         if self.instance.pk:
-            by_role = {r: [] for r in Assignment.Role.values}
+            by_role: dict[str, list[int]] = {r: [] for r in Assignment.Role.values}
             for a in self.instance.assignments.all():
                 by_role[a.role].append(a.unit_id)
             grouped = {u.pk for g in self.instance.groups.all() for u in g.members()}
@@ -133,7 +137,8 @@ class ProgressForm(forms.Form):
     percent = forms.IntegerField(
         label=_("percent done"), required=False, min_value=0, max_value=100
     )
-    files = MultipleFileField(
+    # A declared field: the form's metaclass takes it off the class, leaving BaseForm.files be.
+    files = MultipleFileField(  # type: ignore[assignment]
         label=_("files"),
         required=False,
         help_text=_("PDF, Office documents, images or archives."),

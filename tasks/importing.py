@@ -270,7 +270,8 @@ def confirm_import(
             position=position,
             text=draft.text,
             deadline_kind=draft.deadline_kind,
-            due_date=draft.due_date,
+            # None when the office left it empty: create_tasks() validates and reports it.
+            due_date=draft.due_date,  # type: ignore[misc]
             recurrence=draft.recurrence,
             is_milestone=draft.is_milestone,
             # From the text as confirmed, and any the parser found beside it (a table's column).
@@ -325,6 +326,3 @@ def import_document(
     return confirm_import(
         plan_import, plan=plan, drafts=drafts, mapping=mapping or {}, new_version=new_version, by=by
     )
-
-
-# --- What the preview page shows ---------------------------------------------------------------

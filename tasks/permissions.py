@@ -4,6 +4,8 @@ A unit's people get object permissions through their unit's auth group, granted 
 office staff act on everything in their department; leaders read everything and change nothing.
 """
 
+from typing import TypeVar
+
 from django.contrib.auth.models import Permission
 from django.db.models import Q, QuerySet
 from guardian.core import ObjectPermissionChecker
@@ -27,6 +29,7 @@ from .models import (
     AssignmentUserObjectPermission,
     Task,
     TaskGroupObjectPermission,
+    TaskQuerySet,
     TaskUserObjectPermission,
 )
 
@@ -38,7 +41,7 @@ REVIEW = "review"  # accept or return a submission
 _UNIT_VISIBLE = {"plan__status__in": [Plan.Status.ISSUED, Plan.Status.CLOSED]}
 
 
-def visible_tasks(user: AnyUser) -> QuerySet[Task]:
+def visible_tasks(user: AnyUser) -> TaskQuerySet:
     if not user.is_authenticated:
         return Task.objects.none()
     if is_admin(user):
@@ -65,7 +68,10 @@ _PERMISSION_TABLES = {
 }
 
 
-def _granted(user: User, queryset: QuerySet, codename: str) -> QuerySet:
+_QS = TypeVar("_QS", bound=QuerySet)
+
+
+def _granted(user: User, queryset: _QS, codename: str) -> _QS:
     """The objects of ``queryset`` on which the user holds ``codename``, themselves or through
     a group: guardian's get_objects_for_user without global permissions, as two plain IN
     subqueries of the direct-FK permission tables. guardian's own repeats the queryset's joins
@@ -75,7 +81,9 @@ def _granted(user: User, queryset: QuerySet, codename: str) -> QuerySet:
     # The codename alone: these tables hold permissions on their one model only.
     mine = by_user.objects.filter(user=user, permission__codename=codename)
     groups = by_group.objects.filter(group__user=user, permission__codename=codename)
-    mine, groups = mine.values("content_object_id"), groups.values("content_object_id")
+    # Each table's own foreign key; the type checker sees only the tables' common base.
+    mine = mine.values("content_object_id")  # type: ignore[misc]
+    groups = groups.values("content_object_id")  # type: ignore[misc]
     return queryset.filter(Q(pk__in=mine) | Q(pk__in=groups))
 
 
@@ -109,7 +117,7 @@ def _holds(user: User, codename: str, obj: Assignment) -> bool:
     checker = getattr(user, "_object_permissions", None)
     if checker is None:
         checker = ObjectPermissionChecker(user)
-        user._object_permissions = checker  # type: ignore[union-attr]
+        user._object_permissions = checker  # type: ignore[attr-defined]  # kept on the person
     return checker.has_perm(codename, obj)
 
 
@@ -147,11 +155,12 @@ def allowed_statuses(user: AnyUser, assignment: Assignment) -> list[str]:
         return []
     if assignment.status in (status.SUBMITTED, status.COMPLETED):
         return []  # with the office now: the unit reports again once it is returned
-    moves = {
+    moves_from: dict[str, list[str]] = {
         status.NOT_STARTED: [status.IN_PROGRESS, status.SUBMITTED],
         status.IN_PROGRESS: [status.SUBMITTED],
         status.RETURNED: [status.IN_PROGRESS, status.SUBMITTED],
-    }.get(assignment.status, [])
+    }
+    moves = moves_from.get(assignment.status, [])
     if not can(user, SUBMIT, assignment):
         moves = [s for s in moves if s != status.SUBMITTED]
     return [assignment.status, *moves]
@@ -172,7 +181,8 @@ def grant_unit_access(assignments: list[Assignment]) -> None:
     AssignmentGroupObjectPermission.objects.bulk_create(
         [
             AssignmentGroupObjectPermission(
-                group_id=assignment.unit.group_id,
+                # Every assigned unit has its group (org.services.ensure_unit_group).
+                group_id=assignment.unit.group_id,  # type: ignore[misc]
                 permission_id=perms[codename],
                 content_object=assignment,
             )
@@ -184,7 +194,7 @@ def grant_unit_access(assignments: list[Assignment]) -> None:
     TaskGroupObjectPermission.objects.bulk_create(
         [
             TaskGroupObjectPermission(
-                group_id=assignment.unit.group_id,
+                group_id=assignment.unit.group_id,  # type: ignore[misc]
                 permission_id=perms["view_task"],
                 content_object_id=assignment.task_id,
             )

@@ -60,7 +60,8 @@ def preview_rows(plan_import: PlanImport, formset) -> list[PreviewRow]:
     for warning in parsed["warnings"]:
         if warning["task"] is not None:
             warnings.setdefault(warning["task"], []).append(warning["message"])
-    rows, previous = [], []
+    rows: list[PreviewRow] = []
+    previous: list[str] = []
     for i, (task, form) in enumerate(zip(parsed["tasks"], formset, strict=True)):
         path = task["path"]
         common = next(

@@ -8,7 +8,15 @@ from django.db.models import Prefetch, Q, QuerySet
 from org.models import Unit
 from plans.models import Heading, Plan
 
-from .models import Assignment, Figure, Notification, ProgressUpdate, Reminder, Task
+from .models import (
+    Assignment,
+    Figure,
+    Notification,
+    ProgressUpdate,
+    Reminder,
+    Task,
+    TaskQuerySet,
+)
 
 DUE_SOON_DAYS = 7
 
@@ -18,7 +26,7 @@ class DueWindow:
     DUE_SOON = "due_soon"
 
 
-def task_rows(tasks: QuerySet[Task]) -> QuerySet[Task]:
+def task_rows(tasks: TaskQuerySet) -> TaskQuerySet:
     """Everything a task list row shows, in a constant number of queries."""
     return (
         tasks.with_progress()
@@ -69,8 +77,8 @@ def assignments_due(
 
 
 def tasks_due(
-    tasks: QuerySet[Task], window: str, today: datetime.date, *, unit: Unit | None = None
-) -> QuerySet[Task]:
+    tasks: TaskQuerySet, window: str, today: datetime.date, *, unit: Unit | None = None
+) -> TaskQuerySet:
     """Tasks with at least one open assignment in the window (the given unit's, if any)."""
     assignments = Assignment.objects.all() if unit is None else unit.assignments.all()
     due = assignments_due(assignments, window, today)
@@ -78,7 +86,7 @@ def tasks_due(
 
 
 # A unit's part of a task is in the task state its own status stands for.
-_STATUSES_IN_STATE = {
+_STATUSES_IN_STATE: dict[str, list[str]] = {
     Task.State.NOT_STARTED: [Assignment.Status.NOT_STARTED],
     Task.State.IN_PROGRESS: [
         Assignment.Status.IN_PROGRESS,
@@ -89,9 +97,7 @@ _STATUSES_IN_STATE = {
 }
 
 
-def tasks_in_state(
-    tasks: QuerySet[Task], state: str, *, unit: Unit | None = None
-) -> QuerySet[Task]:
+def tasks_in_state(tasks: TaskQuerySet, state: str, *, unit: Unit | None = None) -> TaskQuerySet:
     """Tasks in the derived state; with a unit, tasks whose part of that unit is in it."""
     if unit is None:
         return tasks.in_state(state)
@@ -106,7 +112,7 @@ class TreeNode:
     children: list["TreeNode"] = field(default_factory=list)
 
 
-def plan_tree(plan: Plan, tasks: QuerySet[Task], *, prune: bool) -> list[TreeNode]:
+def plan_tree(plan: Plan, tasks: TaskQuerySet, *, prune: bool) -> list[TreeNode]:
     """The plan's headings as a tree with the given tasks under them, in a fixed number of queries.
 
     With ``prune``, headings with no visible task below them are left out (a unit sees its part).

@@ -80,7 +80,7 @@ def check_task(
     units = [*responsibility.lead, *responsibility.support]
     if not units and not responsibility.groups:
         errors["lead_units"] = _("Name at least one responsible unit.")
-    foreign = [u for u in units if u.department_id != plan.department_id]
+    foreign: list[Unit | UnitGroup] = [u for u in units if u.department_id != plan.department_id]
     foreign += [g for g in responsibility.groups if g.department_id != plan.department_id]
     if foreign:
         errors["lead_units"] = _("{names} belong(s) to another department.").format(
@@ -103,7 +103,7 @@ def save_task(
     """Create or update a task and bring its assignments in line with ``responsibility``."""
     adding = task._state.adding
     _checked(task, responsibility)
-    task._history_user = by
+    task._history_user = by  # type: ignore[attr-defined]  # simple_history reads it
     # Checked above, before any write: a new task's writes raise nothing a caller catches, so
     # it needs no savepoint of its own. An edit may still be refused half-way
     # (_set_assignments) and rolls back to its savepoint.
@@ -170,7 +170,7 @@ def create_tasks(entries: list[tuple[Task, Responsibility]], *, by: User | None)
 def _set_assignments(
     task: Task, roles: dict[Unit, str], *, by: User | None, adding: bool = False
 ) -> None:
-    current = (
+    current: dict[int, Assignment] = (
         {} if adding else {a.unit_id: a for a in task.assignments.select_related("unit__group")}
     )
     wanted = {unit.pk: (unit, role) for unit, role in roles.items()}
@@ -186,20 +186,20 @@ def _set_assignments(
         )
     for assignment in dropped:
         permissions.revoke_unit_access(assignment)
-        assignment._history_user = by
+        assignment._history_user = by  # type: ignore[attr-defined]  # simple_history reads it
         assignment.delete()
-    added = []
+    added: list[Assignment] = []
     for unit_id, (unit, role) in wanted.items():
-        assignment = current.get(unit_id)
-        if assignment is None:
+        found = current.get(unit_id)
+        if found is None:
             ensure_unit_group(unit)
             assignment = Assignment(task=task, unit=unit, role=role)
-            assignment._history_user = by
+            assignment._history_user = by  # type: ignore[attr-defined]  # simple_history reads it
             added.append(assignment)
-        elif assignment.role != role:
-            assignment.role = role
-            assignment._history_user = by
-            assignment.save(update_fields=["role", "updated_at"])
+        elif found.role != role:
+            found.role = role
+            found._history_user = by  # type: ignore[attr-defined]  # simple_history reads it
+            found.save(update_fields=["role", "updated_at"])
     if added:
         # The task's new assignments in one INSERT and their history rows in another.
         bulk_create_with_history(added, Assignment, default_user=by)
@@ -253,7 +253,7 @@ def _lock(assignment: Assignment, version: int | None) -> Assignment:
 def _move(assignment: Assignment, status: str, *, by: User) -> None:
     assignment.status = status
     assignment.version += 1
-    assignment._history_user = by
+    assignment._history_user = by  # type: ignore[attr-defined]  # simple_history reads it
     assignment.save(update_fields=["status", "version", "updated_at"])
 
 
@@ -387,6 +387,6 @@ def close_task(task: Task, *, reason: str, by: User) -> Task:
     if not reason.strip():
         raise ValidationError({"reason": _("Say why the task is closed.")})
     task.closed_reason = reason.strip()[:300]
-    task._history_user = by
+    task._history_user = by  # type: ignore[attr-defined]  # simple_history reads it
     task.save(update_fields=["closed_reason"])
     return task

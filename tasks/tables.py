@@ -1,6 +1,9 @@
 """List tables. Column headers of the task table follow the 任务分解表 the office keeps in Excel."""
 
+from __future__ import annotations
+
 import itertools
+from typing import TYPE_CHECKING, TypeAlias, TypedDict
 
 import django_tables2 as tables
 from django.utils import timezone
@@ -11,13 +14,26 @@ from org.tables import IsoDateColumn, Table
 
 from .models import Assignment, Task
 
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+
+class _Progress(TypedDict):
+    """The counts TaskQuerySet.with_progress() annotates each task with."""
+
+    n_assignments: int
+    n_completed: int
+
+
+TaskRow: TypeAlias = "WithAnnotations[Task, _Progress]"  # a row of the task table
+
 
 def _units(task: Task, role: str) -> str:
     # Uses the prefetched assignments: no query per row.
     return "、".join(str(a.unit) for a in task.assignments.all() if a.role == role)
 
 
-def _overdue_class(record: Task | Assignment) -> str:
+def _overdue_class(record: TaskRow | Assignment) -> str:
     """Rows of open work past its deadline stand out (row_attrs is evaluated per row)."""
     task = record if isinstance(record, Task) else record.task
     is_open = (
@@ -63,7 +79,7 @@ class TaskTable(Table):
     def render_support(self, record: Task) -> str:
         return _units(record, Assignment.Role.SUPPORT)
 
-    def render_progress(self, record: Task) -> str:
+    def render_progress(self, record: TaskRow) -> str:
         return format_html(
             '<meter min="0" max="{}" value="{}"></meter> {}/{}',
             record.n_assignments,
@@ -76,7 +92,7 @@ class TaskTable(Table):
     def value_text(self, record: Task) -> str:
         return record.text
 
-    def value_progress(self, record: Task) -> str:
+    def value_progress(self, record: TaskRow) -> str:
         return _("{done} of {total} units completed").format(
             done=record.n_completed, total=record.n_assignments
         )

@@ -318,6 +318,8 @@ def _sheet_rows(book: Any, sheet: Any) -> list[list[Cell]]:
             min_col, min_row, max_col, max_row = range_boundaries(merge.ref)
         except (TypeError, ValueError):
             continue  # a damaged range: its cells are read unmerged
+        if min_row is None or min_col is None or max_row is None or max_col is None:
+            continue  # whole rows or columns ("A:B"): not a merge, read unmerged too
         if min_row > height or min_col > width:
             continue
         origin = grid[min_row - 1][min_col - 1].text

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import django_tables2 as tables
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -17,12 +18,16 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_tables2 import RequestConfig
 
+from org.http import AuthenticatedRequest
 from plans.models import Plan
 from plans.permissions import visible_plans
 from reporting import brief as brief_docx_module
 from reporting import charts, dashboard
 from tasks import permissions
 from tasks.models import Assignment, Task
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 Status = Assignment.Status
 
@@ -53,7 +58,9 @@ def _date(value: str | None, default: datetime.date) -> datetime.date:
         return default
 
 
-def _scope(request: HttpRequest, today: datetime.date) -> tuple[dashboard.Scope, list[Plan]]:
+def _scope(
+    request: AuthenticatedRequest, today: datetime.date
+) -> tuple[dashboard.Scope, list[Plan]]:
     """The scope asked for (?plan= or ?year=, by default today's year), and the visible plans
     to choose from.
 
@@ -156,7 +163,7 @@ def _pictures(scope, rows, series, month) -> dict[str, str]:
 @dataclass(frozen=True)
 class Tile:
     key: str  # what it counts, e.g. "tasks.overdue" or "assignments.completed"
-    label: str
+    label: StrOrPromise
     value: int
     url: str | None = None  # the filtered list the figure counts
     tone: str = ""
@@ -169,34 +176,34 @@ class TileGroup:
 
 
 def _tiles(
-    request: HttpRequest, scope: dashboard.Scope, totals: dashboard.Totals
+    request: AuthenticatedRequest, scope: dashboard.Scope, totals: dashboard.Totals
 ) -> list[TileGroup]:
     """The headline figures. A unit's people drill into their assignment list; the office and
     leaders into the task list, which counts tasks (assignment totals have no list of theirs)."""
     groups = []
     if (tasks := dashboard.task_counts(scope)) is not None:
-        link = scope.list_url
+        task_link = scope.list_url
         groups.append(
             TileGroup(
                 _("Tasks"),
                 [
-                    Tile("tasks", _("tasks"), tasks.total, link()),
+                    Tile("tasks", _("tasks"), tasks.total, task_link()),
                     *(
-                        Tile(f"tasks.{s}", s.label, tasks.states[s], link(state=s))
+                        Tile(f"tasks.{s}", s.label, tasks.states[s], task_link(state=s))
                         for s in Task.State
                     ),
                     Tile(
                         "tasks.overdue",
                         _("overdue"),
                         tasks.overdue,
-                        link(due=dashboard.OVERDUE),
+                        task_link(due=dashboard.OVERDUE),
                         "alert",
                     ),
                     Tile(
                         "tasks.due_soon",
                         _("due in 7 days"),
                         tasks.due_soon,
-                        link(due=dashboard.DUE_SOON),
+                        task_link(due=dashboard.DUE_SOON),
                         "warn",
                     ),
                 ],
@@ -204,7 +211,7 @@ def _tiles(
         )
 
     def link(**filters: str) -> str | None:
-        return None if scope.whole_department else scope.list_url(**filters)
+        return None if scope.whole_department else scope.list_url(unit=None, **filters)
 
     groups.append(
         TileGroup(
@@ -246,7 +253,7 @@ def _tiles(
 
 
 @login_required
-def dashboard_view(request: HttpRequest) -> HttpResponse:
+def dashboard_view(request: AuthenticatedRequest) -> HttpResponse:
     """Counts by state, due windows, units' standing and three pictures, for a year or a plan."""
     today = timezone.localdate()
     scope, plans = _scope(request, today)
@@ -274,7 +281,7 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _brief(request: HttpRequest) -> dashboard.Brief:
+def _brief(request: AuthenticatedRequest) -> dashboard.Brief:
     """The brief as of ?date= (today by default), of that date's year unless ?year= says."""
     date = _date(request.GET.get("date"), timezone.localdate())
     scope, _plans = _scope(request, date)
@@ -282,13 +289,13 @@ def _brief(request: HttpRequest) -> dashboard.Brief:
 
 
 @login_required
-def brief_view(request: HttpRequest) -> HttpResponse:
+def brief_view(request: AuthenticatedRequest) -> HttpResponse:
     """The 通报 as one printable page."""
     return render(request, "reporting/brief.html", {"brief": _brief(request)})
 
 
 @login_required
-def brief_docx_view(request: HttpRequest) -> HttpResponse:
+def brief_docx_view(request: AuthenticatedRequest) -> HttpResponse:
     brief = _brief(request)
     response = HttpResponse(
         brief_docx_module.render(brief),

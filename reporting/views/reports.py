@@ -1,16 +1,19 @@
 """The year-end report draft: the list of a department's reports, the draft page with its six
 parts, the generation job's progress, edits, cells entered by hand, final, versions, downloads."""
 
+from typing import Any, cast
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from org.http import AuthenticatedRequest
 from org.permissions import office_department
 from plans.models import Heading
 from reporting import aggregates, drafts, exports, permissions
@@ -22,13 +25,13 @@ from reporting.prose import Tree
 from reporting.report import MISSING
 
 
-def _error(request: HttpRequest, error: ValidationError) -> None:
+def _error(request: AuthenticatedRequest, error: ValidationError) -> None:
     for message in error.messages:
         messages.error(request, message)
 
 
 @login_required
-def report_list(request: HttpRequest) -> HttpResponse:
+def report_list(request: AuthenticatedRequest) -> HttpResponse:
     """Office staff and leaders see their department's reports; the office starts a year's."""
     permissions.require_reader(request.user)
     form = None
@@ -72,7 +75,9 @@ def _tables(draft: ReportDraft, findings) -> list[dict]:
             [
                 {
                     "cell": cell,
-                    "missing": cell.kind == VALUE and values.sources.get(cell.key) == MISSING,
+                    "missing": cell.kind == VALUE
+                    and cell.key is not None
+                    and values.sources.get(cell.key) == MISSING,
                     "computed": values.computed.get(cell.key) if cell.key in manual else None,
                     "failed": flags["failed"].get((number, cell.key), []),
                     "changed": (str(number), f"{cell.key[0]}|{cell.key[1]}") in flags["changed"]
@@ -116,7 +121,7 @@ def _headings(draft: ReportDraft) -> list[dict]:
 
 
 @login_required
-def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def report_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return _detail(request, permissions.get_report_or_404(request.user, pk))
 
 
@@ -125,13 +130,13 @@ def _section_form(section: ReportSection) -> SectionForm:
     return SectionForm(initial={"text": text, "seen": text}, prefix=f"s{section.pk}")
 
 
-def _detail(request: HttpRequest, draft: ReportDraft, bound: SectionForm | None = None):
+def _detail(request: AuthenticatedRequest, draft: ReportDraft, bound: SectionForm | None = None):
     """The report's page; ``bound`` is a part's form posted back with its error (a save over
     someone else's), shown in place of that part's form so that no typed text is lost."""
     findings = drafts.findings(draft)
     sections = list(draft.sections.all())
     can_write = permissions.can_write_report(request.user, draft)
-    parts = [
+    parts: list[dict[str, Any]] = [
         {
             "section": s,
             "title": drafts.SECTION_TITLES[s.number - 1],
@@ -167,7 +172,7 @@ def _detail(request: HttpRequest, draft: ReportDraft, bound: SectionForm | None 
 
 
 @login_required
-def report_status(request: HttpRequest, pk: int) -> JsonResponse:
+def report_status(request: AuthenticatedRequest, pk: int) -> JsonResponse:
     """The generation job's state, polled by the page's progress bar."""
     draft = permissions.get_report_or_404(request.user, pk)
     return JsonResponse(
@@ -183,7 +188,7 @@ def report_status(request: HttpRequest, pk: int) -> JsonResponse:
 
 @login_required
 @require_POST
-def report_generate(request: HttpRequest, pk: int) -> HttpResponse:
+def report_generate(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     draft = permissions.get_report_or_404(request.user, pk, permissions.MANAGE)
     try:
         drafts.request_generation(draft, by=request.user)
@@ -194,7 +199,7 @@ def report_generate(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def report_section(request: HttpRequest, pk: int) -> HttpResponse:
+def report_section(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """Save a part's text, go back to the generated text, or keep the edit after a data change."""
     section = get_object_or_404(ReportSection, pk=pk)
     draft = permissions.get_report_or_404(request.user, section.draft_id, permissions.MANAGE)
@@ -213,8 +218,9 @@ def report_section(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as error:
         if error.code == "stale":
             form.add_error(None, error)
-            form.data = form.data.copy()  # saving again now goes over what is stored
-            form.data[form.add_prefix("seen")] = section.text
+            data = cast(QueryDict, form.data).copy()  # saving again now goes over what is stored
+            data[form.add_prefix("seen")] = section.text
+            form.data = data
             return _detail(request, draft, bound=form)
         _error(request, error)
     return redirect(f"{draft.get_absolute_url()}#part-{section.number}")
@@ -222,7 +228,7 @@ def report_section(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def report_cell(request: HttpRequest, pk: int) -> HttpResponse:
+def report_cell(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """Enter a table cell by hand, or clear it (back to the computed value)."""
     draft = permissions.get_report_or_404(request.user, pk, permissions.MANAGE)
     # Each table's form has its own prefix, t<number>: the one posted names the table.
@@ -251,7 +257,7 @@ def report_cell(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def report_options(request: HttpRequest, pk: int) -> HttpResponse:
+def report_options(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """Part 六's optional items; the draft is generated again to write them."""
     draft = permissions.get_report_or_404(request.user, pk, permissions.MANAGE)
     form = OptionsForm(request.POST)
@@ -266,7 +272,7 @@ def report_options(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def report_topics(request: HttpRequest, pk: int) -> HttpResponse:
+def report_topics(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """Map a plan heading to a sub-topic of 一 (kept for the next generations)."""
     draft = permissions.get_report_or_404(request.user, pk, permissions.MANAGE)
     form = TopicForm(request.POST)
@@ -284,7 +290,7 @@ def report_topics(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def report_final(request: HttpRequest, pk: int) -> HttpResponse:
+def report_final(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """Mark final (refused while an error check fails), or reopen."""
     draft = permissions.get_report_or_404(request.user, pk, permissions.MANAGE)
     try:
@@ -299,7 +305,7 @@ def report_final(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def report_version(request: HttpRequest, pk: int) -> JsonResponse:
+def report_version(request: AuthenticatedRequest, pk: int) -> JsonResponse:
     """A kept version of the report, as its JSON document."""
     version = get_object_or_404(ReportVersion, pk=pk)
     permissions.get_report_or_404(request.user, version.draft_id)
@@ -307,7 +313,7 @@ def report_version(request: HttpRequest, pk: int) -> JsonResponse:
 
 
 @login_required
-def report_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+def report_export(request: AuthenticatedRequest, pk: int, fmt: str) -> HttpResponse:
     """The draft as it stands, as .docx, HTML, .xlsx or JSON, named after its title."""
     draft = permissions.get_report_or_404(request.user, pk)
     writer = exports.WRITERS.get(fmt)

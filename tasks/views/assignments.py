@@ -4,11 +4,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.db.models import Q
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from org.history import history_rows
+from org.http import AuthenticatedRequest
 from org.permissions import office_department
 from tasks import permissions, queries, services
 from tasks.forms import (
@@ -27,7 +28,7 @@ def _metrics_for(assignment):
 
 
 @login_required
-def assignment_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def assignment_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """The assignment's page: its history of updates, and what this person may do next."""
     assignment = permissions.get_assignment_or_404(request.user, pk)
     data = request.POST if request.method == "POST" else None
@@ -113,7 +114,7 @@ def _act(request, assignment, action, progress, links, figures, review) -> bool:
 
 
 @login_required
-def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
+def evidence_download(request: AuthenticatedRequest, pk: int) -> FileResponse:
     """A file is served only to those who may see its assignment, under its original name."""
     evidence_file = get_object_or_404(
         EvidenceFile.objects.select_related("update"),
@@ -132,7 +133,7 @@ def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
 
 
 @login_required
-def metric_list(request: HttpRequest) -> HttpResponse:
+def metric_list(request: AuthenticatedRequest) -> HttpResponse:
     """The catalogue of figures units report; office staff add their own."""
     department = office_department(request.user)
     form = MetricForm(request.POST or None)

@@ -1,11 +1,12 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import SuspiciousOperation, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from org.http import AuthenticatedRequest
 from org.permissions import office_department
 from plans.forms import PlanForm
 from plans.messages import format_error
@@ -22,7 +23,7 @@ from tasks.forms import (
 
 
 @login_required
-def import_start(request: HttpRequest) -> HttpResponse:
+def import_start(request: AuthenticatedRequest) -> HttpResponse:
     """Step 1: upload or paste the plan as issued."""
     department = office_department(request.user)
     form = ImportStartForm(request.POST or None, request.FILES or None)
@@ -39,28 +40,29 @@ def import_start(request: HttpRequest) -> HttpResponse:
     return render(request, "tasks/import_start.html", {"form": form})
 
 
-def _open_import(request: HttpRequest, pk: int, *, confirmed: bool = False) -> PlanImport:
+def _open_import(request: AuthenticatedRequest, pk: int, *, confirmed: bool = False) -> PlanImport:
     department = office_department(request.user)
     statuses = [PlanImport.Status.PREVIEW, *([PlanImport.Status.CONFIRMED] * confirmed)]
     return get_object_or_404(PlanImport, pk=pk, department=department, status__in=statuses)
 
 
-def _to_plan(request: HttpRequest, plan_import: PlanImport) -> HttpResponse:
+def _to_plan(request: AuthenticatedRequest, plan_import: PlanImport) -> HttpResponse:
     """A confirm posted again (a double click, a second person) finds the plan the first made."""
     messages.info(request, _("This import was already confirmed."))
+    assert plan_import.plan is not None  # its callers ask plan_id first
     return redirect(plan_import.plan)
 
 
 @login_required
 @require_POST
-def import_tables(request: HttpRequest, pk: int) -> HttpResponse:
+def import_tables(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """Step 2, when a table was misread: read the document again with the columns' roles the
     office set. The tasks below are read anew; nothing is saved but the new reading."""
     plan_import = _open_import(request, pk)
     form = TableRolesForm(request.POST, tables=plan_import.parsed.get("tables", []))
     if not form.is_valid():
         for error in form.non_field_errors() or [_("Choose a role from the list.")]:
-            messages.error(request, error)
+            messages.error(request, error)  # type: ignore[arg-type]  # text: an ErrorList's items
         return redirect("tasks:import_preview", pk=pk)
     try:
         importing.reread_import(plan_import, form.roles())
@@ -75,7 +77,7 @@ def import_tables(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
+def import_preview(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """Step 2: review the breakdown, correct it, confirm. Nothing is saved before confirming."""
     plan_import = _open_import(request, pk, confirmed=True)
     if plan_import.plan_id:

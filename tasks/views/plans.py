@@ -1,13 +1,14 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from org.history import history_rows
+from org.http import AuthenticatedRequest
 from plans.permissions import get_plan_or_404
 from tasks import permissions, queries, services
 from tasks.forms import (
@@ -17,7 +18,7 @@ from tasks.forms import (
 
 
 @login_required
-def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def plan_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     plan = get_plan_or_404(request.user, pk)
     manage = permissions.can_manage_tasks_of(request.user, plan)
     tree = queries.plan_tree(plan, permissions.visible_tasks(request.user), prune=not manage)
@@ -29,7 +30,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def task_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     task = permissions.get_task_or_404(request.user, pk)
     assignments = queries.assignment_rows(
         permissions.visible_assignments(request.user).filter(task=task)
@@ -48,7 +49,7 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _task_form(request: HttpRequest, form: TaskForm, plan, task=None) -> HttpResponse:
+def _task_form(request: AuthenticatedRequest, form: TaskForm, plan, task=None) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             task = services.save_task(
@@ -63,7 +64,7 @@ def _task_form(request: HttpRequest, form: TaskForm, plan, task=None) -> HttpRes
 
 
 @login_required
-def task_create(request: HttpRequest, plan_pk: int) -> HttpResponse:
+def task_create(request: AuthenticatedRequest, plan_pk: int) -> HttpResponse:
     plan = get_plan_or_404(request.user, plan_pk)
     if not permissions.can_manage_tasks_of(request.user, plan):
         raise PermissionDenied
@@ -71,7 +72,7 @@ def task_create(request: HttpRequest, plan_pk: int) -> HttpResponse:
 
 
 @login_required
-def task_update(request: HttpRequest, pk: int) -> HttpResponse:
+def task_update(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     task = permissions.get_task_or_404(request.user, pk, permissions.MANAGE)
     form = TaskForm(request.POST or None, instance=task, plan=task.plan)
     return _task_form(request, form, task.plan, task)
@@ -79,7 +80,7 @@ def task_update(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def task_close(request: HttpRequest, pk: int) -> HttpResponse:
+def task_close(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     task = permissions.get_task_or_404(request.user, pk, permissions.MANAGE)
     form = CloseTaskForm(request.POST)
     if form.is_valid():

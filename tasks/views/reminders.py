@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from core import holidays
 from core.models import CalendarDay, Digest
+from org.http import AuthenticatedRequest
 from org.permissions import office_department
 from tasks import permissions, reminders
 from tasks.forms import CalendarDayForm, ReminderPolicyForm, RemindForm
@@ -21,7 +22,7 @@ from tasks.models import Notification
 
 
 @login_required
-def notification_list(request: HttpRequest) -> HttpResponse:
+def notification_list(request: AuthenticatedRequest) -> HttpResponse:
     """The bell's list; posting marks everything read."""
     if request.method == "POST":
         reminders.mark_read(request.user)
@@ -35,7 +36,7 @@ def notification_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def assignment_remind(request: HttpRequest, pk: int) -> HttpResponse:
+def assignment_remind(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """催办: the office reminds a unit by hand, at most once a day per assignment."""
     assignment = permissions.get_assignment_or_404(request.user, pk, permissions.REVIEW)
     form = RemindForm(request.POST)
@@ -51,7 +52,7 @@ def assignment_remind(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def reminder_policy(request: HttpRequest) -> HttpResponse:
+def reminder_policy(request: AuthenticatedRequest) -> HttpResponse:
     department = office_department(request.user)
     form = ReminderPolicyForm(request.POST or None, instance=reminders.policy_of(department.pk))
     if request.method == "POST" and form.is_valid():
@@ -62,7 +63,7 @@ def reminder_policy(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def calendar(request: HttpRequest) -> HttpResponse:
+def calendar(request: AuthenticatedRequest) -> HttpResponse:
     """The working-day calendar of a year: the national holidays and make-up days (kept by
     administrators), and the department's own days, which its office sets."""
     department = office_department(request.user)
@@ -81,7 +82,7 @@ def calendar(request: HttpRequest) -> HttpResponse:
         "year": year,
         "known": holidays.known_year(year),
         "national": holidays.national_days(year),
-        "own": own.prefetch_related("history"),
+        "own": own.prefetch_related("history"),  # type: ignore[misc]  # simple_history's
         "form": form,
         "years": (year - 1, year + 1),
     }
@@ -89,7 +90,7 @@ def calendar(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def delivery_list(request: HttpRequest) -> HttpResponse:
+def delivery_list(request: AuthenticatedRequest) -> HttpResponse:
     """Digests that failed or still wait, and the last days' deliveries, for the office."""
     department = office_department(request.user)
     # The department's people's digests and its units' robot digests, of the last 30 days both.
