@@ -21,7 +21,7 @@ from django_tables2 import RequestConfig
 from org.http import AuthenticatedRequest
 from plans.models import Plan
 from plans.permissions import visible_plans
-from reporting import brief as brief_docx_module
+from reporting import brief_docx
 from reporting import charts, dashboard
 from tasks import permissions
 from tasks.models import Assignment, Task
@@ -298,10 +298,10 @@ def brief_view(request: AuthenticatedRequest) -> HttpResponse:
 def brief_docx_view(request: AuthenticatedRequest) -> HttpResponse:
     brief = _brief(request)
     response = HttpResponse(
-        brief_docx_module.render(brief),
+        brief_docx.render(brief),
         content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     )
     response["Content-Disposition"] = content_disposition_header(
-        True, brief_docx_module.file_name(brief)
+        True, brief_docx.file_name(brief)
     )
     return response
