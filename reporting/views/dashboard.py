@@ -21,8 +21,7 @@ from django_tables2 import RequestConfig
 from org.http import AuthenticatedRequest
 from plans.models import Plan
 from plans.permissions import visible_plans
-from reporting import brief_docx
-from reporting import charts, dashboard
+from reporting import brief_docx, charts, dashboard
 from tasks import permissions
 from tasks.models import Assignment, Task
 
@@ -301,7 +300,5 @@ def brief_docx_view(request: AuthenticatedRequest) -> HttpResponse:
         brief_docx.render(brief),
         content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     )
-    response["Content-Disposition"] = content_disposition_header(
-        True, brief_docx.file_name(brief)
-    )
+    response["Content-Disposition"] = content_disposition_header(True, brief_docx.file_name(brief))
     return response
