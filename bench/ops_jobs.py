@@ -41,7 +41,7 @@ from core.models import CalendarDay, CalendarYear, Digest, ReminderPolicy
 from org.models import Department, User
 from plans.models import Plan
 from registers.models import DisclosureRequest, ReviewCase
-from reporting import drafts
+from reporting import queries, services
 from reporting.exports import WRITERS
 from reporting.formats import SECTION_TITLES, format_for
 from reporting.models import ReportDraft
@@ -436,8 +436,8 @@ def _report_draft(data: DataSet) -> Iterator[ReportDraft]:
     """The year's draft, generated once, all undone afterwards (its deadline task included)."""
     office = data.bureau.office
     with rolled_back():
-        draft = drafts.create_draft(data.bureau.department, REPORT_YEAR, by=office)
-        yield drafts.generate(draft, by=office)
+        draft = services.create_draft(data.bureau.department, REPORT_YEAR, by=office)
+        yield services.generate(draft, by=office)
 
 
 def _measure_draft(data: DataSet) -> dict:
@@ -447,7 +447,7 @@ def _measure_draft(data: DataSet) -> dict:
         if naive != _aggregated_figures(dept, REPORT_YEAR):
             raise AssertionError("The baseline's figures are not the report's.")
         return figures(
-            lambda: drafts.generate(draft, by=data.bureau.office),
+            lambda: services.generate(draft, by=data.bureau.office),
             lambda: _naive_figures(dept, REPORT_YEAR),
             lambda: _floor_figures(dept, REPORT_YEAR),
             repeats=5,
@@ -458,10 +458,10 @@ def _measure_export(data: DataSet, kind: str) -> dict:
     write = WRITERS[kind].write
     office = data.bureau.office
     with _report_draft(data) as draft:
-        size = len(write(drafts.content(draft)))
+        size = len(write(queries.content(draft)))
         timed = figures(
-            lambda: write(drafts.content(draft)),
-            lambda: write(drafts.content(drafts.generate(draft, by=office))),
+            lambda: write(queries.content(draft)),
+            lambda: write(queries.content(services.generate(draft, by=office))),
             lambda: _floor_stored(draft.pk),
             repeats=5,
         )
@@ -469,7 +469,7 @@ def _measure_export(data: DataSet, kind: str) -> dict:
 
 
 def _floor_stored(draft_id: int) -> None:
-    """What ``drafts.content`` reads, in bare SQL."""
+    """What ``queries.content`` reads, in bare SQL."""
     with connection.cursor() as cursor:
         for sql in (
             "SELECT d.computed, d.checks, d.format, d.year, o.name FROM reporting_reportdraft d"

@@ -4,7 +4,7 @@ generated again."""
 
 from org.models import Department, User
 
-from . import drafts
+from . import services
 from .models import ReportDraft
 
 
@@ -13,7 +13,7 @@ def load_demo_report(department: Department, year: int, *, by: User | None = Non
     A draft the office has marked final is left as it is."""
     draft = ReportDraft.objects.filter(department=department, year=year).first()
     if draft is None:
-        draft = drafts.create_draft(department, year, by=by)
+        draft = services.create_draft(department, year, by=by)
     if draft.status == ReportDraft.Status.FINAL:
         return draft
-    return drafts.generate(draft, by=by)
+    return services.generate(draft, by=by)

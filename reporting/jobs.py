@@ -4,7 +4,7 @@ from celery import shared_task
 
 from org.models import User
 
-from . import drafts
+from . import services
 from .models import ReportDraft
 
 
@@ -14,10 +14,10 @@ def generate_report_draft(draft_id: int, user_id: int | None = None) -> None:
     twice generates twice, changing nothing the second time."""
     draft = ReportDraft.objects.select_related("department").get(pk=draft_id)
     by = User.objects.filter(pk=user_id).first() if user_id else None
-    drafts.generate(draft, by=by)
+    services.generate(draft, by=by)
 
 
 @shared_task
 def file_report_deadline_tasks() -> int:
     """Beat, every morning before the reminder sweep: the open reports' deadline tasks."""
-    return drafts.file_deadline_tasks()
+    return services.file_deadline_tasks()

@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from core.models import Digest
-from reporting import drafts
+from reporting import services
 from tasks.evidence import Upload
 from tasks.importing import start_import
 from tasks.models import Assignment, Notification, Reminder
@@ -186,7 +186,7 @@ REPORT_KINDS = ("report", "section", "version")
 def report_objects(world):
     """A generated report draft in each bureau, its part 一 and its first version."""
     reports = {
-        dept: drafts.generate(drafts.create_draft(dept, 2026, by=None), by=None)
+        dept: services.generate(services.create_draft(dept, 2026, by=None), by=None)
         for dept in (world.department, world.other_department)
     }
     return {

@@ -16,8 +16,8 @@ from django.views.decorators.http import require_POST
 from org.http import AuthenticatedRequest
 from org.permissions import office_department
 from plans.models import Heading
-from reporting import aggregates, drafts, exports, permissions
-from reporting.formats import TABLE_PARTS, cell_code, cell_of
+from reporting import aggregates, exports, permissions, queries, services
+from reporting.formats import SECTION_TITLES, TABLE_PARTS, cell_code, cell_of
 from reporting.forms import CellForm, NewReportForm, OptionsForm, SectionForm, TopicForm
 from reporting.grid import VALUE, table_grid
 from reporting.models import ReportDraft, ReportSection, ReportVersion
@@ -39,7 +39,7 @@ def report_list(request: AuthenticatedRequest) -> HttpResponse:
         form = NewReportForm(request.POST or None, initial={"year": timezone.localdate().year})
         if request.method == "POST" and form.is_valid():
             try:
-                draft = drafts.create_draft(
+                draft = services.create_draft(
                     office_department(request.user),
                     form.cleaned_data["year"],
                     by=request.user,
@@ -47,7 +47,7 @@ def report_list(request: AuthenticatedRequest) -> HttpResponse:
             except ValidationError as error:
                 form.add_error(None, error)
             else:
-                drafts.request_generation(draft, by=request.user)
+                services.request_generation(draft, by=request.user)
                 return redirect(draft)
     reports = permissions.visible_reports(request.user).select_related("department")
     return render(request, "reporting/report_list.html", {"reports": reports, "form": form})
@@ -66,9 +66,9 @@ def _cell_flags(draft: ReportDraft, findings) -> dict:
 def _tables(draft: ReportDraft, findings) -> list[dict]:
     """Each table as rows of grid cells, a value cell with its source, failures and change."""
     flags = _cell_flags(draft, findings)
-    fmt = drafts.report_format(draft)
+    fmt = queries.report_format(draft)
     result = []
-    for number, values in drafts.tables_of(draft).items():
+    for number, values in queries.tables_of(draft).items():
         manual = {c for c, s in values.sources.items() if s == "manual"}
         grid = table_grid(fmt.table(number)).filled(values.values, manual)
         rows = [
@@ -133,17 +133,17 @@ def _section_form(section: ReportSection) -> SectionForm:
 def _detail(request: AuthenticatedRequest, draft: ReportDraft, bound: SectionForm | None = None):
     """The report's page; ``bound`` is a part's form posted back with its error (a save over
     someone else's), shown in place of that part's form so that no typed text is lost."""
-    findings = drafts.findings(draft)
+    findings = queries.findings(draft)
     sections = list(draft.sections.all())
     can_write = permissions.can_write_report(request.user, draft)
     parts: list[dict[str, Any]] = [
         {
             "section": s,
-            "title": drafts.SECTION_TITLES[s.number - 1],
+            "title": SECTION_TITLES[s.number - 1],
             "form": (bound if bound and bound.prefix == f"s{s.pk}" else _section_form(s))
             if can_write
             else None,
-            "changes": drafts.data_changes(s),
+            "changes": queries.data_changes(s),
             "is_table": s.number in TABLE_PARTS,
         }
         for s in sections
@@ -191,7 +191,7 @@ def report_status(request: AuthenticatedRequest, pk: int) -> JsonResponse:
 def report_generate(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     draft = permissions.get_report_or_404(request.user, pk, permissions.MANAGE)
     try:
-        drafts.request_generation(draft, by=request.user)
+        services.request_generation(draft, by=request.user)
     except ValidationError as error:
         _error(request, error)
     return redirect(draft)
@@ -208,12 +208,14 @@ def report_section(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     form = SectionForm(request.POST, prefix=f"s{section.pk}")
     try:
         if action == "discard":
-            drafts.discard_edit(section, by=request.user)
+            services.discard_edit(section, by=request.user)
         elif action == "keep":
-            drafts.keep_edit(section, by=request.user)
+            services.keep_edit(section, by=request.user)
         elif form.is_valid():
             seen = form.cleaned_data["seen"] if form.data.get(form.add_prefix("seen")) else None
-            drafts.edit_section(section, text=form.cleaned_data["text"], by=request.user, seen=seen)
+            services.edit_section(
+                section, text=form.cleaned_data["text"], by=request.user, seen=seen
+            )
             messages.success(request, _("Part saved."))
     except ValidationError as error:
         if error.code == "stale":
@@ -233,7 +235,7 @@ def report_cell(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     draft = permissions.get_report_or_404(request.user, pk, permissions.MANAGE)
     # Each table's form has its own prefix, t<number>: the one posted names the table.
     table = next((n for n in TABLE_PARTS if f"t{n}-cell" in request.POST), None)
-    fmt = drafts.report_format(draft)
+    fmt = queries.report_format(draft)
     choices = [(cell_code(key), "") for key in fmt.table(table).cells()] if table else []
     form = CellForm(request.POST, cells=choices, prefix=f"t{table}")
     if table is None or not form.is_valid():
@@ -241,7 +243,7 @@ def report_cell(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         return redirect(draft)
     row, column = cell_of(form.cleaned_data["cell"])
     try:
-        drafts.set_cell(
+        services.set_cell(
             draft,
             table=table,
             row=row,
@@ -263,8 +265,8 @@ def report_options(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     form = OptionsForm(request.POST)
     if form.is_valid():
         try:
-            drafts.set_options(draft, form.cleaned_data)
-            drafts.request_generation(draft, by=request.user)
+            services.set_options(draft, form.cleaned_data)
+            services.request_generation(draft, by=request.user)
         except ValidationError as error:
             _error(request, error)
     return redirect(draft)
@@ -283,8 +285,8 @@ def report_topics(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             plan__department=draft.department_id,
             plan__year=draft.year,
         )
-        drafts.map_heading(heading, form.cleaned_data["topic"])
-        drafts.request_generation(draft, by=request.user)
+        services.map_heading(heading, form.cleaned_data["topic"])
+        services.request_generation(draft, by=request.user)
     return redirect(draft)
 
 
@@ -295,9 +297,9 @@ def report_final(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     draft = permissions.get_report_or_404(request.user, pk, permissions.MANAGE)
     try:
         if request.POST.get("action") == "reopen":
-            drafts.reopen(draft, by=request.user)
+            services.reopen(draft, by=request.user)
         else:
-            drafts.mark_final(draft, by=request.user)
+            services.mark_final(draft, by=request.user)
             messages.success(request, _("The report is final."))
     except ValidationError as error:
         _error(request, error)
@@ -319,7 +321,7 @@ def report_export(request: AuthenticatedRequest, pk: int, fmt: str) -> HttpRespo
     writer = exports.WRITERS.get(fmt)
     if writer is None:
         raise Http404
-    content = drafts.content(draft)
+    content = queries.content(draft)
     return HttpResponse(
         writer.write(content),
         content_type=writer.content_type,

@@ -7,7 +7,7 @@ import openpyxl
 import pytest
 from django.urls import reverse
 
-from reporting import drafts
+from reporting import services
 from tests.factories import make_request
 
 FORMULAS = ['=HYPERLINK("http://evil.example/","click")', "=1+2", "+1+2", "-2+3", "@SUM(A1)"]
@@ -68,7 +68,9 @@ def test_the_reports_workbook_writes_the_departments_name_as_text(
     # given: a department whose name (the report's title) starts like a formula
     world.department.name = "=1+2教育局"
     world.department.save(update_fields=["name"])
-    draft = drafts.generate(drafts.create_draft(world.department, 2026, by=office_staff), by=None)
+    draft = services.generate(
+        services.create_draft(world.department, 2026, by=office_staff), by=None
+    )
     client.force_login(office_staff)
 
     # when

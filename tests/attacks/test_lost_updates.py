@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 
 from bench.posted import as_posted
-from reporting import drafts
+from reporting import services
 from tests.factories import UserFactory, make_request, make_review_case
 
 # kind -> (url name, the field the first person changes, the field the second changes)
@@ -100,7 +100,9 @@ def test_a_report_part_saved_over_a_colleagues_later_save_is_refused_and_the_tex
     client, world, office_staff, attempt
 ):
     # given: a draft report, its part 五 open on two office staff's screens
-    draft = drafts.generate(drafts.create_draft(world.department, 2026, by=office_staff), by=None)
+    draft = services.generate(
+        services.create_draft(world.department, 2026, by=office_staff), by=None
+    )
     section = draft.sections.get(number=5)
     url = reverse("reporting:report_section", args=[section.pk])
     shown = {f"s{section.pk}-text": section.text, f"s{section.pk}-seen": section.text}

@@ -16,7 +16,7 @@ from org.services import save_person, save_unit
 from plans.models import Heading
 from plans.services import save_heading, save_plan
 from registers.models import DisclosureRequest, ReviewCase
-from reporting import drafts
+from reporting import queries, services
 from reporting.models import ReportDraft
 from tasks.evidence import Upload
 from tasks.forms import LinkForm
@@ -76,10 +76,12 @@ def stored(world, office_staff, unit_head, settings, tmp_path) -> Stored:
         dept, content=PAYLOAD, applicant_name=PAYLOAD, note=PAYLOAD, reference=SHORT
     )
     case = make_review_case(dept, reference=SHORT, note=PAYLOAD, request=request)
-    draft = drafts.generate(drafts.create_draft(dept, 2026, by=None), by=None)
-    drafts.edit_section(draft.sections.get(number=1), text=PAYLOAD, by=office_staff)
-    row, column = next(iter(drafts.report_format(draft).table(2).cells()))
-    drafts.set_cell(draft, table=2, row=row, column=column, value=1, note=PAYLOAD, by=office_staff)
+    draft = services.generate(services.create_draft(dept, 2026, by=None), by=None)
+    services.edit_section(draft.sections.get(number=1), text=PAYLOAD, by=office_staff)
+    row, column = next(iter(queries.report_format(draft).table(2).cells()))
+    services.set_cell(
+        draft, table=2, row=row, column=column, value=1, note=PAYLOAD, by=office_staff
+    )
     document = f"一、{PAYLOAD}\n(一){PAYLOAD}\n{PAYLOAD}(责任科室:{SHORT})。"
     plan_import = start_import(dept, source_name=f"{SHORT}.txt", data=document.encode(), by=None)
     return Stored(task, assignment, request, case, draft, plan_import)

@@ -5,7 +5,7 @@ from docx import Document
 
 from org.models import Department
 from registers.demo import load_demo_registers
-from reporting import drafts
+from reporting import queries
 from reporting.models import ReportDraft
 from tasks import demo as tasks_demo
 from tasks.demo import DEMO_PASSWORD
@@ -49,7 +49,7 @@ def test_the_office_drafts_edits_and_downloads_the_year_end_report(
     draft.refresh_from_db()
     assert draft.generation == ReportDraft.Generation.DONE, draft.generation_error
     three = office.locator(".report-table-3")
-    total = drafts.tables_of(draft)[3].values[("new", "total")]
+    total = queries.tables_of(draft)[3].values[("new", "total")]
     assert three.locator("td[data-cell='new|total']").inner_text().strip() == str(total)
     assert office.locator(".report-table-2").count() == office.locator(".report-table-4").count()
 
@@ -86,7 +86,7 @@ def test_the_office_drafts_edits_and_downloads_the_year_end_report(
     download = download_info.value
 
     # then: the document has the report's title and table 三 with its official corner text
-    content = drafts.content(draft)
+    content = queries.content(draft)
     assert download.suggested_filename == f"{content.title}.docx"
     document = Document(download.path())
     assert document.paragraphs[0].text == content.title

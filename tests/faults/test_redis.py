@@ -9,7 +9,7 @@ import zoneinfo
 import time_machine
 
 from core.models import Digest
-from reporting import drafts
+from reporting import services
 from reporting.models import ReportDraft
 from tasks import reminders
 from tasks.jobs import send_due_reminders
@@ -84,7 +84,7 @@ def test_with_redis_down_a_report_draft_says_it_was_not_queued_rather_than_wait(
     transactional_db, redis_server, office_staff, world, client
 ):
     # given: the office's draft of the year-end report
-    draft = drafts.create_draft(world.department, 2026, by=office_staff)
+    draft = services.create_draft(world.department, 2026, by=office_staff)
     redis_server.stop()
     client.force_login(office_staff)
     # when: Redis is down and the office asks for it to be generated

@@ -18,7 +18,7 @@ from django.utils.html import escape
 
 from registers import queries, services
 from registers.models import DisclosureRequest, ReviewCase
-from reporting import drafts
+from reporting import queries as report_queries
 from reporting.models import ReportDraft
 from tests.factories import make_request, make_review_case
 
@@ -400,7 +400,7 @@ def test_the_demo_years_report_is_drafted_once_and_generated_again_on_each_load(
     draft = ReportDraft.objects.get()
     assert (draft.year, draft.generation, draft.progress) == (2026, "done", 100)
     assert draft.versions.count() == 2
-    three = drafts.tables_of(draft)[3].values
+    three = report_queries.tables_of(draft)[3].values
     assert (three[("new", "total")], three[("carried_over", "total")]) == (12, 1)
     overview = draft.sections.get(number=1).text
     assert "13项任务已完成3项" in overview

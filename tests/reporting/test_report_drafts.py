@@ -13,7 +13,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from plans.models import Heading
-from reporting import drafts
+from reporting import queries, services
 from reporting.jobs import file_report_deadline_tasks, generate_report_draft
 from reporting.models import HeadingTopic, ReportDraft
 from tasks.models import Metric
@@ -73,7 +73,9 @@ def _complete(assignment, by, report):
 
 
 def _draft(world, office_staff, year=YEAR) -> ReportDraft:
-    return drafts.generate(drafts.create_draft(world.department, year, by=office_staff), by=None)
+    return services.generate(
+        services.create_draft(world.department, year, by=office_staff), by=None
+    )
 
 
 def _part(draft, number):
@@ -108,7 +110,7 @@ def test_the_overview_is_assembled_from_the_plan_in_the_official_sub_topics(
 def test_the_office_maps_a_heading_to_another_sub_topic_once(world, office_staff, plan_year):
     # given
     heading = Heading.objects.get(title="加强政务公开平台建设", position=2)
-    drafts.map_heading(heading, HeadingTopic.Topic.MANAGEMENT)
+    services.map_heading(heading, HeadingTopic.Topic.MANAGEMENT)
     # when
     text = _part(_draft(world, office_staff), 1).text
     # then
@@ -137,19 +139,19 @@ def test_part_six_always_reports_the_processing_fees(world, office_staff):
         outcome="disclosed",
         fee=Decimal("300.00"),
     )
-    draft = drafts.generate(draft, by=None)
+    draft = services.generate(draft, by=None)
     assert "收取信息处理费1件，共计300元。" in _part(draft, 6).text
 
 
 def test_part_six_adds_the_optional_items_the_office_switches_on(world, office_staff, plan_year):
     # given
-    draft = drafts.create_draft(world.department, YEAR, by=office_staff)
-    drafts.set_options(
+    draft = services.create_draft(world.department, YEAR, by=office_staff)
+    services.set_options(
         draft,
         {"plan_summary": True, "proposals": True, "other_text": "按省通知要求报告创新做法。"},
     )
     # when
-    text = _part(drafts.generate(draft, by=None), 6).text
+    text = _part(services.generate(draft, by=None), 6).text
     # then
     assert "（二）年度政务公开工作实施方案落实情况。全年共3项任务，已完成2项" in text
     assert "加强主动公开完成1/1项；加强政务公开平台建设完成1/2项" in text
@@ -163,32 +165,34 @@ def test_regenerating_keeps_an_edit_and_shows_what_changed_in_the_data_since(
     # given: the office rewrote part 一; part 五 is untouched
     draft = _draft(world, office_staff)
     overview = _part(draft, 1)
-    drafts.edit_section(overview, text="我局的总体情况（改写）。", by=office_staff)
+    services.edit_section(overview, text="我局的总体情况（改写）。", by=office_staff)
     five_before = _part(draft, 5).text
     # when: a request arrives and the draft is generated again
     make_request(world.department, received_on=datetime.date(YEAR, 11, 2))
-    draft = drafts.generate(draft, by=None)
+    draft = services.generate(draft, by=None)
     # then: the edit stands, the change in the data is shown beside it
     overview = _part(draft, 1)
     assert overview.text == "我局的总体情况（改写）。"
     assert overview.data_changed
-    changes = drafts.data_changes(overview)
+    changes = queries.data_changes(overview)
     assert any(line.startswith("-") and "申请0件" in line for line in changes)
     assert any(line.startswith("+") and "申请1件" in line for line in changes)
     assert _part(draft, 5).text == five_before  # not edited: refreshed (same data, same text)
     assert "3:new|natural_person" in draft.changed_cells
     # when the office keeps its text after reading the change
-    drafts.keep_edit(overview, by=office_staff)
+    services.keep_edit(overview, by=office_staff)
     assert not _part(draft, 1).data_changed
     # and when it goes back to the generated text
-    drafts.discard_edit(_part(draft, 1), by=office_staff)
+    services.discard_edit(_part(draft, 1), by=office_staff)
     assert "申请1件" in _part(draft, 1).text
 
 
 def test_every_generation_and_edit_keeps_a_version_of_the_whole_report(world, office_staff):
     draft = _draft(world, office_staff)
-    drafts.edit_section(_part(draft, 5), text="一是……", by=office_staff)
-    drafts.set_cell(draft, table=3, row="new", column="business", value=Decimal(1), by=office_staff)
+    services.edit_section(_part(draft, 5), text="一是……", by=office_staff)
+    services.set_cell(
+        draft, table=3, row="new", column="business", value=Decimal(1), by=office_staff
+    )
     versions = list(draft.versions.all())
     assert [v.number for v in versions] == [3, 2, 1]
     assert versions[1].document["sections"][4]["text"] == "一是……"
@@ -199,41 +203,43 @@ def test_every_generation_and_edit_keeps_a_version_of_the_whole_report(world, of
 def test_a_failed_error_check_blocks_mark_as_final_until_fixed(world, office_staff):
     # given: a cell entered by hand breaks 一 + 二 = 三（七）总计 + 四
     draft = _draft(world, office_staff)
-    drafts.set_cell(draft, table=3, row="new", column="business", value=Decimal(2), by=office_staff)
+    services.set_cell(
+        draft, table=3, row="new", column="business", value=Decimal(2), by=office_staff
+    )
     draft.refresh_from_db()
-    failing = {f.rule for f in drafts.findings(draft) if not f.ok}
+    failing = {f.rule for f in queries.findings(draft) if not f.ok}
     assert "T3-1" in failing
     # when / then: refused, nothing corrected
     with pytest.raises(ValidationError, match="T3-1"):
-        drafts.mark_final(draft, by=office_staff)
-    assert drafts.tables_of(draft)[3].values[("new", "business")] == 2
+        services.mark_final(draft, by=office_staff)
+    assert queries.tables_of(draft)[3].values[("new", "business")] == 2
     # when the carried-forward cell is entered too, it balances and can be final
-    drafts.set_cell(
+    services.set_cell(
         draft, table=3, row="carry_forward", column="business", value=Decimal(2), by=office_staff
     )
-    draft = drafts.mark_final(draft, by=office_staff)
+    draft = services.mark_final(draft, by=office_staff)
     assert draft.status == ReportDraft.Status.FINAL
     # a final report is not changed until reopened
     with pytest.raises(ValidationError):
-        drafts.edit_section(_part(draft, 1), text="改", by=office_staff)
-    drafts.reopen(draft, by=office_staff)
-    drafts.edit_section(_part(draft, 1), text="改", by=office_staff)
+        services.edit_section(_part(draft, 1), text="改", by=office_staff)
+    services.reopen(draft, by=office_staff)
+    services.edit_section(_part(draft, 1), text="改", by=office_staff)
 
 
 def test_a_cell_entered_by_hand_is_marked_and_can_be_cleared(world, office_staff):
     draft = _draft(world, office_staff)
-    drafts.set_cell(
+    services.set_cell(
         draft, table=4, row="cases", column="review.upheld", value=Decimal(1), by=office_staff
     )
-    four = drafts.tables_of(draft)[4]
+    four = queries.tables_of(draft)[4]
     assert four.sources[("cases", "review.upheld")] == "manual"
     assert four.values[("cases", "review.total")] == 1  # totals follow the cells they add up
-    drafts.set_cell(
+    services.set_cell(
         draft, table=4, row="cases", column="review.upheld", value=None, by=office_staff
     )
-    assert drafts.tables_of(draft)[4].values[("cases", "review.upheld")] == 0
+    assert queries.tables_of(draft)[4].values[("cases", "review.upheld")] == 0
     with pytest.raises(ValidationError):
-        drafts.set_cell(
+        services.set_cell(
             draft, table=4, row="cases", column="nope", value=Decimal(1), by=office_staff
         )
 
@@ -242,13 +248,13 @@ def test_part_five_like_last_years_is_warned_about(world, office_staff):
     # given: last year's report, and this year's part 五 written the same
     last = _draft(world, office_staff, year=YEAR - 1)
     text = "一是公开内容不够全面。二是政策解读形式单一。下一步，我局将加强培训。"
-    drafts.edit_section(_part(last, 5), text=text, by=office_staff)
+    services.edit_section(_part(last, 5), text=text, by=office_staff)
     draft = _draft(world, office_staff)
     # when
-    drafts.edit_section(_part(draft, 5), text=text, by=office_staff)
+    services.edit_section(_part(draft, 5), text=text, by=office_staff)
     draft.refresh_from_db()
     # then
-    repeated = next(f for f in drafts.findings(draft) if f.rule == "G-2")
+    repeated = next(f for f in queries.findings(draft) if f.rule == "G-2")
     assert not repeated.ok
     assert not repeated.blocks_final
 
@@ -256,7 +262,7 @@ def test_part_five_like_last_years_is_warned_about(world, office_staff):
 def test_last_years_carried_forward_is_compared_with_this_years_carried_over(world, office_staff):
     # given: last year's report said 1 was carried forward; the register now says none
     last = _draft(world, office_staff, year=YEAR - 1)
-    drafts.set_cell(
+    services.set_cell(
         last,
         table=3,
         row="carry_forward",
@@ -267,7 +273,7 @@ def test_last_years_carried_forward_is_compared_with_this_years_carried_over(wor
     # when
     draft = _draft(world, office_staff)
     # then
-    carried = next(f for f in drafts.findings(draft) if f.rule == "T3-5")
+    carried = next(f for f in queries.findings(draft) if f.rule == "T3-5")
     assert not carried.ok
     assert ("carried_over", "natural_person") in carried.cells
 
@@ -276,7 +282,7 @@ def test_the_report_deadline_is_a_task_of_the_office_in_next_years_plan(world, o
     # given: the plan of the year the report is due in
     next_plan = PlanFactory(department=world.department, year=YEAR + 1)
     # when
-    draft = drafts.create_draft(world.department, YEAR, by=office_staff)
+    draft = services.create_draft(world.department, YEAR, by=office_staff)
     # then
     task = draft.task
     assert task.plan == next_plan
@@ -286,17 +292,17 @@ def test_the_report_deadline_is_a_task_of_the_office_in_next_years_plan(world, o
 
 
 def test_without_next_years_plan_the_deadline_task_waits_for_a_generation(world, office_staff):
-    draft = drafts.create_draft(world.department, 2023, by=office_staff)
+    draft = services.create_draft(world.department, 2023, by=office_staff)
     assert draft.task is None
     PlanFactory(department=world.department, year=2024)
-    draft = drafts.generate(draft, by=None)
+    draft = services.generate(draft, by=None)
     assert draft.task.due_date == datetime.date(2024, 1, 31)
 
 
 def test_the_morning_job_files_the_deadline_task_once_next_years_plan_exists(world, office_staff):
     # given: an open draft made before next year's plan, and a final one
-    waiting = drafts.create_draft(world.department, 2023, by=office_staff)
-    final = drafts.create_draft(world.department, 2022, by=office_staff)
+    waiting = services.create_draft(world.department, 2023, by=office_staff)
+    final = services.create_draft(world.department, 2022, by=office_staff)
     ReportDraft.objects.filter(pk=final.pk).update(status=ReportDraft.Status.FINAL)
     assert file_report_deadline_tasks() == 0
     PlanFactory(department=world.department, year=2023)
@@ -312,14 +318,14 @@ def test_the_morning_job_files_the_deadline_task_once_next_years_plan_exists(wor
 
 
 def test_one_report_per_department_and_year(world, office_staff):
-    drafts.create_draft(world.department, YEAR, by=office_staff)
+    services.create_draft(world.department, YEAR, by=office_staff)
     with pytest.raises(ValidationError):
-        drafts.create_draft(world.department, YEAR, by=office_staff)
+        services.create_draft(world.department, YEAR, by=office_staff)
 
 
 def test_the_generation_job_generates_and_records_its_progress(world, office_staff):
     # given
-    draft = drafts.create_draft(world.department, YEAR, by=office_staff)
+    draft = services.create_draft(world.department, YEAR, by=office_staff)
     # when: the job, called directly
     generate_report_draft(draft.pk, office_staff.pk)
     # then
@@ -334,9 +340,9 @@ def test_queueing_a_generation_enqueues_the_job_on_commit(
 ):
     calls = []
     monkeypatch.setattr(generate_report_draft, "delay", lambda *a: calls.append(a))
-    draft = drafts.create_draft(world.department, YEAR, by=office_staff)
+    draft = services.create_draft(world.department, YEAR, by=office_staff)
     with django_capture_on_commit_callbacks(execute=True):
-        draft = drafts.request_generation(draft, by=office_staff)
+        draft = services.request_generation(draft, by=office_staff)
     assert draft.generation == ReportDraft.Generation.QUEUED
     assert calls == [(draft.pk, office_staff.pk)]
 
@@ -344,7 +350,7 @@ def test_queueing_a_generation_enqueues_the_job_on_commit(
 def _generation_queries(department) -> int:
     draft = ReportDraft.objects.get(department=department, year=YEAR)
     with CaptureQueriesContext(connection) as queries:
-        drafts.generate(draft, by=None)
+        services.generate(draft, by=None)
     return len(queries)
 
 
@@ -352,7 +358,7 @@ def test_generation_costs_the_same_queries_whatever_the_size_of_the_year(
     world, office_staff, plan_year
 ):
     # given
-    drafts.create_draft(world.department, YEAR, by=office_staff)
+    services.create_draft(world.department, YEAR, by=office_staff)
     first = _generation_queries(world.department)
     # when: the year grows (requests, cases, tasks and updates)
     for day in range(1, 8):
@@ -376,7 +382,7 @@ def test_a_headings_sub_topic_carries_over_to_next_years_heading_of_the_same_tit
     # given: last year's heading mapped to 监督保障
     last_plan = PlanFactory(department=world.department, year=YEAR - 1)
     last = Heading.objects.create(plan=last_plan, label="三、", title="抓好落实")
-    drafts.map_heading(last, HeadingTopic.Topic.OVERSIGHT)
+    services.map_heading(last, HeadingTopic.Topic.OVERSIGHT)
     # when: this year's plan has a heading of the same title with completed work
     plan = PlanFactory(department=world.department, year=YEAR)
     heading = Heading.objects.create(plan=plan, label="三、", title="抓好落实")
@@ -392,9 +398,9 @@ def test_a_real_worker_generates_the_draft_the_office_asked_for(
 ):
     # given
     make_request(world.department, received_on=datetime.date(YEAR, 5, 6))
-    draft = drafts.create_draft(world.department, YEAR, by=office_staff)
+    draft = services.create_draft(world.department, YEAR, by=office_staff)
     # when: queued as the page does, through the broker to the worker process
-    drafts.request_generation(draft, by=office_staff)
+    services.request_generation(draft, by=office_staff)
     # then
     deadline = time.monotonic() + 60
     while draft.generation != ReportDraft.Generation.DONE:
@@ -404,4 +410,4 @@ def test_a_real_worker_generates_the_draft_the_office_asked_for(
         time.sleep(0.2)
         draft.refresh_from_db()
     assert draft.progress == 100
-    assert drafts.tables_of(draft)[3].values[("carry_forward", "total")] == 1
+    assert queries.tables_of(draft)[3].values[("carry_forward", "total")] == 1

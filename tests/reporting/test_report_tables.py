@@ -11,7 +11,7 @@ from decimal import Decimal
 import pytest
 
 from registers.models import DisclosureRequest
-from reporting import drafts, formats
+from reporting import formats, queries, services
 from reporting.models import ReportDraft
 from tasks.models import Metric
 from tasks.services import Report, record_progress, review_assignment
@@ -27,8 +27,8 @@ from .report_data import (
 
 
 def _generated(department, year, by=None) -> ReportDraft:
-    draft = drafts.create_draft(department, year, by=by)
-    return drafts.generate(draft, by=by)
+    draft = services.create_draft(department, year, by=by)
+    return services.generate(draft, by=by)
 
 
 def _leaves(table: dict) -> dict:
@@ -47,11 +47,11 @@ def test_published_2019_tables_three_and_four_are_reproduced_from_the_registers(
     # when
     draft = _generated(world.department, 2019)
     # then: every cell, totals included, is the published one
-    tables = drafts.tables_of(draft)
+    tables = queries.tables_of(draft)
     assert draft.format == "2019"
     assert tables[3].values == published_three
     assert tables[4].values == published_four
-    assert all(f.ok for f in drafts.findings(draft) if f.severity == "error")
+    assert all(f.ok for f in queries.findings(draft) if f.severity == "error")
 
 
 def test_the_seed_000_table_three_has_the_published_numbers(world):
@@ -99,7 +99,7 @@ def test_a_2021_year_counts_each_request_once_by_its_final_outcome(world):
     # when
     draft = _generated(dept, 2022)
     # then
-    three = drafts.tables_of(draft)[3]
+    three = queries.tables_of(draft)[3]
     assert draft.format == "2021"
     expected = {
         ("new", "natural_person"): 2,
@@ -135,7 +135,7 @@ def test_2019_folds_the_three_other_handling_outcomes_into_one_row(world):
             replied_on=datetime.date(2020, 5, 20),
             outcome=outcome,
         )
-    three = drafts.tables_of(_generated(world.department, 2020))[3]
+    three = queries.tables_of(_generated(world.department, 2020))[3]
     assert three.values[("other_handling", "total")] == 3
     assert three.values[("total", "total")] == 3
 
@@ -170,7 +170,7 @@ def test_table_two_comes_from_the_metric_figures(world, office_staff):
     )
     _report_figures(world, office_staff, [("t2.normative.in_force", "41")])
     # when
-    two = drafts.tables_of(_generated(world.department, 2026))[2]
+    two = queries.tables_of(_generated(world.department, 2026))[2]
     # then: sums are summed, the 12月31日 snapshot is the latest figure, money keeps decimals
     assert two.values[("normative", "issued")] == 5
     assert two.values[("normative", "in_force")] == 41
@@ -183,15 +183,15 @@ def test_table_two_comes_from_the_metric_figures(world, office_staff):
 def test_a_2019_table_two_cell_without_a_data_source_is_missing_until_entered(world, office_staff):
     # given
     draft = _generated(world.department, 2019)
-    two = drafts.tables_of(draft)[2]
+    two = queries.tables_of(draft)[2]
     assert two.sources[("licensing", "previous_items")] == "missing"
     assert two.sources[("licensing", "decisions")] == "computed"
     # when
-    drafts.set_cell(
+    services.set_cell(
         draft, table=2, row="licensing", column="previous_items", value=Decimal(4), by=office_staff
     )
     # then
-    two = drafts.tables_of(draft)[2]
+    two = queries.tables_of(draft)[2]
     assert two.values[("licensing", "previous_items")] == 4
     assert two.sources[("licensing", "previous_items")] == "manual"
 
@@ -203,5 +203,5 @@ def test_requests_of_another_year_do_not_count(world):
         replied_on=datetime.date(2024, 3, 5),
         outcome=DisclosureRequest.Outcome.DISCLOSED,
     )
-    three = drafts.tables_of(_generated(world.department, 2025))[3]
+    three = queries.tables_of(_generated(world.department, 2025))[3]
     assert not any(three.values.values())

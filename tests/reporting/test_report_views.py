@@ -16,8 +16,9 @@ from lxml import html as lxml_html
 from openpyxl import load_workbook
 
 from plans.models import Heading
-from reporting import drafts
+from reporting import queries, services
 from reporting.exports import WRITERS
+from reporting.formats import SECTION_TITLES
 from reporting.grid import table_grid
 from reporting.jobs import generate_report_draft
 from reporting.models import HeadingTopic, ManualCell, ReportDraft
@@ -36,7 +37,9 @@ def draft(world, office_staff) -> ReportDraft:
         outcome="disclosed",
     )
     make_review_case(world.department, filed_on=datetime.date(YEAR, 4, 1))
-    return drafts.generate(drafts.create_draft(world.department, YEAR, by=office_staff), by=None)
+    return services.generate(
+        services.create_draft(world.department, YEAR, by=office_staff), by=None
+    )
 
 
 def _all(node, css_class: str, tag: str = "*"):
@@ -82,7 +85,7 @@ def test_the_draft_page_shows_the_six_parts_and_the_tables_in_the_official_layou
     client.force_login(office_staff)
     page = _page(client, draft)
     titles = [h.text_content() for h in [p.xpath("./h2")[0] for p in _all(page, "report-part")]]
-    assert titles == list(drafts.SECTION_TITLES)
+    assert titles == list(SECTION_TITLES)
     three = _all(page, "report-table-3")[0]
     results = next(th for th in three.xpath(".//th") if th.text_content() == "三、本年度办理结果")
     assert results.get("rowspan") == "22"  # 2021: （六）其他处理 has three rows
@@ -196,7 +199,7 @@ def test_a_version_is_served_as_its_json_document(client, office_staff, draft):
 
 def test_export_report_writes_the_json_document(world, office_staff, draft, tmp_path):
     # given
-    drafts.set_cell(
+    services.set_cell(
         draft, table=2, row="fees", column="amount", value=Decimal("282.1"), by=office_staff
     )
     output = tmp_path / "report.json"
@@ -211,7 +214,7 @@ def test_export_report_writes_the_json_document(world, office_staff, draft, tmp_
     # then
     data = json.loads(output.read_text(encoding="utf-8"))
     assert data["format"] == "2021"
-    assert [s["title"] for s in data["sections"]] == list(drafts.SECTION_TITLES)
+    assert [s["title"] for s in data["sections"]] == list(SECTION_TITLES)
     assert all({"number", "title", "text"} <= set(s) for s in data["sections"])
     two, three, four = data["tables"]
     assert next(b["title"] for b in two["blocks"]) == "第二十条第（一）项"
@@ -268,8 +271,10 @@ def test_the_draft_page_costs_the_same_queries_whatever_the_size_of_the_year(
     for day in range(1, 6):
         make_request(world.department, received_on=datetime.date(YEAR, 6, day))
     for column in ("business", "research", "other_organisation"):
-        drafts.set_cell(draft, table=3, row="new", column=column, value=Decimal(1), by=office_staff)
-    drafts.generate(draft, by=None)
+        services.set_cell(
+            draft, table=3, row="new", column=column, value=Decimal(1), by=office_staff
+        )
+    services.generate(draft, by=None)
     # then
     with CaptureQueriesContext(connection) as large:
         client.get(url)
@@ -323,9 +328,9 @@ def test_the_office_and_a_leader_download_the_draft_with_table_three_as_on_the_p
     client, office_staff, leader, draft
 ):
     # given: the cell of table 三 the disclosed request counts in, where the grid puts it
-    grid = table_grid(drafts.report_format(draft).table(3))
+    grid = table_grid(queries.report_format(draft).table(3))
     cell = next(c for c in grid.cells if c.key == ("disclosed", "natural_person"))
-    assert drafts.tables_of(draft)[3].values[cell.key] == 1
+    assert queries.tables_of(draft)[3].values[cell.key] == 1
     for person in (office_staff, leader):
         client.force_login(person)
         # when
@@ -336,7 +341,7 @@ def test_the_office_and_a_leader_download_the_draft_with_table_three_as_on_the_p
         assert workbook[sheet_name(grid)].cell(FIRST_ROW + cell.row, 1 + cell.col).value == 1
         assert "<table" in _download(client, draft, "html").decode()
         document = json.loads(_download(client, draft, "json"))
-        assert document["title"] == docx.core_properties.title == drafts.content(draft).title
+        assert document["title"] == docx.core_properties.title == queries.content(draft).title
 
 
 @pytest.mark.parametrize("fmt", ["pdf", "DOCX", "json.exe"])

@@ -3,7 +3,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from org.models import Department
-from reporting import drafts
+from reporting import queries, services
 from reporting.exports import WRITERS
 from reporting.models import ReportDraft
 
@@ -28,10 +28,10 @@ class Command(BaseCommand):
             raise CommandError(f"No department named {department}")
         draft = ReportDraft.objects.filter(department=dept, year=year).first()
         if draft is None:  # a year never drafted: draft it now
-            draft, generate = drafts.create_draft(dept, year, by=None), True
+            draft, generate = services.create_draft(dept, year, by=None), True
         if generate and draft.status == ReportDraft.Status.DRAFT:
-            draft = drafts.generate(draft, by=None)
-        data = WRITERS[fmt].write(drafts.content(draft))
+            draft = services.generate(draft, by=None)
+        data = WRITERS[fmt].write(queries.content(draft))
         if output == "-":
             self.stdout.write(data.decode())
             return

@@ -1,5 +1,5 @@
 """Writes for the year-end report draft: create, generate, edit a part, enter a cell by hand,
-mark final; and the draft's content as the exports read it. Each write names its actor ``by``.
+mark final. Each write names its actor ``by``; the draft's reads are ``reporting.queries``.
 
 Generation aggregates in the database (``aggregates``), computes the tables (``report``) and the
 prose (``prose``) outside any transaction, reporting progress on the draft row as it goes so the
@@ -8,7 +8,6 @@ page can show it, then writes the result in one transaction. Every write ends wi
 """
 
 import datetime
-import difflib
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
@@ -23,27 +22,19 @@ from plans.models import Heading, Plan
 from tasks.models import Task
 from tasks.services import Responsibility, save_task
 
-from . import aggregates, checks, prose
-from .content import Finding, ReportContent, SectionContent
+from . import aggregates, checks, prose, queries
+from .content import Finding
 from .formats import (
-    FORMATS,
-    SECTION_TITLES,
     TABLE_PARTS,
-    ReportFormat,
     cell_code,
-    cell_of,
     format_for,
 )
 from .json_export import as_json
 from .models import HeadingTopic, ManualCell, ReportDraft, ReportSection, ReportVersion
-from .report import MISSING, TableValues, build_table, tables_for
+from .report import MISSING, tables_for
 
 PROSE_PARTS = (1, 5, 6)
 DEADLINE = (1, 31)  # 《政府信息公开条例》第四十九条: a department reports by 1月31日
-
-
-def report_format(draft: ReportDraft) -> ReportFormat:
-    return FORMATS[draft.format]
 
 
 # --- Create ---------------------------------------------------------------------------------------
@@ -180,7 +171,7 @@ def generate(draft: ReportDraft, *, by: User | None) -> ReportDraft:
 
 def _compute(draft: ReportDraft) -> tuple[dict, dict[int, str]]:
     """The computed table values (JSON-ready) and the prose parts' texts."""
-    fmt = report_format(draft)
+    fmt = queries.report_format(draft)
     dept, year = draft.department_id, draft.year
     _progress(draft, 5)
     requests = aggregates.request_counts(dept, year)
@@ -193,7 +184,7 @@ def _compute(draft: ReportDraft) -> tuple[dict, dict[int, str]]:
         metric_values=metric_values,
         request_counts=requests,
         review_counts=reviews,
-        manual=_manual_cells(draft),  # the prose quotes the table as printed
+        manual=queries.manual_cells(draft),  # the prose quotes the table as printed
     )
     computed = {
         str(n): {cell_code(c): str(v) for c, v in t.computed.items() if v is not None}
@@ -300,16 +291,6 @@ def keep_edit(section: ReportSection, *, by: User) -> ReportSection:
     return section
 
 
-def data_changes(section: ReportSection) -> list[str]:
-    """What changed in the generated text since the edit was made (a line diff)."""
-    if not section.data_changed:
-        return []
-    diff = difflib.unified_diff(
-        section.based_on.splitlines(), section.generated_text.splitlines(), lineterm="", n=0
-    )
-    return [line for line in diff if line[:1] in "+-" and line[:3] not in ("+++", "---")]
-
-
 def parse_value(raw: str) -> Decimal | None:
     raw = (raw or "").strip().replace(",", "")
     if not raw:
@@ -333,7 +314,7 @@ def set_cell(
 ) -> ManualCell | None:
     """Enter a table cell by hand (``None`` clears it, back to the computed value)."""
     _require_draft(draft)
-    fmt = report_format(draft)
+    fmt = queries.report_format(draft)
     if table not in TABLE_PARTS or (row, column) not in fmt.table(table).cells():
         raise ValidationError(_("There is no such cell in this table."))
     cell = None
@@ -379,7 +360,7 @@ def mark_final(draft: ReportDraft, *, by: User) -> ReportDraft:
     _require_draft(draft)
     if draft.generation != ReportDraft.Generation.DONE:
         raise ValidationError(_("Generate the report before marking it final."))
-    blocking = [f for f in findings(draft) if f.blocks_final]
+    blocking = [f for f in queries.findings(draft) if f.blocks_final]
     if blocking:
         raise ValidationError(
             _("Fix the failed checks first: {rules}.").format(
@@ -402,48 +383,9 @@ def reopen(draft: ReportDraft, *, by: User) -> ReportDraft:
     return draft
 
 
-# --- Read: tables, checks, content ----------------------------------------------------------------
-
-
-def _manual_cells(draft: ReportDraft) -> dict[int, dict[tuple[str, str], Decimal]]:
-    manual: dict[int, dict[tuple[str, str], Decimal]] = {}
-    cells = draft.manual_cells.values_list("table", "row", "column", "value")
-    for table, row, column, value in cells:
-        manual.setdefault(table, {})[(row, column)] = value.normalize()
-    return manual
-
-
-def tables_of(draft: ReportDraft) -> dict[int, TableValues]:
-    """The draft's tables: the last generation's values with the cells entered by hand."""
-    fmt = report_format(draft)
-    manual = _manual_cells(draft)
-    tables = {}
-    for table in fmt.tables:
-        stored = (draft.computed or {}).get(str(table.number), {})
-        computed = {cell_of(k): Decimal(v) for k, v in stored.items()}
-        # Tables 三 and 四 come wholly from the registers; table 二 where a metric feeds a cell.
-        sourced = set(computed) if table.number == 2 else set(table.cells())
-        tables[table.number] = build_table(table, computed, sourced, manual.get(table.number, {}))
-    return tables
-
-
-def _texts(draft: ReportDraft) -> dict[int, str]:
-    return {s.number: s.text for s in draft.sections.all()}
-
-
-def _last_year(draft: ReportDraft) -> checks.Report | None:
-    last = ReportDraft.objects.filter(department=draft.department_id, year=draft.year - 1).first()
-    if last is None or not last.computed:
-        return None
-    return checks.Report(
-        {n: t.values for n, t in tables_of(last).items()},
-        _texts(last),
-    )
-
-
 def _run_checks(draft: ReportDraft) -> list[Finding]:
-    tables = tables_of(draft)
-    report = checks.Report({n: t.values for n, t in tables.items()}, _texts(draft))
+    tables = queries.tables_of(draft)
+    report = checks.Report({n: t.values for n, t in tables.items()}, queries.texts_of(draft))
     missing = [
         (n, cell)
         for n, t in tables.items()
@@ -451,36 +393,9 @@ def _run_checks(draft: ReportDraft) -> list[Finding]:
         if source == MISSING
     ]
     return [
-        *checks.run_all(report_format(draft), report, _last_year(draft)),
+        *checks.run_all(queries.report_format(draft), report, queries.last_year(draft)),
         checks.missing_cells(missing),
     ]
-
-
-def findings(draft: ReportDraft) -> list[Finding]:
-    return [Finding.from_dict(d) for d in draft.checks]
-
-
-def content(draft: ReportDraft) -> ReportContent:
-    """The report as the exports read it (``reporting.content``)."""
-    fmt = report_format(draft)
-    texts = _texts(draft)
-    tables = tables_of(draft)
-    return ReportContent(
-        department=draft.department.name,
-        year=draft.year,
-        format=fmt,
-        title=ReportContent.title_for(draft.department.name, draft.year),
-        sections=[SectionContent(n, SECTION_TITLES[n - 1], texts.get(n, "")) for n in range(1, 7)],
-        values={n: dict(t.values) for n, t in tables.items()},
-        manual={
-            (n, row, column)
-            for n, t in tables.items()
-            for (row, column), source in t.sources.items()
-            if source == "manual"
-        },
-        checks=findings(draft),
-        preamble=prose.preamble(draft.year, fmt.name),
-    )
 
 
 def _refresh(draft: ReportDraft, *, reason: str, by: User | None) -> None:
@@ -492,6 +407,6 @@ def _refresh(draft: ReportDraft, *, reason: str, by: User | None) -> None:
         draft=draft,
         number=number,
         reason=reason[:100],
-        document=as_json(content(draft)),
+        document=as_json(queries.content(draft)),
         created_by=by,
     )
