@@ -20,6 +20,7 @@ setup: $(VENV)/.installed
 run: setup
 	@echo "Open http://127.0.0.1:$(PORT)/ and log in with one of the demo logins above."
 	PATH="$(CURDIR)/$(BIN):$$PATH" DJANGO_SETTINGS_MODULE=config.settings.dev \
+		SITE_URL=$${SITE_URL:-http://127.0.0.1:$(PORT)} \
 		$(BIN)/honcho -f Procfile.dev start -p $(PORT)
 
 test: $(VENV)/.installed

@@ -8,6 +8,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views import defaults
 
+from core.sizes import megabytes
+
 
 def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
     """Django refuses a form whose text fields exceed DATA_UPLOAD_MAX_MEMORY_SIZE before any view
@@ -15,8 +17,8 @@ def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
     「Bad Request」. Nothing of it was read or saved."""
     if isinstance(exception, RequestDataTooBig):
         context = {
-            "limit": round(settings.DATA_UPLOAD_MAX_MEMORY_SIZE / 2**20, 1),
-            "file_limit": round(settings.IMPORT_MAX_BYTES / 2**20),
+            "limit": megabytes(settings.DATA_UPLOAD_MAX_MEMORY_SIZE),
+            "file_limit": megabytes(settings.IMPORT_MAX_BYTES),
         }
         return render(request, "413.html", context, status=413)
     return defaults.bad_request(request, exception)

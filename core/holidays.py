@@ -16,7 +16,7 @@ from typing import NamedTuple
 
 import chinese_calendar
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import BooleanField, DateField, Q, Value
 
 from .models import CalendarDay, CalendarYear
 from .workdays import Calendar, CalendarNotCovered
@@ -72,15 +72,27 @@ def calendar_for(*years: int, department: int | None = None) -> Calendar:
     """The calendar covering ``years`` (and the years either side, for periods that cross
     New Year): the national days, with the department's own days over them."""
     wanted = {y + d for y in years for d in (-1, 0, 1)}
-    entered = set(CalendarYear.objects.filter(year__in=wanted).values_list("year", flat=True))
+    first, last = datetime.date(min(wanted), 1, 1), datetime.date(max(wanted), 12, 31)
+    # The entered days and the entered years in one query (every page with a deadline reads
+    # the calendar): a year's row is (its year, no date, no flag).
+    entered_days = (
+        CalendarDay.objects.filter(date__range=(first, last))
+        .filter(Q(department__isnull=True) | Q(department=department))
+        .order_by()
+        .values_list("department", "date", "is_workday")
+    )
+    entered_years = (
+        CalendarYear.objects.filter(year__in=wanted)
+        .order_by()
+        .annotate(no_date=Value(None, DateField()), no_flag=Value(None, BooleanField()))
+        .values_list("year", "no_date", "no_flag")
+    )
+    rows = list(entered_days.union(entered_years, all=True))
+    entered = {year for year, date, _flag in rows if date is None}
     known = {y for y in wanted if package_days(y) is not None} | entered
     days = {d: w for y in wanted for d, (w, _name) in (package_days(y) or {}).items()}
-    first, last = datetime.date(min(wanted), 1, 1), datetime.date(max(wanted), 12, 31)
-    rows = CalendarDay.objects.filter(date__range=(first, last)).filter(
-        Q(department__isnull=True) | Q(department=department)
-    )
     # entered national days over the package's, the department's own over both
-    ordered = sorted(rows.values_list("department", "date", "is_workday"), key=lambda d: bool(d[0]))
+    ordered = sorted((r for r in rows if r[1] is not None), key=lambda d: bool(d[0]))
     days |= {date: workday for _dept, date, workday in ordered}
     return Calendar(days, known)
 

@@ -1,7 +1,7 @@
 """The working-day calendar: weekends, official holidays and make-up working days (调休).
 
 Pure logic over a table of exceptional days; the database and the ``chinesecalendar`` seed are
-in ``tasks.calendar``. Periods are counted the statutory way: the starting day is not counted
+in ``core.holidays``. Periods are counted the statutory way: the starting day is not counted
 (《民法典》第二百零一条), so ``add(d, 20)`` is the 20th working day after ``d``.
 """
 
@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 ONE_DAY = datetime.timedelta(days=1)
 
@@ -71,3 +72,29 @@ class Calendar:
     def overdue_window(self, day: datetime.date, m: int) -> tuple[datetime.date, datetime.date]:
         """The deadlines ``d`` that are exactly ``m`` ≥ 1 working days overdue on ``day``."""
         return self.add(day, -m), self.add(day, -(m - 1)) if m > 1 else day
+
+
+@dataclass(frozen=True)
+class Due:
+    """Where a deadline stands on a day, in working days: ``overdue`` by ``days``, due
+    ``today``, or ``ahead`` with ``days`` left."""
+
+    state: str
+    days: int = 0
+
+    OVERDUE = "overdue"
+    TODAY = "today"
+    AHEAD = "ahead"
+
+
+def due_on(calendar: Calendar, deadline: datetime.date, today: datetime.date) -> Due:
+    """A deadline on a day off counts as due on the working day before it: a Saturday
+    deadline seen on Friday is due today, and on Monday it is one working day overdue."""
+    if deadline == today:
+        return Due(Due.TODAY)
+    effective = deadline if calendar.is_workday(deadline) else calendar.add(deadline, -1)
+    if effective < today:
+        return Due(Due.OVERDUE, max(1, calendar.between(effective, today)))
+    if effective == today:
+        return Due(Due.TODAY)
+    return Due(Due.AHEAD, calendar.between(today, effective))

@@ -6,12 +6,15 @@ from django.utils.translation import gettext as _
 
 from .forms import ProfileForm
 from .http import AuthenticatedRequest
-from .permissions import is_admin, sees_whole_department
+from .permissions import is_admin, is_leader, sees_whole_department
 
 
 @login_required
 def home(request: AuthenticatedRequest) -> HttpResponse:
-    """Office staff and leaders start on the task list; a unit's people on their own work."""
+    """Leaders start on the dashboard (工作台), office staff on the task list, a unit's people
+    on their own work."""
+    if is_leader(request.user):
+        return redirect("reporting:dashboard")
     if is_admin(request.user) or sees_whole_department(request.user):
         return redirect("tasks:task_list")
     return redirect("tasks:assignment_list")

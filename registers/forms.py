@@ -4,6 +4,7 @@ from django import forms
 from django.utils.timezone import localdate
 from django.utils.translation import gettext_lazy as _
 
+from core.sizes import megabytes
 from org.forms import DateInput, StaleEditMixin
 from org.models import Department
 
@@ -101,6 +102,6 @@ class RequestImportForm(forms.Form):
         upload = self.cleaned_data["file"]
         if upload.size > MAX_BYTES:
             raise forms.ValidationError(
-                _("The file is larger than {limit} MB.").format(limit=MAX_BYTES // 2**20)
+                _("The file is larger than {limit} MB.").format(limit=megabytes(MAX_BYTES))
             )
         return upload

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from core.sizes import megabytes
 from org.spreadsheets import FORMULA_STARTS, csv_cell, keep_as_text
 from plans.parsing import PlanFormatError
 from plans.readers import isolated
@@ -356,7 +357,7 @@ def read_register(name: str, data: bytes) -> ParsedRegister:
         raise RegisterFileError(str(_("The file is empty.")))
     if len(data) > MAX_BYTES:
         raise RegisterFileError(
-            str(_("The file is larger than {limit} MB.").format(limit=MAX_BYTES // 2**20))
+            str(_("The file is larger than {limit} MB.").format(limit=megabytes(MAX_BYTES)))
         )
     kind = name.lower().rpartition(".")[2]
     if kind == "xlsx":

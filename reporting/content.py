@@ -9,6 +9,8 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.utils.translation import gettext_lazy
+
 from .formats import SECTION_TITLES, CellKey, ReportFormat
 
 Value = Decimal | int | None
@@ -17,6 +19,12 @@ Value = Decimal | int | None
 ERROR = "error"
 WARNING = "warning"
 INFO = "info"
+SEVERITY_LABELS = {
+    ERROR: gettext_lazy("error"),
+    WARNING: gettext_lazy("warning"),
+    INFO: gettext_lazy("note"),
+    "guidance": gettext_lazy("guidance"),
+}
 
 
 @dataclass(frozen=True)
@@ -30,6 +38,10 @@ class Finding:
     message: str
     table: int | None = None
     cells: tuple[tuple[str, str], ...] = field(default=())
+
+    @property
+    def severity_label(self) -> str:
+        return str(SEVERITY_LABELS.get(self.severity, self.severity))
 
     @property
     def blocks_final(self) -> bool:

@@ -21,6 +21,8 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.utils.translation import gettext as _
 
+from core.sizes import megabytes
+
 # extension -> the types its content may be detected as (Office formats are zip/OLE inside)
 ALLOWED: dict[str, tuple[str, ...]] = {
     "pdf": ("pdf",),
@@ -98,7 +100,7 @@ def check_upload(upload: Upload) -> str:
     if len(upload.data) > limit:
         raise ValidationError(
             _("“{name}” is {size} MB; files may be at most {limit} MB.").format(
-                name=name, size=round(len(upload.data) / 2**20, 1), limit=round(limit / 2**20)
+                name=name, size=megabytes(len(upload.data)), limit=megabytes(limit)
             )
         )
     if not upload.data:

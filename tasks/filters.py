@@ -19,12 +19,15 @@ def _today():
 
 
 class TaskFilter(django_filters.FilterSet):
-    plan = django_filters.ModelChoiceFilter(queryset=Plan.objects.none(), label=_("plan"))
+    plan = django_filters.ModelChoiceFilter(
+        queryset=Plan.objects.none(), label=_("plan"), empty_label=_("All")
+    )
     unit = django_filters.ModelChoiceFilter(
         queryset=Unit.objects.none(),
         field_name="assignments__unit",
         distinct=True,
         label=_("unit"),
+        empty_label=_("All"),
     )
     state = django_filters.ChoiceFilter(
         choices=Task.State.choices, method="filter_state", label=_("status")
@@ -60,7 +63,7 @@ class TaskFilter(django_filters.FilterSet):
 
 class AssignmentFilter(django_filters.FilterSet):
     plan = django_filters.ModelChoiceFilter(
-        queryset=Plan.objects.none(), field_name="task__plan", label=_("plan")
+        queryset=Plan.objects.none(), field_name="task__plan", label=_("plan"), empty_label=_("All")
     )
     status = django_filters.ChoiceFilter(choices=Assignment.Status.choices, label=_("status"))
     due = django_filters.ChoiceFilter(choices=DUE_CHOICES, method="filter_due", label=_("due"))

@@ -18,6 +18,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.sizes import megabytes
 from org.models import Department, Unit, UnitGroup, User
 from org.queries import name_index, resolve_name
 from org.services import add_alias, save_unit
@@ -38,9 +39,7 @@ def read_upload(source_name: str, data: bytes) -> Document:
     PlanFormatError."""
     limit = settings.IMPORT_MAX_BYTES
     if len(data) > limit:
-        raise PlanFormatError(
-            "too_large", size=round(len(data) / 2**20, 1), limit=round(limit / 2**20)
-        )
+        raise PlanFormatError("too_large", size=megabytes(len(data)), limit=megabytes(limit))
     limits = {"seconds": settings.IMPORT_READ_SECONDS, "memory_mb": settings.IMPORT_READ_MEMORY_MB}
     if not source_name:
         return isolated.call(read_pasted, data.decode(), **limits)

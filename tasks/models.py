@@ -239,6 +239,18 @@ class Metric(models.Model):
     def __str__(self) -> str:
         return f"{self.name}（{self.unit}）"
 
+    # Where a figure lands in the year-end report, as people name it: the cell's code
+    # ("t2.regulations.issued") is for the report's machinery, not for the page.
+    REPORT_PARTS = {
+        "t2": _("Table 二 (proactive disclosure)"),
+        "s6": _("Part 六 (other matters: fees)"),
+    }
+
+    def report_part(self) -> str:
+        if not self.report_cell:
+            return ""
+        return str(self.REPORT_PARTS.get(self.report_cell.split(".")[0], _("the report")))
+
 
 class ProgressUpdate(models.Model):
     """A dated report on an assignment. Append-only: a correction is a new update."""

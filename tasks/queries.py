@@ -5,6 +5,8 @@ from dataclasses import dataclass, field
 
 from django.db.models import Prefetch, Q, QuerySet
 
+from core.holidays import calendar_for
+from core.workdays import CalendarNotCovered, Due, due_on
 from org.models import Unit
 from plans.models import Heading, Plan
 
@@ -147,3 +149,19 @@ def reminders_of(assignment: Assignment) -> QuerySet[Reminder]:
     return assignment.reminders.prefetch_related(
         Prefetch("notifications", queryset=Notification.objects.select_related("recipient"))
     )
+
+
+def due_of(assignment: Assignment, today: datetime.date) -> Due | None:
+    """Where the assignment's deadline stands today in working days, on its department's
+    calendar; None once it is done, for recurring work (its periods are reminded instead) and
+    where the calendar of a year is not known yet."""
+    task = assignment.task
+    if assignment.status == Assignment.Status.COMPLETED or task.closed_reason:
+        return None
+    if task.deadline_kind == Task.DeadlineKind.RECURRING:
+        return None
+    calendar = calendar_for(today.year, task.due_date.year, department=task.plan.department_id)
+    try:
+        return due_on(calendar, task.due_date, today)
+    except CalendarNotCovered:
+        return None

@@ -202,6 +202,10 @@ WEBHOOK_HOSTS = {
     "dingtalk": ["oapi.dingtalk.com"],
 }
 # Links in e-mails and robot messages point here.
+# Links in e-mails and robot messages (`make run` sets it to the address it serves).
+# A filter left empty shows "All" (全部), not django-filter's "---------".
+FILTERS_EMPTY_CHOICE_LABEL = _("All")
+
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="政务公开工作提醒 <noreply@localhost>")
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend")

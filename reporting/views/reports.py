@@ -307,11 +307,18 @@ def report_final(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def report_version(request: AuthenticatedRequest, pk: int) -> JsonResponse:
-    """A kept version of the report, as its JSON document."""
-    version = get_object_or_404(ReportVersion, pk=pk)
-    permissions.get_report_or_404(request.user, version.draft_id)
-    return JsonResponse(version.document, json_dumps_params={"ensure_ascii": False})
+def report_version(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """A kept version of the report as a page (its parts and tables as they stood), or its
+    JSON document with ?format=json."""
+    version = get_object_or_404(ReportVersion.objects.select_related("created_by"), pk=pk)
+    draft = permissions.get_report_or_404(request.user, version.draft_id)
+    if request.GET.get("format") == "json":
+        return JsonResponse(version.document, json_dumps_params={"ensure_ascii": False})
+    return render(
+        request,
+        "reporting/report_version.html",
+        {"draft": draft, "version": version, "document": version.document},
+    )
 
 
 @login_required

@@ -6,6 +6,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from org.history import history_rows
@@ -31,16 +32,19 @@ def _metrics_for(assignment):
 def assignment_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """The assignment's page: its history of updates, and what this person may do next."""
     assignment = permissions.get_assignment_or_404(request.user, pk)
-    data = request.POST if request.method == "POST" else None
-    files = request.FILES if request.method == "POST" else None
+    action = request.POST.get("action", "") if request.method == "POST" else ""
+    # Only the forms of the posted button are bound: a review posts no progress formsets, and
+    # binding them would show their missing management forms as errors.
+    reported = request.POST if action in ("report", "submit") else None
+    reviewed = request.POST if action in ("accept", "return") else None
     version = {"version": assignment.version}
     metrics = _metrics_for(assignment)
-    progress = ProgressForm(data, files, initial=version, prefix="p")
-    links = LinkFormSet(data, prefix="link")
-    figures = FigureFormSet(data, prefix="fig", form_kwargs={"metrics": metrics})
-    review = ReviewForm(data, initial=version, prefix="r")
-    action = request.POST.get("action", "")
-    if data is not None:
+    files = request.FILES if reported is not None else None
+    progress = ProgressForm(reported, files, initial=version, prefix="p")
+    links = LinkFormSet(reported, prefix="link")
+    figures = FigureFormSet(reported, prefix="fig", form_kwargs={"metrics": metrics})
+    review = ReviewForm(reviewed, initial=version, prefix="r")
+    if request.method == "POST":
         done = _act(request, assignment, action, progress, links, figures, review)
         if done:
             return redirect(assignment)
@@ -50,7 +54,7 @@ def assignment_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         "tasks/assignment_detail.html",
         {
             "assignment": assignment,
-            "updates": queries.updates_of(assignment),
+            "updates": list(queries.updates_of(assignment)),
             "can_update": bool(permissions.allowed_statuses(user, assignment)),
             "can_submit": permissions.can(user, permissions.SUBMIT, assignment)
             and Assignment.Status.SUBMITTED in permissions.allowed_statuses(user, assignment),
@@ -63,6 +67,7 @@ def assignment_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "history": history_rows(assignment),
             "can_review_any": permissions.can(user, permissions.REVIEW, assignment),
             "reminders": queries.reminders_of(assignment),
+            "due": queries.due_of(assignment, timezone.localdate()),
         },
     )
 

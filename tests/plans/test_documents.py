@@ -5,6 +5,7 @@ import io
 import zipfile
 
 import pytest
+from django.utils import translation
 
 from plans.messages import MESSAGES, format_error
 from plans.parsing import PlanFormatError
@@ -185,11 +186,12 @@ def test_the_size_message_gives_the_size_and_the_limit(settings):
     settings.IMPORT_MAX_BYTES = 2 * 2**20
 
     with pytest.raises(PlanFormatError) as caught:
-        parse_upload("plan.txt", b"x" * (3 * 2**20))
+        parse_upload("plan.txt", b"x" * (2 * 2**20 + 1))
 
-    assert caught.value.params == {"size": 3.0, "limit": 2}
-    assert "3.0" in format_error(caught.value)
-    assert "2" in format_error(caught.value)
+    # a byte over the limit reads as over it: 2.1 MB, not "2.0 MB, at most 2 MB"
+    assert caught.value.params == {"size": "2.1", "limit": "2"}
+    with translation.override("en"):
+        assert "2.1 MB; at most 2 MB" in format_error(caught.value)
 
 
 def test_the_unsupported_type_message_names_the_file():

@@ -189,10 +189,23 @@ def test_a_unit_or_another_bureau_cannot_reach_the_draft(client, world, request,
     assert not ManualCell.objects.exists()
 
 
-def test_a_version_is_served_as_its_json_document(client, office_staff, draft):
+def test_a_version_is_a_page_of_the_report_as_it_stood_and_its_json_document(
+    client, office_staff, draft
+):
     client.force_login(office_staff)
     version = draft.versions.get()
-    data = client.get(reverse("reporting:report_version", args=[version.pk])).json()
+    url = reverse("reporting:report_version", args=[version.pk])
+    # the page: the title, every part under its heading, the tables' labels and values
+    page = client.get(url)
+    assert page["Content-Type"].startswith("text/html")
+    html = page.content.decode()
+    assert "泉州市丰泽区教育局2026年政府信息公开工作年度报告" in html
+    for section in version.document["sections"]:
+        assert section["title"] in html
+    first_row = version.document["tables"][1]["blocks"][0]["rows"][0]
+    assert first_row["label"] in html
+    # and the document itself, for machines
+    data = client.get(url, {"format": "json"}).json()
     assert data["format"] == "2021"
     assert data["title"] == "泉州市丰泽区教育局2026年政府信息公开工作年度报告"
 

@@ -14,7 +14,7 @@ from django.core.management import CommandError, call_command
 from core import holidays
 from core.holidays import calendar_for
 from core.models import CalendarDay, CalendarYear
-from core.workdays import CalendarNotCovered
+from core.workdays import CalendarNotCovered, due_on
 
 pytestmark = pytest.mark.django_db
 
@@ -265,3 +265,25 @@ def test_the_command_says_clearly_when_a_year_is_not_known():
 def test_the_command_refuses_what_is_not_a_date():
     with pytest.raises(CommandError, match="not a date"):
         call_command("workdays", "add", "2024-02-30", "5", stdout=StringIO())
+
+
+# --- Where a deadline stands, in working days (issue 18's badges) ------------------------------
+
+D = datetime.date
+
+
+@pytest.mark.parametrize(
+    ("deadline", "today", "state", "days"),
+    [
+        (D(2026, 6, 10), D(2026, 6, 10), "today", 0),  # a Wednesday, seen that day
+        (D(2026, 6, 12), D(2026, 6, 10), "ahead", 2),  # Friday, seen on Wednesday
+        (D(2026, 6, 13), D(2026, 6, 12), "today", 0),  # a Saturday deadline, seen on Friday
+        (D(2026, 6, 13), D(2026, 6, 11), "ahead", 1),  # ... seen on Thursday: Friday is left
+        (D(2026, 6, 13), D(2026, 6, 15), "overdue", 1),  # ... seen on Monday
+        (D(2026, 6, 10), D(2026, 6, 15), "overdue", 3),  # Wed → Mon: Thu, Fri, Mon
+        (D(2026, 6, 18), D(2026, 6, 22), "overdue", 1),  # 端午 (Fri 19th) is no working day
+    ],
+)
+def test_a_deadline_is_counted_in_working_days(deadline, today, state, days):
+    due = due_on(calendar_for(2026), deadline, today)
+    assert (due.state, due.days) == (state, days)
