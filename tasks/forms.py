@@ -46,6 +46,7 @@ class TaskForm(StaleEditMixin, forms.ModelForm):
             "due_date",
             "recurrence",
             "is_milestone",
+            "evidence_required",
         ]
         widgets = {"due_date": DateInput(), "text": forms.Textarea(attrs={"rows": 5})}
 

@@ -107,6 +107,11 @@ class Task(models.Model):
     is_milestone = models.BooleanField(
         _("milestone"), default=False, help_text=_("A deadline that binds every unit.")
     )
+    evidence_required = models.BooleanField(
+        _("evidence required"),
+        default=False,
+        help_text=_("Units must attach a file, a link or a figure before submitting."),
+    )
     closed_reason = models.CharField(_("closed by the office because"), max_length=300, blank=True)
     groups = models.ManyToManyField(
         UnitGroup, blank=True, related_name="tasks", verbose_name=_("named collectively")

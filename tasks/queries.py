@@ -144,6 +144,32 @@ def updates_of(assignment: Assignment) -> QuerySet[ProgressUpdate]:
     )
 
 
+@dataclass
+class Resumed:
+    """A report's fields as a form's first values: the progress form's, the links', the
+    figures'. Empty when there is nothing to start from."""
+
+    text: dict = field(default_factory=dict)
+    links: list[dict] = field(default_factory=list)
+    figures: list[dict] = field(default_factory=list)
+
+
+def report_to_resume(assignment: Assignment, updates: list[ProgressUpdate]) -> Resumed:
+    """For work the office returned: the unit's last report (``updates`` newest first, as
+    ``updates_of`` reads them), to correct rather than type again. Files stay where they are:
+    the office sees every round's."""
+    if assignment.status != Assignment.Status.RETURNED:
+        return Resumed()
+    last = next((u for u in updates if u.status != Assignment.Status.RETURNED), None)
+    if last is None:
+        return Resumed()
+    return Resumed(
+        text={"text": last.text, "summary": last.summary, "percent": last.percent},
+        links=[{"url": link.url, "title": link.title} for link in last.links.all()],
+        figures=[{"metric": f.metric_id, "value": f.value} for f in last.figures.all()],
+    )
+
+
 def reminders_of(assignment: Assignment) -> QuerySet[Reminder]:
     """What was sent about the assignment, to whom (read or not)."""
     return assignment.reminders.prefetch_related(

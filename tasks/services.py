@@ -291,6 +291,10 @@ def record_progress(
         raise PermissionDenied(_("You cannot report on this assignment."))
     if report.is_empty() and not (submit and _has_reported(assignment)):
         raise ValidationError(_("Write what was done or attach evidence."))
+    if submit and assignment.task.evidence_required and not _has_evidence(assignment, report):
+        raise ValidationError(
+            _("This task needs evidence: attach a file, a link or a figure before submitting.")
+        )
     target = Assignment.Status.SUBMITTED if submit else _started(assignment.status)
     if target not in permissions.allowed_statuses(by, assignment):
         raise ValidationError(
@@ -343,6 +347,19 @@ def _started(status: str) -> str:
     if status in (Assignment.Status.NOT_STARTED, Assignment.Status.RETURNED):
         return Assignment.Status.IN_PROGRESS
     return status
+
+
+def _has_evidence(assignment: Assignment, report: Report) -> bool:
+    """Evidence in this report, or in an earlier one of the assignment (a resubmission keeps
+    what was attached before)."""
+    if report.files or report.links or report.figures:
+        return True
+    earlier = ProgressUpdate.objects.filter(assignment=assignment)
+    return (
+        EvidenceFile.objects.filter(update__in=earlier).exists()
+        or EvidenceLink.objects.filter(update__in=earlier).exists()
+        or Figure.objects.filter(update__in=earlier).exists()
+    )
 
 
 def _has_reported(assignment: Assignment) -> bool:

@@ -39,10 +39,15 @@ def assignment_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     reviewed = request.POST if action in ("accept", "return") else None
     version = {"version": assignment.version}
     metrics = _metrics_for(assignment)
+    updates = list(queries.updates_of(assignment))
+    # Returned work starts again from what the unit last reported, not from a blank form.
+    again = queries.report_to_resume(assignment, updates)
     files = request.FILES if reported is not None else None
-    progress = ProgressForm(reported, files, initial=version, prefix="p")
-    links = LinkFormSet(reported, prefix="link")
-    figures = FigureFormSet(reported, prefix="fig", form_kwargs={"metrics": metrics})
+    progress = ProgressForm(reported, files, initial={**version, **again.text}, prefix="p")
+    links = LinkFormSet(reported, prefix="link", initial=again.links)
+    figures = FigureFormSet(
+        reported, prefix="fig", initial=again.figures, form_kwargs={"metrics": metrics}
+    )
     review = ReviewForm(reviewed, initial=version, prefix="r")
     if request.method == "POST":
         done = _act(request, assignment, action, progress, links, figures, review)
@@ -54,7 +59,8 @@ def assignment_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         "tasks/assignment_detail.html",
         {
             "assignment": assignment,
-            "updates": list(queries.updates_of(assignment)),
+            "updates": updates,
+            "resumed": bool(again.text),
             "can_update": bool(permissions.allowed_statuses(user, assignment)),
             "can_submit": permissions.can(user, permissions.SUBMIT, assignment)
             and Assignment.Status.SUBMITTED in permissions.allowed_statuses(user, assignment),

@@ -25,8 +25,11 @@ def test_a_section_head_reports_submits_and_the_office_signs_off(demo, login, tm
     head.fill("input[name=link-0-title]", "办事指南专栏")
     head.select_option("select[name=fig-0-metric]", label="主动公开政府信息（条）")
     head.fill("input[name=fig-0-value]", "32")
+    asked: list[str] = []
+    head.on("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))
     head.click("button[name=action][value=submit]")
     screenshot(head, "assignment-submitted")
+    assert asked == ["提交给办公室审核吗？"]  # evidence attached: the plain question
 
     # then: it is submitted, with its evidence on the page
     assert head.locator(".pagehead .badge.status-submitted").count() == 1
@@ -34,11 +37,31 @@ def test_a_section_head_reports_submits_and_the_office_signs_off(demo, login, tm
     assignment.refresh_from_db()
     assert assignment.status == Assignment.Status.SUBMITTED
 
-    # when: the office opens the review queue and accepts it
+    # when: the office returns it, asking for the portal's second column too
     office = login("office", DEMO_PASSWORD)
     office.click("a[href='/review/']")
     screenshot(office, "review-queue")
     office.click(f"a[href='/assignments/{assignment.pk}/']")
+    office.fill("textarea[name=r-comment]", "请补充政务服务网的专栏链接。")
+    office.click("button[name=action][value=return]")
+
+    # then: the head starts again from his last report, adds a second link and resubmits
+    head.reload()
+    assert (
+        head.input_value("textarea[name=p-text]") == "已修订办事指南32项，全部在网上办事大厅公开。"
+    )
+    assert (
+        head.input_value("input[name=link-0-url]") == "https://www.example.gov.cn/bszn/index.html"
+    )
+    head.click("fieldset[data-formset=link] button[data-add]")
+    head.fill("input[name=link-1-url]", "https://zwfw.example.gov.cn/bszn/")
+    head.click("button[name=action][value=submit]")
+    assignment.refresh_from_db()
+    assert assignment.status == Assignment.Status.SUBMITTED
+    assert head.locator(".evidence a", has_text="zwfw.example.gov.cn").count() == 1
+
+    # when: the office accepts it
+    office.reload()
     office.fill("textarea[name=r-comment]", "材料齐全，予以销号。")
     office.click("button[name=action][value=accept]")
 

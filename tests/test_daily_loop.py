@@ -7,12 +7,13 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import translation
 
 from reporting.content import Finding
 from tasks.models import Metric
-from tasks.services import Report, record_progress
+from tasks.services import Report, record_progress, review_assignment
 
 TZ = ZoneInfo("Asia/Shanghai")
 
@@ -107,3 +108,47 @@ def test_returning_without_a_comment_says_why_and_keeps_the_page_whole(
     assert "隐藏字段" not in html  # no management-form errors of formsets that were not posted
     assignment.refresh_from_db()
     assert assignment.status == "submitted"
+
+
+def test_returned_work_starts_again_from_the_units_last_report(
+    client, world, unit_head, office_staff
+):
+    assignment = world.own_assignment
+    record_progress(
+        assignment,
+        Report(
+            text="已公开清单。",
+            summary="公开清单一份。",
+            percent=90,
+            links=[("https://www.example.gov.cn/qd/", "清单")],
+        ),
+        submit=True,
+        by=unit_head,
+    )
+    review_assignment(assignment, accept=False, comment="请补充链接。", by=office_staff)
+    client.force_login(unit_head)
+    page = client.get(assignment.get_absolute_url())
+    progress, links = page.context["progress"], page.context["links"]
+    assert (progress["text"].value(), progress["summary"].value(), progress["percent"].value()) == (
+        "已公开清单。",
+        "公开清单一份。",
+        90,
+    )
+    assert links.forms[0]["url"].value() == "https://www.example.gov.cn/qd/"
+    assert "你上次的报告已填入" in page.content.decode()
+
+
+def test_a_task_that_needs_evidence_is_not_submitted_without_any(world, unit_head):
+    task = world.own_task
+    task.evidence_required = True
+    task.save(update_fields=["evidence_required"])
+    with pytest.raises(ValidationError, match="佐证材料"):
+        record_progress(world.own_assignment, Report(text="已完成。"), submit=True, by=unit_head)
+    record_progress(
+        world.own_assignment,
+        Report(text="已完成。", links=[("https://www.example.gov.cn/a/", "")]),
+        submit=True,
+        by=unit_head,
+    )
+    world.own_assignment.refresh_from_db()
+    assert world.own_assignment.status == "submitted"
