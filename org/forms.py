@@ -5,6 +5,8 @@ import json
 from django import forms
 from django.core.serializers.json import DjangoJSONEncoder
 from django.forms.models import model_to_dict
+from django.forms.utils import flatatt
+from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
@@ -147,3 +149,28 @@ class ProfileForm(forms.ModelForm):
     class Meta:
         model = User
         fields = ["full_name", "email", "email_reminders"]
+
+
+class WrittenSelect(forms.Select):
+    """A ``<select>`` written in Python, for list filters: the unit filter's 210 options cost a
+    list page more through the widget templates (an option dict, an attribute loop and two
+    filters each) than its table of 25 rows. The same markup as
+    templates/django/forms/widgets/select.html; choices in groups go through it still."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        chosen = self.format_value(value)
+        options = []
+        selected_one = False
+        for option_value, label in self.choices:
+            if isinstance(label, list | tuple):
+                return super().render(name, value, attrs, renderer)
+            option_value = "" if option_value is None else str(option_value)
+            selected = not selected_one and option_value in chosen
+            selected_one |= selected
+            options.append((option_value, " selected" if selected else "", label))
+        return format_html(
+            '<select name="{}"{}>{}</select>',
+            name,
+            flatatt(self.build_attrs(self.attrs, attrs)),
+            format_html_join("", '<option value="{}"{}>{}</option>', options),
+        )

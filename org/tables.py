@@ -2,6 +2,8 @@
 
 import django_tables2 as tables
 from django.db.models import QuerySet
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
 
 MAX_PER_PAGE = 100
 
@@ -26,6 +28,30 @@ class Table(tables.Table):
         ordering = list(queryset.query.order_by or queryset.model._meta.ordering)
         if ordering and not {"pk", "-pk", "id", "-id"} & {str(o) for o in ordering}:
             self.data.data = queryset.order_by(*ordering, "pk")
+
+
+class WrittenRowsTable(Table):
+    """A table whose rows are written by ``cells(record, number)``, one ``format_html`` a row,
+    rather than cell by cell through django-tables2's accessors, render methods and a template
+    loop (two thirds of a list page's time). The columns still make the header, the ordering,
+    the pagination and the exports (their ``value_*`` methods); ``cells`` writes the ``<td>``s
+    in the columns' order. The rows' own attributes (``row_attrs``, even and odd) are
+    django-tables2's."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("template_name", "partials/table.html")
+        super().__init__(*args, **kwargs)
+
+    def cells(self, record, number: int) -> SafeString:
+        raise NotImplementedError
+
+    def written_rows(self) -> list[SafeString]:
+        # Numbered down the page, as the task list numbers its rows.
+        start = self.page.start_index() if hasattr(self, "page") else 1
+        return [
+            format_html("<tr {}>{}</tr>", row.attrs.as_html(), self.cells(row.record, number))
+            for number, row in enumerate(self.paginated_rows, start)
+        ]
 
 
 class IsoDateColumn(tables.Column):

@@ -2,6 +2,7 @@ import django_filters
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from org.forms import WrittenSelect
 from org.models import Unit
 from plans.models import Plan
 
@@ -19,17 +20,22 @@ def _today():
 
 
 class TaskFilter(django_filters.FilterSet):
-    plan = django_filters.ModelChoiceFilter(queryset=Plan.objects.none(), label=_("plan"))
+    plan = django_filters.ModelChoiceFilter(
+        queryset=Plan.objects.none(), label=_("plan"), widget=WrittenSelect
+    )
     unit = django_filters.ModelChoiceFilter(
         queryset=Unit.objects.none(),
         field_name="assignments__unit",
         distinct=True,
         label=_("unit"),
+        widget=WrittenSelect,
     )
     state = django_filters.ChoiceFilter(
-        choices=Task.State.choices, method="filter_state", label=_("status")
+        choices=Task.State.choices, method="filter_state", label=_("status"), widget=WrittenSelect
     )
-    due = django_filters.ChoiceFilter(choices=DUE_CHOICES, method="filter_due", label=_("due"))
+    due = django_filters.ChoiceFilter(
+        choices=DUE_CHOICES, method="filter_due", label=_("due"), widget=WrittenSelect
+    )
     year = django_filters.NumberFilter(method="filter_year", label=_("year"))
     q = django_filters.CharFilter(field_name="text", lookup_expr="icontains", label=_("text"))
 
@@ -60,10 +66,17 @@ class TaskFilter(django_filters.FilterSet):
 
 class AssignmentFilter(django_filters.FilterSet):
     plan = django_filters.ModelChoiceFilter(
-        queryset=Plan.objects.none(), field_name="task__plan", label=_("plan")
+        queryset=Plan.objects.none(),
+        field_name="task__plan",
+        label=_("plan"),
+        widget=WrittenSelect,
     )
-    status = django_filters.ChoiceFilter(choices=Assignment.Status.choices, label=_("status"))
-    due = django_filters.ChoiceFilter(choices=DUE_CHOICES, method="filter_due", label=_("due"))
+    status = django_filters.ChoiceFilter(
+        choices=Assignment.Status.choices, label=_("status"), widget=WrittenSelect
+    )
+    due = django_filters.ChoiceFilter(
+        choices=DUE_CHOICES, method="filter_due", label=_("due"), widget=WrittenSelect
+    )
     year = django_filters.NumberFilter(field_name="task__plan__year", label=_("year"))
 
     class Meta:

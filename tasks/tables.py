@@ -5,9 +5,10 @@ import itertools
 import django_tables2 as tables
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
-from org.tables import IsoDateColumn, Table
+from org.tables import IsoDateColumn, WrittenRowsTable
 
 from .models import Assignment, Task
 
@@ -28,7 +29,7 @@ def _overdue_class(record: Task | Assignment) -> str:
     return "overdue" if is_open and task.due_date < timezone.localdate() else ""
 
 
-class TaskTable(Table):
+class TaskTable(WrittenRowsTable):
     number = tables.Column(_("No."), empty_values=(), orderable=False)
     text = tables.Column(_("task"), linkify=True, attrs={"td": {"class": "task-text"}})
     lead = tables.Column(_("lead units"), empty_values=(), orderable=False)
@@ -53,6 +54,21 @@ class TaskTable(Table):
         return next(self._row_numbers)
 
     value_number = render_number
+
+    def cells(self, record: Task, number: int) -> SafeString:
+        # The columns' cells as their render methods make them (kept for the exports' sake).
+        return format_html(
+            '<td>{}</td><td class="task-text"><a href="{}">{}</a></td><td>{}</td><td>{}</td>'
+            "<td>{}</td><td>{}</td><td>{}</td>",
+            number,
+            record.get_absolute_url(),
+            self.render_text(record),
+            self.render_lead(record),
+            self.render_support(record),
+            record.due_date.isoformat(),
+            self.render_progress(record),
+            format_html('<a href="{}">{}</a>', record.plan.get_absolute_url(), record.plan),
+        )
 
     def render_text(self, record: Task) -> str:
         return record.title or record.text
@@ -85,7 +101,7 @@ class TaskTable(Table):
         return str(record.plan)
 
 
-class AssignmentTable(Table):
+class AssignmentTable(WrittenRowsTable):
     task = tables.Column(_("task"), linkify=lambda record: record.get_absolute_url())
     unit = tables.Column(_("unit"))
     role = tables.Column(_("role"))
@@ -99,3 +115,18 @@ class AssignmentTable(Table):
         order_by = ("due",)
         empty_text = _("Nothing assigned to you matches.")
         row_attrs = {"class": _overdue_class}
+
+    def cells(self, record: Assignment, number: int) -> SafeString:
+        status = record.get_status_display()
+        return format_html(
+            '<td><a href="{}">{}</a></td><td>{}</td><td>{}</td><td>{}</td>'
+            '<td class="status-{}">{}</td><td>{}</td>',
+            record.get_absolute_url(),
+            record.task,
+            record.unit,
+            record.get_role_display(),
+            record.task.due_date.isoformat(),
+            status,
+            status,
+            record.task.plan,
+        )
