@@ -56,18 +56,30 @@ class TaskTable(WrittenRowsTable):
     value_number = render_number
 
     def cells(self, record: Task, number: int) -> SafeString:
-        # The columns' cells as their render methods make them (kept for the exports' sake).
+        # The cells the columns' render methods make (they are kept for the exports), in one
+        # format_html; the page's rows share a plan or two, whose link is made once.
+        lead, support = [], []
+        for assignment in record.assignments.all():
+            (lead if assignment.role == Assignment.Role.LEAD else support).append(assignment)
+        plan_urls = self.__dict__.setdefault("_plan_urls", {})
+        if record.plan_id not in plan_urls:
+            plan_urls[record.plan_id] = record.plan.get_absolute_url()
         return format_html(
             '<td>{}</td><td class="task-text"><a href="{}">{}</a></td><td>{}</td><td>{}</td>'
-            "<td>{}</td><td>{}</td><td>{}</td>",
+            '<td>{}</td><td><meter min="0" max="{}" value="{}"></meter> {}/{}</td>'
+            '<td><a href="{}">{}</a></td>',
             number,
             record.get_absolute_url(),
             self.render_text(record),
-            self.render_lead(record),
-            self.render_support(record),
+            "、".join(str(a.unit) for a in lead),
+            "、".join(str(a.unit) for a in support),
             record.due_date.isoformat(),
-            self.render_progress(record),
-            format_html('<a href="{}">{}</a>', record.plan.get_absolute_url(), record.plan),
+            record.n_assignments,
+            record.n_completed,
+            record.n_completed,
+            record.n_assignments,
+            plan_urls[record.plan_id],
+            record.plan,
         )
 
     def render_text(self, record: Task) -> str:

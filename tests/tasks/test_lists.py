@@ -527,3 +527,17 @@ def test_a_unit_list_row_shows_its_task_status_and_plan_as_changed(client, unit_
     assert f'<a href="{world.own_assignment.get_absolute_url()}">改过的任务</a>' in row
     assert '<td class="status-已提交">已提交</td>' in row
     assert "<td>改过名的方案</td>" in row
+
+
+def test_the_unit_filter_lists_the_department_s_units_in_order_labelled_as_they_name_themselves(
+    office_client, world
+):
+    # given: a unit with a short name and one without
+    long_only = UnitFactory(department=world.department, name="第一百直属学校", short_name="")
+    # when
+    form = office_client.get(TASK_LIST).context["filter"].form
+    # then: the options are the department's units, each labelled by str(unit)
+    units = Unit.objects.filter(department=world.department)
+    assert list(form.fields["unit"].choices)[1:] == [(u.pk, str(u)) for u in units]
+    assert (long_only.pk, "第一百直属学校") in form.fields["unit"].choices
+    assert (world.own_unit.pk, "社管办") in form.fields["unit"].choices
