@@ -19,7 +19,7 @@ def _units(task: Task, role: str) -> str:
 
 
 def _overdue_class(record: Task | Assignment) -> str:
-    """Rows of open work past its deadline stand out (row_attrs is evaluated per row)."""
+    """Rows of open work past its deadline stand out."""
     task = record if isinstance(record, Task) else record.task
     is_open = (
         record.n_completed < record.n_assignments
@@ -43,7 +43,9 @@ class TaskTable(WrittenRowsTable):
         fields = ["number", "text", "lead", "support", "due_date", "progress", "plan"]
         order_by = ("due_date",)
         empty_text = _("No tasks match.")
-        row_attrs = {"class": _overdue_class}
+
+    def row_class(self, record: Task) -> str:
+        return _overdue_class(record)
 
     def render_number(self) -> int:
         # Numbered down the page (and from 1 in an export, which is not paginated).
@@ -126,7 +128,9 @@ class AssignmentTable(WrittenRowsTable):
         fields = ["task", "unit", "role", "due", "status", "plan"]
         order_by = ("due",)
         empty_text = _("Nothing assigned to you matches.")
-        row_attrs = {"class": _overdue_class}
+
+    def row_class(self, record: Assignment) -> str:
+        return _overdue_class(record)
 
     def cells(self, record: Assignment, number: int) -> SafeString:
         status = record.get_status_display()
