@@ -151,6 +151,14 @@ class ProfileForm(forms.ModelForm):
         fields = ["full_name", "email", "email_reminders"]
 
 
+class FilterForm(forms.Form):
+    """The form of a list's filters (a FilterSet's ``Meta.form``), rendered by
+    templates/partials/filter_form.html: Django's markup in one template a form rather than
+    three a field."""
+
+    template_name_div = "partials/filter_form.html"
+
+
 def _escaped(text) -> str:
     # conditional_escape without its lazy-string wrapper, which costs more than the escaping
     # for the few hundred option values and labels of a list's filters.

@@ -4,6 +4,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from org.forms import FilterForm
+
 from . import queries
 from .models import DisclosureRequest, ReviewCase
 
@@ -38,6 +40,7 @@ class RequestFilter(django_filters.FilterSet):
     class Meta:
         model = DisclosureRequest
         fields = ["status", "year", "outcome", "applicant_type", "q"]
+        form = FilterForm
 
     def filter_status(self, queryset, name, value):
         return queries.in_status(queryset, value, timezone.localdate())

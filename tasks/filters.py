@@ -3,7 +3,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_filters.fields import ModelChoiceField, ModelChoiceIterator
 
-from org.forms import WrittenSelect
+from org.forms import FilterForm, WrittenSelect
 from org.models import Unit
 from plans.models import Plan
 
@@ -62,6 +62,7 @@ class TaskFilter(django_filters.FilterSet):
     class Meta:
         model = Task
         fields = ["plan", "unit", "state", "due", "year", "q"]
+        form = FilterForm
 
     def __init__(self, *args, plans, units, **kwargs):
         super().__init__(*args, **kwargs)
@@ -102,6 +103,7 @@ class AssignmentFilter(django_filters.FilterSet):
     class Meta:
         model = Assignment
         fields = ["plan", "status", "due", "year"]
+        form = FilterForm
 
     def __init__(self, *args, plans, **kwargs):
         super().__init__(*args, **kwargs)

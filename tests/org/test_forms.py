@@ -1,5 +1,5 @@
-"""org.forms.WrittenSelect writes what Django's Select writes through the project's widget
-templates, selected option and attributes included."""
+"""org.forms: WrittenSelect writes what Django's Select writes through the project's widget
+templates, selected option and attributes included; FilterForm writes Django's div markup."""
 
 import re
 
@@ -7,7 +7,7 @@ import pytest
 from django import forms
 from django.utils.translation import gettext_lazy
 
-from org.forms import WrittenSelect
+from org.forms import FilterForm, WrittenSelect
 
 CHOICES = [
     ("", "---------"),
@@ -39,3 +39,24 @@ def test_grouped_choices_go_through_the_templates():
     written = WrittenSelect(choices=grouped).render("unit", "2")
     assert '<optgroup label="处室">' in written
     assert squeezed(written) == squeezed(forms.Select(choices=grouped).render("unit", "2"))
+
+
+class Filters(FilterForm):
+    unit = forms.ChoiceField(choices=CHOICES[:3], required=False, widget=WrittenSelect)
+    year = forms.IntegerField(required=False, help_text="收到或结转的年份")
+    q = forms.CharField(required=False, label="文本")
+    page = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+    def clean(self):
+        if self.cleaned_data.get("q") == "both":
+            raise forms.ValidationError("不能同时")
+        return self.cleaned_data
+
+
+@pytest.mark.parametrize(
+    "data",
+    [None, {}, {"unit": "2", "year": "2026"}, {"unit": "9", "year": "x"}, {"q": "both"}],
+)
+def test_the_filter_form_writes_django_s_div_markup(data):
+    form = Filters(data)
+    assert squeezed(form.as_div()) == squeezed(form.render("django/forms/div.html"))
