@@ -133,14 +133,22 @@ class AssignmentTable(WrittenRowsTable):
         return _overdue_class(record)
 
     def cells(self, record: Assignment, number: int) -> SafeString:
-        status = record.get_status_display()
+        # The labels get_FOO_display gives, from a dict made once a page rather than once a
+        # cell (it builds one from the field's choices at every call).
+        if not hasattr(self, "_labels"):
+            self._labels = {
+                "role": dict(Assignment.Role.choices),
+                "status": dict(Assignment.Status.choices),
+            }
+        role = self._labels["role"].get(record.role, record.role)
+        status = self._labels["status"].get(record.status, record.status)
         return format_html(
             '<td><a href="{}">{}</a></td><td>{}</td><td>{}</td><td>{}</td>'
             '<td class="status-{}">{}</td><td>{}</td>',
             record.get_absolute_url(),
             record.task,
             record.unit,
-            record.get_role_display(),
+            role,
             record.task.due_date.isoformat(),
             status,
             status,
