@@ -78,8 +78,10 @@ TASK_UNITS = """
 
 
 def task_list(data: DataSet, page: int, *, changed: bool = False) -> Operation:
-    """The office's task list as seen again (its fragments kept, org/rendering.py) or, when
-    ``changed``, as first seen after its rows changed: everything rendered afresh."""
+    """The office's task list as seen again or, when ``changed``, as first seen after its rows
+    changed, with Django's cache emptied before each run. The list keeps nothing in the cache
+    (it renders afresh on every request), so the two rows measure the same work: the second
+    makes sure of it."""
     plan = data.this_year
     tasks = Task.objects.filter(plan=plan).count()
     page = min(page, -(-tasks // PER_PAGE))  # the last there is, on a small data set
@@ -89,7 +91,7 @@ def task_list(data: DataSet, page: int, *, changed: bool = False) -> Operation:
         name=f"office task list, page {page}" + (", first view after a change" if changed else ""),
         size=f"{tasks:,} tasks of {plan.year} (of {Task.objects.count():,})",
         target=LIST,
-        before_each=cache.clear if changed else None,  # untimed: no fragment kept
+        before_each=cache.clear if changed else None,  # untimed: nothing kept
         run=get(
             client_for(data.bureau.office),
             f"{reverse('tasks:task_list')}?year={plan.year}&page={page}",

@@ -2,6 +2,8 @@
 
 import django_tables2 as tables
 from django.db.models import QuerySet
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
 
 MAX_PER_PAGE = 100
 
@@ -26,6 +28,42 @@ class Table(tables.Table):
         ordering = list(queryset.query.order_by or queryset.model._meta.ordering)
         if ordering and not {"pk", "-pk", "id", "-id"} & {str(o) for o in ordering}:
             self.data.data = queryset.order_by(*ordering, "pk")
+
+
+class WrittenRowsTable(Table):
+    """A table whose rows are written by ``cells(record, number)``, one ``format_html`` a row,
+    rather than cell by cell through django-tables2's accessors, render methods and a template
+    loop (two thirds of a list page's time). The columns still make the header, the ordering,
+    the pagination and the exports (their ``value_*`` methods); ``cells`` writes the ``<td>``s
+    in the columns' order. A row's class is ``row_class(record)`` and, as django-tables2 adds,
+    even or odd (its ``row_attrs`` bind each callable's arguments by signature for every row:
+    a tenth of the rows' time)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("template_name", "partials/table.html")
+        super().__init__(*args, **kwargs)
+
+    def row_class(self, record) -> str:
+        return ""
+
+    def cells(self, record, number: int) -> SafeString:
+        raise NotImplementedError
+
+    def written_rows(self) -> list[SafeString]:
+        # Numbered down the page, as the task list numbers its rows.
+        start = self.page.start_index() if hasattr(self, "page") else 1
+        rows = []
+        for index, row in enumerate(self.paginated_rows):
+            own = self.row_class(row.record)
+            parity = "odd" if index % 2 else "even"
+            rows.append(
+                format_html(
+                    '<tr class="{}">{}</tr>',
+                    f"{own} {parity}" if own else parity,
+                    self.cells(row.record, start + index),
+                )
+            )
+        return rows
 
 
 class IsoDateColumn(tables.Column):

@@ -6,6 +6,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from org.forms import FilterForm
+
 from . import queries
 from .models import DisclosureRequest, ReviewCase
 
@@ -40,6 +42,7 @@ class RequestFilter(django_filters.FilterSet):
     class Meta:
         model = DisclosureRequest
         fields = ["status", "year", "outcome", "applicant_type", "q"]
+        form = FilterForm
 
     def filter_status(self, queryset, name, value):
         return queries.in_status(queryset, value, timezone.localdate())

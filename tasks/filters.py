@@ -1,7 +1,9 @@
 import django_filters
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_filters.fields import ModelChoiceField, ModelChoiceIterator
 
+from org.forms import FilterForm, WrittenSelect
 from org.models import Unit
 from plans.models import Plan
 
@@ -14,31 +16,54 @@ DUE_CHOICES = [
 ]
 
 
+class UnitChoiceIterator(ModelChoiceIterator):
+    """A department's units (up to 210) read as rows, not made into objects, and labelled as
+    Unit.__str__ labels them: a list page's filter form made them on every request."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for pk, name, short_name in self.queryset.values_list("pk", "name", "short_name"):
+            yield (pk, short_name or name)
+
+
+class UnitChoiceField(ModelChoiceField):
+    iterator = UnitChoiceIterator
+
+
+class UnitChoiceFilter(django_filters.ModelChoiceFilter):
+    field_class = UnitChoiceField
+
+
 def _today():
     return timezone.localdate()
 
 
 class TaskFilter(django_filters.FilterSet):
     plan = django_filters.ModelChoiceFilter(
-        queryset=Plan.objects.none(), label=_("plan"), empty_label=_("All")
+        queryset=Plan.objects.none(), label=_("plan"), empty_label=_("All"), widget=WrittenSelect
     )
-    unit = django_filters.ModelChoiceFilter(
+    unit = UnitChoiceFilter(
         queryset=Unit.objects.none(),
         field_name="assignments__unit",
         distinct=True,
         label=_("unit"),
         empty_label=_("All"),
+        widget=WrittenSelect,
     )
     state = django_filters.ChoiceFilter(
-        choices=Task.State.choices, method="filter_state", label=_("status")
+        choices=Task.State.choices, method="filter_state", label=_("status"), widget=WrittenSelect
     )
-    due = django_filters.ChoiceFilter(choices=DUE_CHOICES, method="filter_due", label=_("due"))
+    due = django_filters.ChoiceFilter(
+        choices=DUE_CHOICES, method="filter_due", label=_("due"), widget=WrittenSelect
+    )
     year = django_filters.NumberFilter(method="filter_year", label=_("year"))
     q = django_filters.CharFilter(field_name="text", lookup_expr="icontains", label=_("text"))
 
     class Meta:
         model = Task
         fields = ["plan", "unit", "state", "due", "year", "q"]
+        form = FilterForm
 
     def __init__(self, *args, plans, units, **kwargs):
         super().__init__(*args, **kwargs)
@@ -63,15 +88,24 @@ class TaskFilter(django_filters.FilterSet):
 
 class AssignmentFilter(django_filters.FilterSet):
     plan = django_filters.ModelChoiceFilter(
-        queryset=Plan.objects.none(), field_name="task__plan", label=_("plan"), empty_label=_("All")
+        queryset=Plan.objects.none(),
+        field_name="task__plan",
+        label=_("plan"),
+        empty_label=_("All"),
+        widget=WrittenSelect,
     )
-    status = django_filters.ChoiceFilter(choices=Assignment.Status.choices, label=_("status"))
-    due = django_filters.ChoiceFilter(choices=DUE_CHOICES, method="filter_due", label=_("due"))
+    status = django_filters.ChoiceFilter(
+        choices=Assignment.Status.choices, label=_("status"), widget=WrittenSelect
+    )
+    due = django_filters.ChoiceFilter(
+        choices=DUE_CHOICES, method="filter_due", label=_("due"), widget=WrittenSelect
+    )
     year = django_filters.NumberFilter(field_name="task__plan__year", label=_("year"))
 
     class Meta:
         model = Assignment
         fields = ["plan", "status", "due", "year"]
+        form = FilterForm
 
     def __init__(self, *args, plans, **kwargs):
         super().__init__(*args, **kwargs)

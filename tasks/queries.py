@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from django.db.models import Prefetch, Q, QuerySet
 
 from core.holidays import calendar_for
-from core.workdays import CalendarNotCovered, Due, due_on
+from core.workdays import Calendar, CalendarNotCovered, Due, due_on
 from org.models import Unit
 from plans.models import Heading, Plan
 
@@ -35,12 +35,13 @@ def task_rows(tasks: TaskQuerySet) -> TaskQuerySet:
         .select_related("plan")
         .prefetch_related(
             # In the model's order within a task, without the joins to task and plan its
-            # ordering by task would add to every page's query.
+            # ordering by task would add to every page's query. Only what a row shows of them
+            # (a unit's name, its role): a page's assignments and units are made into objects.
             Prefetch(
                 "assignments",
-                queryset=Assignment.objects.select_related("unit").order_by(
-                    "-role", "unit__position", "pk"
-                ),
+                queryset=Assignment.objects.select_related("unit")
+                .only("task", "role", "unit__name", "unit__short_name")
+                .order_by("-role", "unit__position", "pk"),
             ),
         )
     )
@@ -177,17 +178,29 @@ def reminders_of(assignment: Assignment) -> QuerySet[Reminder]:
     )
 
 
+class Deadlines:
+    """Where deadlines stand on ``today`` in working days, each on its department's calendar
+    (read once a department: a list page's rows share one)."""
+
+    def __init__(self, today: datetime.date):
+        self.today = today
+        self.calendars: dict[int, Calendar] = {}
+
+    def of(self, task: Task, *, done: bool) -> Due | None:
+        """None once the work is done or closed, for recurring work (its periods are reminded
+        instead) and where the calendar of a year is not known yet."""
+        if done or task.closed_reason or task.deadline_kind == Task.DeadlineKind.RECURRING:
+            return None
+        department = task.plan.department_id
+        if department not in self.calendars:
+            self.calendars[department] = calendar_for(self.today.year, department=department)
+        try:
+            return due_on(self.calendars[department], task.due_date, self.today)
+        except CalendarNotCovered:
+            return None
+
+
 def due_of(assignment: Assignment, today: datetime.date) -> Due | None:
-    """Where the assignment's deadline stands today in working days, on its department's
-    calendar; None once it is done, for recurring work (its periods are reminded instead) and
-    where the calendar of a year is not known yet."""
-    task = assignment.task
-    if assignment.status == Assignment.Status.COMPLETED or task.closed_reason:
-        return None
-    if task.deadline_kind == Task.DeadlineKind.RECURRING:
-        return None
-    calendar = calendar_for(today.year, task.due_date.year, department=task.plan.department_id)
-    try:
-        return due_on(calendar, task.due_date, today)
-    except CalendarNotCovered:
-        return None
+    """Where the assignment's deadline stands today (``Deadlines``)."""
+    done = assignment.status == Assignment.Status.COMPLETED
+    return Deadlines(today).of(assignment.task, done=done)

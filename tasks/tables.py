@@ -6,13 +6,18 @@ import itertools
 from typing import TYPE_CHECKING, TypeAlias, TypedDict
 
 import django_tables2 as tables
+from django.db.models import Case, F, Value, When
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
-from org.tables import IsoDateColumn, Table
+from core.workdays import Due
+from org.tables import IsoDateColumn, WrittenRowsTable
 
 from .models import Assignment, Task
+from .queries import Deadlines
+from .templatetags.deadlines import due_badge
 
 if TYPE_CHECKING:
     from django_stubs_ext import WithAnnotations
@@ -33,18 +38,32 @@ def _units(task: Task, role: str) -> str:
     return "、".join(str(a.unit) for a in task.assignments.all() if a.role == role)
 
 
-def _overdue_class(record: TaskRow | Assignment) -> str:
-    """Rows of open work past its deadline stand out (row_attrs is evaluated per row)."""
-    task = record if isinstance(record, Task) else record.task
-    is_open = (
-        record.n_completed < record.n_assignments
-        if isinstance(record, Task)
-        else record.status != Assignment.Status.COMPLETED
-    )
-    return "overdue" if is_open and task.due_date < timezone.localdate() else ""
+def _done(record: TaskRow | Assignment) -> bool:
+    if isinstance(record, Assignment):
+        return record.status == Assignment.Status.COMPLETED
+    return record.n_completed >= record.n_assignments
 
 
-class TaskTable(Table):
+class DeadlineRows:
+    """Rows of open work say where their deadline stands (a badge in words, on the working-day
+    calendar) and those past it stand out."""
+
+    def deadline(self, record: TaskRow | Assignment) -> Due | None:
+        deadlines = self.__dict__.setdefault("_deadlines", Deadlines(timezone.localdate()))
+        task = record.task if isinstance(record, Assignment) else record
+        return deadlines.of(task, done=_done(record))
+
+    def row_class(self, record: TaskRow | Assignment) -> str:
+        due = self.deadline(record)
+        return "overdue" if due is not None and due.state == Due.OVERDUE else ""
+
+    def due_cell(self, record: TaskRow | Assignment) -> SafeString:
+        task = record.task if isinstance(record, Assignment) else record
+        badge = due_badge(self.deadline(record), everything=False)
+        return format_html("{}{}", task.due_date.isoformat(), badge)
+
+
+class TaskTable(DeadlineRows, WrittenRowsTable):
     number = tables.Column(_("No."), empty_values=(), orderable=False)
     text = tables.Column(_("task"), linkify=True, attrs={"td": {"class": "task-text"}})
     lead = tables.Column(_("lead units"), empty_values=(), orderable=False)
@@ -58,7 +77,6 @@ class TaskTable(Table):
         fields = ["number", "text", "lead", "support", "due_date", "progress", "plan"]
         order_by = ("due_date",)
         empty_text = _("No tasks match.")
-        row_attrs = {"class": _overdue_class}
 
     def render_number(self) -> int:
         # Numbered down the page (and from 1 in an export, which is not paginated).
@@ -69,6 +87,34 @@ class TaskTable(Table):
         return next(self._row_numbers)
 
     value_number = render_number
+
+    def cells(self, record: TaskRow, number: int) -> SafeString:
+        # The cells the columns' render methods make (they are kept for the exports), in one
+        # format_html; the page's rows share a plan or two, whose link is made once.
+        lead: list[Assignment] = []
+        support: list[Assignment] = []
+        for assignment in record.assignments.all():
+            (lead if assignment.role == Assignment.Role.LEAD else support).append(assignment)
+        plan_urls = self.__dict__.setdefault("_plan_urls", {})
+        if record.plan_id not in plan_urls:
+            plan_urls[record.plan_id] = record.plan.get_absolute_url()
+        return format_html(
+            '<td>{}</td><td class="task-text"><a href="{}">{}</a></td><td>{}</td><td>{}</td>'
+            '<td>{}</td><td><meter min="0" max="{}" value="{}"></meter> {}/{}</td>'
+            '<td><a href="{}">{}</a></td>',
+            number,
+            record.get_absolute_url(),
+            self.render_text(record),
+            "、".join(str(a.unit) for a in lead),
+            "、".join(str(a.unit) for a in support),
+            self.due_cell(record),
+            record.n_assignments,
+            record.n_completed,
+            record.n_completed,
+            record.n_assignments,
+            plan_urls[record.plan_id],
+            record.plan,
+        )
 
     def render_text(self, record: Task) -> str:
         return record.title or record.text
@@ -101,7 +147,7 @@ class TaskTable(Table):
         return str(record.plan)
 
 
-class AssignmentTable(Table):
+class AssignmentTable(DeadlineRows, WrittenRowsTable):
     task = tables.Column(_("task"), linkify=lambda record: record.get_absolute_url())
     unit = tables.Column(_("unit"))
     role = tables.Column(_("role"))
@@ -114,4 +160,35 @@ class AssignmentTable(Table):
         fields = ["task", "unit", "role", "due", "status", "plan"]
         order_by = ("due",)
         empty_text = _("Nothing assigned to you matches.")
-        row_attrs = {"class": _overdue_class}
+
+    def order_due(self, queryset, is_descending: bool):
+        # Work the office returned comes first, whichever way the deadlines are sorted: it is
+        # what the unit has to take up again.
+        returned_first = Case(
+            When(status=Assignment.Status.RETURNED, then=Value(0)), default=Value(1)
+        )
+        due = F("task__due_date").desc() if is_descending else F("task__due_date").asc()
+        return queryset.order_by(returned_first, due, "pk"), True
+
+    def cells(self, record: Assignment, number: int) -> SafeString:
+        # The labels get_FOO_display gives, from a dict made once a page rather than once a
+        # cell (it builds one from the field's choices at every call).
+        if not hasattr(self, "_labels"):
+            self._labels = {
+                "role": dict(Assignment.Role.choices),
+                "status": dict(Assignment.Status.choices),
+            }
+        role = self._labels["role"].get(record.role, record.role)
+        status = self._labels["status"].get(record.status, record.status)
+        return format_html(
+            '<td><a href="{}">{}</a></td><td>{}</td><td>{}</td><td>{}</td>'
+            '<td class="status-{}">{}</td><td>{}</td>',
+            record.get_absolute_url(),
+            record.task,
+            record.unit,
+            role,
+            self.due_cell(record),
+            status,
+            status,
+            record.task.plan,
+        )

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_tables2 import RequestConfig
 
+from core import rendering
 from org.http import AuthenticatedRequest
 from plans.models import Plan
 from plans.permissions import visible_plans
@@ -265,6 +266,17 @@ def dashboard_view(request: AuthenticatedRequest) -> HttpResponse:
     month = dashboard.month(scope, first.replace(day=1))
     table = UnitTable(rows, scope=scope)
     RequestConfig(request, paginate=False).configure(table)
+    # The units table is kept under what it shows (core.rendering): its rows, its order (in
+    # the path) and where its counts link to (the scope's plan or year, the whole department's
+    # task list or the unit's own list); the overdue figures follow the date.
+    units_key = rendering.fragment_key(
+        request.get_full_path(),
+        scope.year,
+        scope.plan.pk if scope.plan else None,
+        scope.whole_department,
+        scope.today,
+        rows,
+    )
     return render(
         request,
         "reporting/dashboard.html",
@@ -274,6 +286,7 @@ def dashboard_view(request: AuthenticatedRequest) -> HttpResponse:
             "years": sorted({p.year for p in plans} | {scope.year, today.year}, reverse=True),
             "tiles": _tiles(request, scope, dashboard.Totals.of(rows)),
             "table": table,
+            "units_key": units_key,
             "month": month,
             **_pictures(scope, rows, series, month),
         },

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 import docx
 import pytest
 import time_machine
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -434,3 +435,22 @@ def test_a_unit_with_nothing_assigned_sees_an_empty_dashboard(client, world):
 
     assert response.status_code == 200
     assert units_of(response) == set()
+
+
+def test_the_dashboard_s_kept_units_table_follows_the_figures(client, world, office_staff):
+    client.force_login(office_staff)
+    url = f"{DASHBOARD}?year={world.plan.year}"
+
+    def units_table() -> str:
+        page = client.get(url).content.decode()
+        return re.search(r'<table class="table compact units".*?</table>', page, re.S).group(0)
+
+    before = units_table()
+    assert units_table() == before  # seen again: the kept table
+    # when: 社管办 completes its part, behind the app's back
+    Assignment.objects.filter(pk=world.own_assignment.pk).update(status=Assignment.Status.COMPLETED)
+    # then: the table shown is the one a fresh rendering makes, not the one kept before
+    after = units_table()
+    cache.clear()
+    assert after != before
+    assert after == units_table()

@@ -2,6 +2,7 @@
 
 import datetime
 import io
+import re
 from zoneinfo import ZoneInfo
 
 import openpyxl
@@ -14,7 +15,7 @@ from django.utils import translation
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext
 
-from org.models import UnitGroup, User
+from org.models import Unit, UnitGroup, User
 from plans.models import Plan
 from tasks.models import Assignment, Task
 from tasks.services import Report, record_progress, review_assignment
@@ -84,10 +85,10 @@ def test_the_task_list_query_count_is_pinned(
     add_tasks(world, office_staff, 28)
     office_client.get(TASK_LIST)  # warm up
     # session, user with their unit (the top bar names it), count, plan and unit filter
-    # choices, page of tasks, their assignments with units, and the bell's unread count (once,
-    # although render_table renders its template with the request and the context processors
-    # run again)
-    with django_assert_num_queries(8):
+    # choices, page of tasks, their assignments with units, the department's working-day
+    # calendar (the deadline badges), and the bell's unread count (once, although render_table
+    # renders its template with the request and the context processors run again)
+    with django_assert_num_queries(9):
         response = office_client.get(TASK_LIST)
     assert len(rows(response)) == 25
 
@@ -123,8 +124,8 @@ def test_the_unit_list_query_count_is_pinned(
     add_tasks(world, office_staff, 29)
     head_client.get(ASSIGNMENT_LIST)  # warm up (ContentType's cache)
     # session, user with their unit (top bar), count, page with tasks and plans, plan filter
-    # choices, and the bell's unread count (once, as above)
-    with django_assert_num_queries(6):
+    # choices, the working-day calendar (deadline badges), and the bell's unread count (once)
+    with django_assert_num_queries(7):
         response = head_client.get(ASSIGNMENT_LIST)
     assert len(rows(response)) == 25
 
@@ -423,3 +424,166 @@ def test_the_year_filter_shows_every_plan_of_the_year_and_only_the_department_s(
     assert shown(2026) == {world.own_task.pk, world.foreign_task.pk, in_second.pk}
     assert shown(2025) == {in_older.pk}
     assert shown(2019) == set()
+
+
+# --- The page as written ----------------------------------------------------------------------
+# Rows are written by the tables (org.tables.WrittenRowsTable) and the filters' choices by
+# org.forms.WrittenSelect; nothing of a list is kept between requests.
+
+
+def table_rows(page: str) -> list[str]:
+    body = re.search(r"<tbody[^>]*>(.*?)</tbody>", page, re.S).group(1)
+    return re.findall(r"<tr[^>]*>.*?</tr>", body, re.S)
+
+
+def test_a_changed_task_shows_at_once(office_client, world):
+    office_client.get(TASK_LIST)
+    # when: changed behind the app's back, as a bulk update or another process would
+    Task.objects.filter(pk=world.own_task.pk).update(text="改过的任务")
+    Assignment.objects.filter(task=world.own_task).update(status=Assignment.Status.COMPLETED)
+    Plan.objects.filter(pk=world.plan.pk).update(title="改过名的方案")
+    # then: the row itself, a count annotated on it, the plan selected with it
+    page = office_client.get(TASK_LIST).content.decode()
+    assert "改过的任务" in page
+    assert '<meter min="0" max="2" value="2"></meter> 2/2' in page
+    assert "改过名的方案" in page
+
+
+def test_a_renamed_unit_shows_at_once_in_the_rows_and_the_filter(office_client, world):
+    office_client.get(TASK_LIST)
+    Unit.objects.filter(pk=world.own_unit.pk).update(short_name="社会事业办")
+    page = office_client.get(TASK_LIST).content.decode()
+    assert "社管办" not in page
+    assert f'<option value="{world.own_unit.pk}">社会事业办</option>' in page
+    assert any("<td>社会事业办</td>" in row for row in table_rows(page))
+
+
+def test_the_chosen_filter_value_is_selected_and_the_page_follows_the_language(
+    office_client, world
+):
+    chosen = office_client.get(f"{TASK_LIST}?unit={world.own_unit.pk}").content.decode()
+    assert f'<option value="{world.own_unit.pk}" selected>' in chosen
+    assert '<option value="">全部</option>' in chosen
+    unchosen = office_client.get(TASK_LIST).content.decode()
+    assert f'<option value="{world.own_unit.pk}" selected>' not in unchosen
+    assert '<option value="" selected>全部</option>' in unchosen
+    english = office_client.get(TASK_LIST, headers={"accept-language": "en"}).content.decode()
+    chinese = office_client.get(TASK_LIST, headers={"accept-language": "zh-hans"}).content.decode()
+    assert "完成时限" in chinese  # the deadline column's heading
+    assert "完成时限" not in english
+    assert '<option value="not_started">未开始</option>' in chinese  # a choice's label
+
+
+def test_the_overdue_mark_follows_the_day(office_client, world):
+    def page_on(day: datetime.date) -> str:
+        at = datetime.datetime.combine(day, datetime.time(9), TZ)
+        with time_machine.travel(at, tick=False):
+            return office_client.get(TASK_LIST).content.decode()
+
+    due = world.own_task.due_date
+    before, after = page_on(due), page_on(due + datetime.timedelta(days=1))
+    marked = re.compile(r'<tr [^>]*class="[^"]*overdue')
+    assert not marked.search(before)
+    assert marked.search(after)
+
+
+def test_a_task_row_shows_its_columns_in_order(office_client, world):
+    with time_machine.travel(datetime.datetime(2026, 3, 2, 9, tzinfo=TZ), tick=False):
+        page = office_client.get(f"{TASK_LIST}?plan={world.plan.pk}").content.decode()
+    row = next(r for r in table_rows(page) if world.own_task.text in r)
+    cells = re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)
+    assert cells == [
+        "1",
+        f'<a href="{world.own_task.get_absolute_url()}">{world.own_task.text}</a>',
+        "社管办",
+        "办公室",
+        world.own_task.due_date.isoformat(),
+        '<meter min="0" max="2" value="0"></meter> 0/2',
+        f'<a href="{world.plan.get_absolute_url()}">{world.plan.title}</a>',
+    ]
+
+
+@pytest.mark.parametrize(
+    ("today", "badge"),
+    [
+        (datetime.date(2026, 3, 2), None),  # months ahead: the date says enough
+        (datetime.date(2026, 6, 26), "还剩2个工作日"),
+        (datetime.date(2026, 6, 30), "今日到期"),
+        (datetime.date(2026, 7, 3), "逾期3个工作日"),
+    ],
+)
+def test_list_rows_say_in_words_where_their_deadline_stands(
+    client, world, office_staff, unit_head, today, badge
+):
+    at = datetime.datetime.combine(today, datetime.time(9), TZ)
+    pages = []
+    for person, url in ((office_staff, TASK_LIST), (unit_head, ASSIGNMENT_LIST)):
+        client.force_login(person)
+        with time_machine.travel(at, tick=False):
+            pages.append(client.get(url))
+    for page in pages:
+        row = next(r for r in table_rows(page.content.decode()) if world.own_task.text in r)
+        badges = re.findall(r'<span class="badge due-\w+">(.*?)</span>', row)
+        assert badges == ([badge] if badge else [])
+
+
+def test_rows_are_numbered_down_the_pages(office_client, world, office_staff):
+    add_tasks(world, office_staff, 28)
+    second = office_client.get(f"{TASK_LIST}?page=2").content.decode()
+    numbers = [re.search(r"<td>(\d+)</td>", row).group(1) for row in table_rows(second)]
+    assert numbers[:2] == ["26", "27"]
+
+
+def test_an_empty_list_says_so(office_client, world):
+    page = office_client.get(f"{TASK_LIST}?q=没有这样的任务").content.decode()
+    assert table_rows(page) == [f'<tr><td colspan="7">{gettext("No tasks match.")}</td></tr>']
+
+
+def test_a_unit_list_row_shows_its_task_status_and_plan_as_changed(client, unit_head, world):
+    client.force_login(unit_head)
+    client.get(ASSIGNMENT_LIST)
+    # when: the task and its plan, selected two levels deep with each assignment, change
+    Task.objects.filter(pk=world.own_task.pk).update(text="改过的任务")
+    Plan.objects.filter(pk=world.plan.pk).update(title="改过名的方案")
+    Assignment.objects.filter(pk=world.own_assignment.pk).update(status="submitted")
+    # then
+    page = client.get(ASSIGNMENT_LIST).content.decode()
+    row = next(r for r in table_rows(page) if "改过的任务" in r)
+    assert f'<a href="{world.own_assignment.get_absolute_url()}">改过的任务</a>' in row
+    assert '<td class="status-已提交">已提交</td>' in row
+    assert "<td>改过名的方案</td>" in row
+
+
+def test_the_unit_filter_lists_the_department_s_units_in_order_labelled_as_they_name_themselves(
+    office_client, world
+):
+    # given: a unit with a short name and one without
+    long_only = UnitFactory(department=world.department, name="第一百直属学校", short_name="")
+    # when
+    form = office_client.get(TASK_LIST).context["filter"].form
+    # then: the options are the department's units, each labelled by str(unit)
+    units = Unit.objects.filter(department=world.department)
+    assert list(form.fields["unit"].choices)[1:] == [(u.pk, str(u)) for u in units]
+    assert (long_only.pk, "第一百直属学校") in form.fields["unit"].choices
+    assert (world.own_unit.pk, "社管办") in form.fields["unit"].choices
+
+
+def test_returned_work_comes_first_on_the_units_list(client, world, office_staff, unit_head):
+    # given: the unit's assignments, the one due last returned by the office
+    for month in (4, 5):
+        make_task(
+            world.plan, lead=[world.own_unit], due=datetime.date(2026, month, 1), by=office_staff
+        )
+    last = make_task(
+        world.plan, lead=[world.own_unit], due=datetime.date(2026, 12, 1), by=office_staff
+    )
+    assignment = Assignment.objects.get(task=last)
+    record_progress(assignment, Report(text="已完成。"), submit=True, by=unit_head)
+    review_assignment(assignment, accept=False, comment="请补充。", by=office_staff)
+    client.force_login(unit_head)
+    # when / then: first by default, and still first with the deadlines sorted the other way
+    for url in (ASSIGNMENT_LIST, f"{ASSIGNMENT_LIST}?sort=-due"):
+        first = table_rows(client.get(url).content.decode())[0]
+        assert assignment.task.text in first
+    page = client.get(ASSIGNMENT_LIST).content.decode()
+    assert "工作日" in page[page.index('class="legend') :]  # the legend says how it counts
