@@ -588,13 +588,13 @@ def _floor_figures(dept: int, year: int) -> list[list[tuple]]:
         """SELECT applicant_type,
                   CASE WHEN replied_on <= %(end)s THEN outcome ELSE 'carry_forward' END,
                   count(*), count(*) FILTER (WHERE received_on >= %(start)s)
-           FROM reporting_disclosurerequest
+           FROM registers_disclosurerequest
            WHERE department_id = %(dept)s AND received_on <= %(end)s
              AND (replied_on IS NULL OR replied_on >= %(start)s)
            GROUP BY 1, 2""",
         # table 四
         """SELECT kind, CASE WHEN closed_on <= %(end)s THEN result ELSE 'pending' END, count(*)
-           FROM reporting_reviewcase
+           FROM registers_reviewcase
            WHERE department_id = %(dept)s AND filed_on <= %(end)s
              AND (closed_on IS NULL OR closed_on >= %(start)s)
            GROUP BY 1, 2""",
