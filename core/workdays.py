@@ -7,6 +7,7 @@ in ``core.holidays``. Periods are counted the statutory way: the starting day is
 
 from __future__ import annotations
 
+import bisect
 import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -45,14 +46,35 @@ class Calendar:
         return day
 
     def between(self, start: datetime.date, end: datetime.date) -> int:
-        """Working days after ``start`` up to and including ``end`` (negative if end < start)."""
+        """Working days after ``start`` up to and including ``end`` (negative if end < start).
+
+        Counted by arithmetic, not day by day: the lists ask it for every row of a page, and a
+        deadline can be a year away. Weekdays in the range, corrected by the exceptional days
+        in it."""
         if end < start:
             return -self.between(end, start)
-        count, day = 0, start
-        while day < end:
-            day += ONE_DAY
-            count += self.is_workday(day)
+        if end > start:
+            for year in range((start + ONE_DAY).year, end.year + 1):
+                if year not in self.years:
+                    raise CalendarNotCovered(year)
+        days = (end - start).days
+        weeks, rest = divmod(days, 7)
+        count = weeks * 5
+        first = start.weekday()
+        count += sum((first + i) % 7 < 5 for i in range(1, rest + 1))
+        for day in self._exceptional_between(start, end):
+            count += 1 if self.exceptions[day] else -1
         return count
+
+    def _exceptional_between(self, start: datetime.date, end: datetime.date):
+        """The days in (start, end] whose rule differs from Monday–Friday."""
+        if not hasattr(self, "_sorted"):
+            self._sorted = sorted(
+                d for d, workday in self.exceptions.items() if workday != (d.weekday() < 5)
+            )
+        return self._sorted[
+            bisect.bisect_right(self._sorted, start) : bisect.bisect_right(self._sorted, end)
+        ]
 
     def next_workday(self, day: datetime.date) -> datetime.date:
         """``day`` itself when it is a working day, else the next one."""

@@ -49,9 +49,13 @@ class DeadlineRows:
     calendar) and those past it stand out."""
 
     def deadline(self, record: TaskRow | Assignment) -> Due | None:
-        deadlines = self.__dict__.setdefault("_deadlines", Deadlines(timezone.localdate()))
-        task = record.task if isinstance(record, Assignment) else record
-        return deadlines.of(task, done=_done(record))
+        # Asked twice a row (its class, its cell): worked out once.
+        dues = self.__dict__.setdefault("_dues", {})
+        if record.pk not in dues:
+            deadlines = self.__dict__.setdefault("_deadlines", Deadlines(timezone.localdate()))
+            task = record.task if isinstance(record, Assignment) else record
+            dues[record.pk] = deadlines.of(task, done=_done(record))
+        return dues[record.pk]
 
     def row_class(self, record: TaskRow | Assignment) -> str:
         due = self.deadline(record)

@@ -287,3 +287,33 @@ D = datetime.date
 def test_a_deadline_is_counted_in_working_days(deadline, today, state, days):
     due = due_on(calendar_for(2026), deadline, today)
     assert (due.state, due.days) == (state, days)
+
+
+def test_working_days_between_are_counted_as_day_by_day_counting_counts():
+    # given: the national calendar of 2025 and 2026 (2027 is not known to the package yet)
+    calendar = calendar_for(2026)
+    start = D(2025, 1, 1)
+
+    def one_by_one(a: datetime.date, b: datetime.date) -> int:
+        day, n = a, 0
+        while day < b:
+            day += datetime.timedelta(days=1)
+            n += calendar.is_workday(day)
+        return n
+
+    # when / then: every pair of days two weeks apart and every span from New Year 2025
+    for offset in range(0, 700, 3):
+        a = start + datetime.timedelta(days=offset)
+        for length in (0, 1, 6, 13, 45, 200):
+            b = a + datetime.timedelta(days=length)
+            if b.year > 2026:
+                continue
+            assert calendar.between(a, b) == one_by_one(a, b), (a, b)
+            assert calendar.between(b, a) == -one_by_one(a, b)
+
+
+def test_counting_into_an_unknown_year_is_refused():
+    calendar = calendar_for(2026)
+    with pytest.raises(CalendarNotCovered):
+        calendar.between(D(2027, 12, 30), D(2028, 1, 3))
+    assert calendar.between(D(2027, 12, 31), D(2027, 12, 31)) == 0
