@@ -65,9 +65,7 @@ def windows(policy: ReminderPolicy, day: datetime.date, calendar: Calendar) -> l
 
 
 class Source(Protocol):
-    def decide(
-        self, department_id: int, day: datetime.date, calendar: Calendar, rules: list[Window]
-    ) -> None:
+    def decide(self, department_id: int, day: datetime.date, rules: list[Window]) -> None:
         """Record the department's reminders of ``day``, once (unique rows)."""
         ...
 

@@ -15,7 +15,6 @@ from django.db.models import Q, QuerySet
 
 from core.models import Digest
 from core.reminders import Section, Window
-from core.workdays import Calendar
 from org.models import User
 
 from .models import DisclosureRequest, RequestReminder
@@ -26,9 +25,7 @@ Rule = RequestReminder.Rule
 class RequestReminders:
     """The reply deadlines of the open requests, as a source of the daily digests."""
 
-    def decide(
-        self, department_id: int, day: datetime.date, calendar: Calendar, rules: list[Window]
-    ) -> None:
+    def decide(self, department_id: int, day: datetime.date, rules: list[Window]) -> None:
         dated = Q()
         for w in rules:
             dated |= Q(reply_due__gte=w.low, reply_due__lt=w.high)

@@ -35,7 +35,6 @@ from core.outbox import Outcome
 from core.queue import queue_on_commit
 from core.reminders import Section, Window, deliver, policy_of, sources, windows
 from core.sql import insert_select
-from core.workdays import Calendar
 from org.models import Department, Unit, User
 from plans.models import Plan
 
@@ -45,9 +44,7 @@ from .models import Assignment, Notification, Reminder, Task
 class AssignmentReminders:
     """The deadlines of open assignments, as a source of the daily digests."""
 
-    def decide(
-        self, department_id: int, day: datetime.date, calendar: Calendar, rules: list[Window]
-    ) -> None:
+    def decide(self, department_id: int, day: datetime.date, rules: list[Window]) -> None:
         decide(department_id, day, rules)
 
     def notify(self, day: datetime.date) -> int:
@@ -226,7 +223,7 @@ def sweep(day: datetime.date, *, deliver_now: bool = False, dry_run: bool = Fals
                 continue
             rules = windows(policy_of(department), day, calendar)
             for source in sources():
-                source.decide(department, day, calendar, rules)
+                source.decide(department, day, rules)
         result.decided = sum(source.notify(day) for source in sources())
         if dry_run:
             transaction.set_rollback(True)

@@ -71,7 +71,7 @@ def test_open_requests_are_reminded_before_on_and_after_their_deadline(world, pe
     assert {n: r.reply_due for n, r in made.items()} == dues
     # when
     rules = windows(policy_of(world.department.pk), DAY, calendar)
-    SOURCE.decide(world.department.pk, DAY, calendar, rules)
+    SOURCE.decide(world.department.pk, DAY, rules)
     # then
     decided = RequestReminder.objects.filter(date=DAY)
     assert {(r.request_id, r.rule, r.days) for r in decided} == {
