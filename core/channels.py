@@ -29,11 +29,13 @@ if TYPE_CHECKING:
 class Section:
     """What one source of reminders (``core.reminders``) tells in a digest: its items,
     rendered by its own templates (``text`` for e-mail, ``markdown`` for a group robot) with
-    ``items`` in their context."""
+    ``items`` in their context; ``subject``, an e-mail's subject when it is the only section
+    (one event told at once), else the digest's own."""
 
     items: list
     text: str
     markdown: str = ""
+    subject: str = ""
 
 
 class DeliveryError(Exception):
@@ -58,11 +60,17 @@ class EmailChannel(Channel):
 
     def send(self, digest: Digest, sections: list[Section]) -> None:
         assert digest.recipient is not None  # an e-mail digest is a person's
-        with translation.override(settings.LANGUAGE_CODE):
-            subject = _("Disclosure work: {count} item(s) need your attention").format(
-                count=_count(sections)
-            )
-            body = render_to_string("core/email/digest.txt", _context(digest, sections))
+        # In the person's own language: the e-mail is read away from the language switch.
+        with translation.override(digest.recipient.language or settings.LANGUAGE_CODE):
+            context = _context(digest, sections)
+            if len(sections) == 1 and sections[0].subject:
+                told = " ".join(render_to_string(sections[0].subject, context).split())
+                subject = told if len(told) <= 120 else told[:119] + "…"
+            else:
+                subject = _("Disclosure work: {count} item(s) need your attention").format(
+                    count=_count(sections)
+                )
+            body = render_to_string("core/email/digest.txt", context)
         send_email(subject, body, to=digest.recipient.email, key=f"reminder-digest-{digest.pk}")
 
 

@@ -29,8 +29,8 @@ def insert_select(model: type[models.Model], rows: QuerySet, **columns) -> int:
                 value = Value(value, output_field=field)
         elif getattr(field, "auto_now_add", False) or getattr(field, "auto_now", False):
             value = Value(now, output_field=field)
-        elif field.null and not field.has_default():
-            continue
+        elif (field.null and not field.has_default()) or field.has_db_default():
+            continue  # the database fills it
         else:
             value = Value(field.get_default(), output_field=field)  # as Model() has it
         fields.append(field)

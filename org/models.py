@@ -180,6 +180,14 @@ class User(AbstractUser):
     )
     role = models.CharField(_("role"), max_length=12, choices=Role.choices, default=Role.UNIT_STAFF)
     email_reminders = models.BooleanField(_("daily reminder e-mail"), default=True)
+    # The language of the person's e-mail; empty: the site's.
+    language = models.CharField(
+        _("language of e-mails"),
+        max_length=10,
+        choices=settings.LANGUAGES,
+        blank=True,
+        db_default="",  # rows written by code that predates the column still insert
+    )
 
     class Meta:
         verbose_name = _("person")

@@ -7,9 +7,11 @@ class TasksConfig(AppConfig):
     verbose_name = _("Tasks")
 
     def ready(self) -> None:
-        # Its deadlines are reminded by the one daily sweep, in the same digests (core.reminders).
+        # Its deadlines are reminded by the one daily sweep, in the same digests (core.reminders),
+        # and what happens to its work is told through them.
         from core.reminders import register
 
-        from .reminders import SOURCE
+        from . import activity, reminders
 
-        register(SOURCE)
+        register(reminders.SOURCE)
+        register(activity.SOURCE)

@@ -6,13 +6,13 @@ from django.utils.translation import gettext_lazy as _
 
 from core.models import ReminderPolicy
 from org.forms import DateInput, StaleEditMixin
-from org.models import Unit, UnitGroup
+from org.models import Unit, UnitGroup, User
 from plans.models import Heading, Plan
 from plans.responsibility import split_units
 
-from . import importing, services
+from . import activity, importing, services
 from .evidence import Upload
-from .models import Assignment, Metric, Task
+from .models import Assignment, Kind, Metric, Notification, Task
 
 
 class TaskForm(StaleEditMixin, forms.ModelForm):
@@ -431,3 +431,34 @@ class CalendarDayForm(forms.Form):
         if day.year != self.year:
             raise ValidationError(_("The date must be in {year}.").format(year=self.year))
         return day
+
+
+class CommentForm(forms.Form):
+    text = forms.CharField(
+        label=_("Your comment"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Type @ and a name to address someone; they are told."),
+    )
+
+
+class NotificationSettingsForm(forms.ModelForm):
+    """How a person hears of each kind of event, and the language of their e-mails."""
+
+    class Meta:
+        model = User
+        fields = ["email_reminders", "language"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        chosen = activity.choices_of(self.instance)
+        for kind in activity.DEFAULTS:
+            self.fields[f"kind_{kind}"] = forms.ChoiceField(
+                label=Kind(kind).label,
+                choices=Notification.Delivery.choices,
+                initial=chosen[kind],
+                widget=forms.RadioSelect,
+            )
+
+    def choices(self) -> dict[str, str]:
+        return {kind: self.cleaned_data[f"kind_{kind}"] for kind in activity.DEFAULTS}

@@ -384,13 +384,107 @@ class Reminder(models.Model):
         return f"{self.date} {self.get_rule_display()} · {self.assignment}"
 
 
+class Kind(models.TextChoices):
+    """What a notification tells: a deadline reminder, or something that happened (an Event)."""
+
+    REMINDER = "reminder", _("deadline reminder")
+    SUBMITTED = "submitted", _("submitted for review")
+    RETURNED = "returned", _("returned to the unit")
+    SIGNED_OFF = "signed_off", _("signed off (销号)")
+    COMMENT = "comment", _("comment")
+    MENTION = "mention", _("@mention")
+    REASSIGNED = "reassigned", _("assigned or removed")
+    DEADLINE = "deadline", _("deadline changed")
+
+
+class Comment(models.Model):
+    """A remark in the thread of an assignment, or of a task when ``assignment`` is empty;
+    apart from the progress reports, which are the unit's account of its work."""
+
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="comments")
+    assignment = models.ForeignKey(
+        Assignment, on_delete=models.CASCADE, null=True, blank=True, related_name="comments"
+    )
+    author = models.ForeignKey(
+        "org.User", on_delete=models.SET_NULL, null=True, related_name="comments"
+    )
+    text = models.TextField(_("comment"), max_length=2000)
+    mentions = models.ManyToManyField(
+        "org.User", blank=True, related_name="mentioned_in", verbose_name=_("mentioned")
+    )
+    created_at = models.DateTimeField(_("written"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("comment")
+        verbose_name_plural = _("comments")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.text[:40]
+
+
+class Event(models.Model):
+    """Something that happened to a task or an assignment, told once to the people concerned
+    (``tasks.activity``)."""
+
+    kind = models.CharField(_("what happened"), max_length=12, choices=Kind.choices)
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="events")
+    assignment = models.ForeignKey(
+        Assignment, on_delete=models.CASCADE, null=True, blank=True, related_name="events"
+    )
+    # The unit concerned; kept when its assignment is removed (a unit taken off the task).
+    unit = models.ForeignKey(
+        Unit, on_delete=models.SET_NULL, null=True, blank=True, related_name="events"
+    )
+    actor = models.ForeignKey(
+        "org.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    comment = models.ForeignKey(
+        Comment, on_delete=models.CASCADE, null=True, blank=True, related_name="events"
+    )
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    removed = models.BooleanField(default=False)  # REASSIGNED: the unit was taken off the task
+    old_date = models.DateField(null=True, blank=True)
+    new_date = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("event")
+        verbose_name_plural = _("events")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} · {self.task}"
+
+    def get_absolute_url(self) -> str:
+        target = self.assignment or self.task
+        return target.get_absolute_url()
+
+
 class Notification(models.Model):
-    """A reminder as one person sees it in the app (the bell)."""
+    """A reminder or an event as one person sees it in the app (the bell)."""
+
+    class Delivery(models.TextChoices):
+        NOW = "now", _("immediately")
+        DAILY = "daily", _("in the daily digest")
+        NEVER = "never", _("not at all")
 
     recipient = models.ForeignKey(
         "org.User", on_delete=models.CASCADE, related_name="notifications"
     )
-    reminder = models.ForeignKey(Reminder, on_delete=models.CASCADE, related_name="notifications")
+    # Database defaults: rows the reminders' INSERT … SELECT writes, and older code, take them.
+    kind = models.CharField(max_length=12, choices=Kind.choices, db_default=Kind.REMINDER)
+    reminder = models.ForeignKey(
+        Reminder, on_delete=models.CASCADE, null=True, blank=True, related_name="notifications"
+    )
+    event = models.ForeignKey(
+        Event, on_delete=models.CASCADE, null=True, blank=True, related_name="notifications"
+    )
+    # An event's: how the person asked to be told, and the e-mail that told it once sent.
+    delivery = models.CharField(max_length=5, choices=Delivery.choices, db_default=Delivery.DAILY)
+    digest = models.ForeignKey(
+        "core.Digest", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     read_at = models.DateTimeField(null=True, blank=True)
 
@@ -402,7 +496,39 @@ class Notification(models.Model):
             models.UniqueConstraint(
                 fields=["recipient", "reminder"], name="notification_once_per_person"
             ),
+            models.UniqueConstraint(
+                fields=["recipient", "event"], name="notification_once_per_event"
+            ),
+            models.CheckConstraint(
+                condition=Q(reminder__isnull=True) ^ Q(event__isnull=True),
+                name="notification_of_a_reminder_or_an_event",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["delivery", "digest"],
+                condition=Q(event__isnull=False, digest__isnull=True),
+                name="notification_to_digest",
+            )
         ]
 
     def __str__(self) -> str:
-        return f"{self.recipient}: {self.reminder}"
+        return f"{self.recipient}: {self.event or self.reminder}"
+
+
+class NotificationChoice(models.Model):
+    """How a person wants to hear of one kind of event; without a row, ``activity.DEFAULTS``."""
+
+    user = models.ForeignKey(
+        "org.User", on_delete=models.CASCADE, related_name="notification_choices"
+    )
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    delivery = models.CharField(max_length=5, choices=Notification.Delivery.choices)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "kind"], name="notification_choice_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.kind} {self.delivery}"

@@ -129,6 +129,21 @@ def _holds(user: User, codename: str, obj: Assignment) -> bool:
     return codename in held[key]
 
 
+def people_who_see(obj: Task | Assignment) -> QuerySet[User]:
+    """The active people who may open ``obj``: its department's office and leaders, and (once
+    the plan is out) the people of its unit, or of every unit of a task; as ``can`` decides."""
+    task = obj.task if isinstance(obj, Assignment) else obj
+    whole = Q(role__in=[User.Role.OFFICE, User.Role.LEADER])
+    if task.plan.status in _UNIT_VISIBLE["plan__status__in"]:
+        units = (
+            [obj.unit_id]
+            if isinstance(obj, Assignment)
+            else list(task.assignments.values_list("unit", flat=True))
+        )
+        whole |= Q(role__in=[User.Role.UNIT_HEAD, User.Role.UNIT_STAFF], unit__in=units)
+    return User.objects.filter(whole, is_active=True, department=task.plan.department_id)
+
+
 def get_task_or_404(user: AnyUser, pk: int, action: str = VIEW) -> Task:
     """What a user may not see answers 404; what they may see but not change, 403."""
     qs = visible_tasks(user).select_related("plan", "heading")

@@ -265,7 +265,10 @@ def remind_by_hand(assignment: Assignment, *, note: str, by: User) -> Reminder |
 
 
 def digest_items(digest: Digest) -> list[Reminder]:
-    """What a digest tells: the reminders of its day (or its manual reminder)."""
+    """What a digest tells: the reminders of its day (or its manual reminder); nothing in an
+    event's own e-mail (``tasks.activity``)."""
+    if digest.batch.startswith("event-"):
+        return []
     reminders = Reminder.objects.filter(date=digest.date).select_related(
         "assignment__unit", "assignment__task__plan"
     )

@@ -15,7 +15,7 @@ from org.models import Unit, UnitGroup, User
 from org.services import ensure_unit_group
 from plans.models import Heading, Plan
 
-from . import evidence, permissions
+from . import activity, evidence, permissions
 from .evidence import Upload
 from .models import (
     Assignment,
@@ -102,6 +102,7 @@ def save_task(
 ) -> Task:
     """Create or update a task and bring its assignments in line with ``responsibility``."""
     adding = task._state.adding
+    before = None if adding else Task.objects.filter(pk=task.pk).values("due_date").first()
     _checked(task, responsibility)
     task._history_user = by  # type: ignore[attr-defined]  # simple_history reads it
     # Checked above, before any write: a new task's writes raise nothing a caller catches, so
@@ -111,7 +112,10 @@ def save_task(
         task.save()
         if responsibility.groups or not adding:
             task.groups.set(responsibility.groups)
-        _set_assignments(task, responsibility.roles(), by=by, adding=adding)
+        added, removed = _set_assignments(task, responsibility.roles(), by=by, adding=adding)
+        if before:  # an edit: the units whose work it changes hear of it
+            activity.reassigned(task, added=added, removed=removed, by=by)
+            activity.deadline_changed(task, before["due_date"], by=by)
     return task
 
 
@@ -169,7 +173,9 @@ def create_tasks(entries: list[tuple[Task, Responsibility]], *, by: User | None)
 
 def _set_assignments(
     task: Task, roles: dict[Unit, str], *, by: User | None, adding: bool = False
-) -> None:
+) -> tuple[list[Assignment], list[Unit]]:
+    """Bring the task's assignments in line with ``roles``: the assignments added and the units
+    taken off."""
     current: dict[int, Assignment] = (
         {} if adding else {a.unit_id: a for a in task.assignments.select_related("unit__group")}
     )
@@ -204,6 +210,7 @@ def _set_assignments(
         # The task's new assignments in one INSERT and their history rows in another.
         bulk_create_with_history(added, Assignment, default_user=by)
         permissions.grant_unit_access(added)
+    return added, [a.unit for a in dropped]
 
 
 def units_of(plan: Plan, names: Iterable[str]) -> list[Unit]:
@@ -333,6 +340,8 @@ def record_progress(
         )
         if target != assignment.status:
             _move(assignment, target, by=by)
+            if submit:
+                activity.submitted(assignment, by=by)
         else:
             assignment.version += 1
             assignment.save(update_fields=["version", "updated_at"])
@@ -393,6 +402,7 @@ def review_assignment(
         assignment=assignment, author=by, text=comment.strip(), status=target
     )
     _move(assignment, target, by=by)
+    activity.reviewed(assignment, accepted=accept, comment=comment, by=by)
     return update
 
 

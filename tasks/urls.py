@@ -20,6 +20,7 @@ urlpatterns = [
     path("metrics/", views.metric_list, name="metric_list"),
     path("assignments/<int:pk>/remind/", views.assignment_remind, name="assignment_remind"),
     path("notifications/", views.notification_list, name="notification_list"),
+    path("notifications/settings/", views.notification_settings, name="notification_settings"),
     path("reminders/policy/", views.reminder_policy, name="reminder_policy"),
     path("reminders/calendar/", views.calendar, name="calendar"),
     path("reminders/deliveries/", views.delivery_list, name="delivery_list"),

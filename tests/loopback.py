@@ -18,6 +18,8 @@ from pathlib import Path
 
 import redis
 
+from org.models import Unit
+
 SMTP_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
 
 
@@ -158,3 +160,25 @@ class RedisServer:
     def restart(self) -> None:
         self.stop()
         self.start()
+
+
+LOCAL_ROBOTS = {
+    "wecom": ["qyapi.weixin.qq.com", "127.0.0.1"],
+    "dingtalk": ["oapi.dingtalk.com", "127.0.0.1"],
+}
+
+
+class Robot:
+    """A group robot's webhook: records the POSTed JSON and answers ``answer``."""
+
+    def __init__(self) -> None:
+        self.posts: list[tuple[str, str, dict]] = []
+        self.answer: dict = {"errcode": 0, "errmsg": "ok"}
+        self.url = ""
+
+
+def with_robot(unit: Unit, kind: str, url: str) -> Unit:
+    unit.webhook_kind, unit.webhook_url = kind, url
+    unit.full_clean()
+    unit.save(update_fields=["webhook_kind", "webhook_url"])
+    return unit

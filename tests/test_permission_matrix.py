@@ -68,6 +68,7 @@ EXPECTED = {
     "tasks:evidence_download": ("evidence", VIEW),
     "tasks:assignment_remind": ("assignment", POST_ONLY),
     "tasks:notification_list": (None, ANY),
+    "tasks:notification_settings": (None, ANY),
     "tasks:reminder_policy": (None, OFFICE_ONLY),
     "tasks:calendar": (None, OFFICE_ONLY),
     "tasks:delivery_list": (None, OFFICE_ONLY),
@@ -262,7 +263,7 @@ WRITES = {"INSERT", "UPDATE", "DELETE", "REPLACE"}
 
 # Forged posts: another unit's or bureau's object is never changed, whatever the form says.
 @pytest.mark.parametrize("role", ["head", "staff", "leader"])
-@pytest.mark.parametrize("action", ["report", "submit", "accept", "return"])
+@pytest.mark.parametrize("action", ["report", "submit", "accept", "return", "comment"])
 def test_posting_to_another_units_assignment_changes_nothing(client, world, personas, role, action):
     # given
     client.force_login(personas[role])
@@ -276,6 +277,7 @@ def test_posting_to_another_units_assignment_changes_nothing(client, world, pers
             "p-text": "forged",
             "r-version": target.version,
             "r-comment": "forged",
+            "c-text": "forged",
         },
     )
     # then
@@ -283,6 +285,16 @@ def test_posting_to_another_units_assignment_changes_nothing(client, world, pers
     target.refresh_from_db()
     assert target.status == Assignment.Status.NOT_STARTED
     assert not target.updates.exists()
+    assert not target.comments.exists()
+
+
+@pytest.mark.parametrize("role", ["head", "office", "leader"])
+def test_commenting_on_a_task_one_cannot_see_saves_nothing(client, world, personas, role):
+    client.force_login(personas[role])
+    target = world.other_task if role != "head" else world.foreign_task
+    response = client.post(reverse("tasks:task_detail", args=[target.pk]), {"c-text": "forged"})
+    assert response.status_code == 404
+    assert not target.comments.exists()
 
 
 @pytest.mark.parametrize("action", ["report", "submit", "accept", "return"])

@@ -9,6 +9,7 @@ from .reminders import (
     calendar,
     delivery_list,
     notification_list,
+    notification_settings,
     reminder_policy,
 )
 
@@ -24,6 +25,7 @@ __all__ = [
     "import_tables",
     "metric_list",
     "notification_list",
+    "notification_settings",
     "plan_detail",
     "reminder_policy",
     "review_queue",

@@ -14,6 +14,7 @@ from org.http import AuthenticatedRequest
 from org.permissions import office_department
 from tasks import permissions, queries, services
 from tasks.forms import (
+    CommentForm,
     FigureFormSet,
     LinkFormSet,
     MetricForm,
@@ -21,6 +22,7 @@ from tasks.forms import (
     ReviewForm,
 )
 from tasks.models import Assignment, EvidenceFile, Metric
+from tasks.views.comments import comments_context, post_comment
 
 
 def _metrics_for(assignment):
@@ -49,9 +51,12 @@ def assignment_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         reported, prefix="fig", initial=again.figures, form_kwargs={"metrics": metrics}
     )
     review = ReviewForm(reviewed, initial=version, prefix="r")
+    remark = CommentForm(request.POST if action == "comment" else None, prefix="c")
     if request.method == "POST":
-        done = _act(request, assignment, action, progress, links, figures, review)
-        if done:
+        if action == "comment":
+            if post_comment(request, assignment, remark):
+                return redirect(f"{assignment.get_absolute_url()}#comments")
+        elif _act(request, assignment, action, progress, links, figures, review):
             return redirect(assignment)
     user = request.user
     return render(
@@ -74,6 +79,7 @@ def assignment_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "can_review_any": permissions.can(user, permissions.REVIEW, assignment),
             "reminders": queries.reminders_of(assignment),
             "due": queries.due_of(assignment, timezone.localdate()),
+            **comments_context(assignment, remark),
         },
     )
 

@@ -13,8 +13,10 @@ from plans.permissions import get_plan_or_404
 from tasks import permissions, queries, services
 from tasks.forms import (
     CloseTaskForm,
+    CommentForm,
     TaskForm,
 )
+from tasks.views.comments import comments_context, post_comment
 
 
 @login_required
@@ -32,6 +34,9 @@ def plan_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @login_required
 def task_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     task = permissions.get_task_or_404(request.user, pk)
+    remark = CommentForm(request.POST or None, prefix="c")
+    if request.method == "POST" and post_comment(request, task, remark):
+        return redirect(f"{task.get_absolute_url()}#comments")
     assignments = queries.assignment_rows(
         permissions.visible_assignments(request.user).filter(task=task)
     )
@@ -45,6 +50,7 @@ def task_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "can_manage": permissions.can(request.user, permissions.MANAGE, task),
             "today": timezone.localdate(),
             "history": history_rows(task),
+            **comments_context(task, remark),
         },
     )
 

@@ -5,6 +5,7 @@ import datetime
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -16,8 +17,13 @@ from core import holidays
 from core.models import CalendarDay, Digest
 from org.http import AuthenticatedRequest
 from org.permissions import office_department
-from tasks import permissions, reminders
-from tasks.forms import CalendarDayForm, ReminderPolicyForm, RemindForm
+from tasks import activity, permissions, reminders
+from tasks.forms import (
+    CalendarDayForm,
+    NotificationSettingsForm,
+    ReminderPolicyForm,
+    RemindForm,
+)
 from tasks.models import Notification
 
 
@@ -27,11 +33,30 @@ def notification_list(request: AuthenticatedRequest) -> HttpResponse:
     if request.method == "POST":
         reminders.mark_read(request.user)
         return redirect("tasks:notification_list")
-    mine = Notification.objects.filter(recipient=request.user)
-    page = Paginator(
-        mine.select_related("reminder__assignment__task", "reminder__assignment__unit"), 50
-    ).get_page(request.GET.get("page"))
+    mine = Notification.objects.filter(recipient=request.user).select_related(
+        "reminder__assignment__task",
+        "reminder__assignment__unit",
+        "event__task",
+        "event__assignment",
+        "event__unit",
+        "event__actor",
+    )
+    page = Paginator(mine, 50).get_page(request.GET.get("page"))
     return render(request, "tasks/notification_list.html", {"page": page})
+
+
+@login_required
+def notification_settings(request: AuthenticatedRequest) -> HttpResponse:
+    """Each person chooses how to hear of each kind of event, and their e-mails' language."""
+    form = NotificationSettingsForm(request.POST or None, instance=request.user)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            form.save()
+            activity.save_choices(request.user, form.choices())
+        messages.success(request, _("Notification settings saved."))
+        return redirect("tasks:notification_settings")
+    context = {"form": form, "delivery_choices": Notification.Delivery.choices}
+    return render(request, "tasks/notification_settings.html", context)
 
 
 @login_required

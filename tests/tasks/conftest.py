@@ -1,14 +1,17 @@
 """Real parts for the delivery tests: an SMTP server on loopback that the test process and its
 worker processes send through, people with addresses, and a private Redis."""
 
+import json
+import threading
 from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from aiosmtpd.controller import Controller
 
 from config.celery_app import app as celery_app
 from org.models import User
-from tests.loopback import SMTP_BACKEND, Mailbox, RedisServer, free_port
+from tests.loopback import LOCAL_ROBOTS, SMTP_BACKEND, Mailbox, RedisServer, Robot, free_port
 
 
 @pytest.fixture
@@ -66,3 +69,34 @@ def _drop_connection_pools() -> None:
     # does after a fork (kombu keeps each broker's pools, for the next time it is used).
     celery_app._pool = None
     celery_app.amqp._producer_pool = None
+
+
+# --- A group robot's webhook on loopback ----------------------------------------------------
+
+
+@pytest.fixture
+def robot(settings) -> Iterator[Robot]:
+    robot = Robot()
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            body = self.rfile.read(int(self.headers["Content-Length"]))
+            robot.posts.append((self.path, self.headers["Content-Type"], json.loads(body)))
+            answer = json.dumps(robot.answer).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(answer)))
+            self.end_headers()
+            self.wfile.write(answer)
+
+        def log_message(self, *args) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    robot.url = f"http://127.0.0.1:{server.server_address[1]}/cgi-bin/webhook/send?key=test"
+    settings.WEBHOOK_HOSTS = LOCAL_ROBOTS
+    settings.SITE_URL = "https://gk.example.gov.cn"
+    yield robot
+    server.shutdown()
+    server.server_close()

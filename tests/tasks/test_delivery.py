@@ -6,12 +6,8 @@ Each message goes out once however often it is delivered; a refusal is recorded 
 """
 
 import datetime
-import json
 import re
-import threading
 import zoneinfo
-from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 import time_machine
@@ -25,64 +21,23 @@ from core.jobs import deliver_digest
 from core.models import Digest
 from core.outbox import MAX_ATTEMPTS
 from org.jobs import purge_expired_sessions
-from org.models import Unit, User
+from org.models import User
 from tasks import reminders
 from tasks.models import Assignment
 from tests.factories import make_task
-from tests.loopback import SMTP_BACKEND, Mailbox, free_port, wait_for
+from tests.loopback import SMTP_BACKEND, Mailbox, free_port, wait_for, with_robot
 
 TZ = zoneinfo.ZoneInfo("Asia/Shanghai")
 D = datetime.date
 DAY = D(2026, 6, 10)
 SITE = "https://gk.example.gov.cn"
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
-LOCAL_ROBOTS = {
-    "wecom": ["qyapi.weixin.qq.com", "127.0.0.1"],
-    "dingtalk": ["oapi.dingtalk.com", "127.0.0.1"],
-}
 
 
 @pytest.fixture
 def mailbox(mailbox, settings) -> Mailbox:
     settings.SITE_URL = SITE
     return mailbox
-
-
-class Robot:
-    """A group robot's webhook: records the POSTed JSON and answers ``answer``."""
-
-    def __init__(self) -> None:
-        self.posts: list[tuple[str, str, dict]] = []
-        self.answer: dict = {"errcode": 0, "errmsg": "ok"}
-        self.url = ""
-
-
-@pytest.fixture
-def robot(settings) -> Iterator[Robot]:
-    robot = Robot()
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:
-            body = self.rfile.read(int(self.headers["Content-Length"]))
-            robot.posts.append((self.path, self.headers["Content-Type"], json.loads(body)))
-            answer = json.dumps(robot.answer).encode()
-            self.send_response(200)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(answer)))
-            self.end_headers()
-            self.wfile.write(answer)
-
-        def log_message(self, *args) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    robot.url = f"http://127.0.0.1:{server.server_address[1]}/cgi-bin/webhook/send?key=test"
-    settings.WEBHOOK_HOSTS = LOCAL_ROBOTS
-    settings.SITE_URL = SITE
-    yield robot
-    server.shutdown()
-    server.server_close()
 
 
 def due_today(world) -> Assignment:
@@ -94,13 +49,6 @@ def due_today(world) -> Assignment:
 def deliver_all() -> list[str]:
     pending = Digest.objects.filter(status=Digest.Status.PENDING).order_by("pk")
     return [reminders.deliver(pk) for pk in pending.values_list("pk", flat=True)]
-
-
-def with_robot(unit: Unit, kind: str, url: str) -> Unit:
-    unit.webhook_kind, unit.webhook_url = kind, url
-    unit.full_clean()
-    unit.save(update_fields=["webhook_kind", "webhook_url"])
-    return unit
 
 
 # --- E-mail --------------------------------------------------------------------------------------

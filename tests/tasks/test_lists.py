@@ -86,8 +86,9 @@ def test_the_task_list_query_count_is_pinned(
     office_client.get(TASK_LIST)  # warm up
     # session, user with their unit (the top bar names it), count, plan and unit filter
     # choices, page of tasks, their assignments with units, the department's working-day
-    # calendar (the deadline badges), and the bell's unread count (once, although render_table
-    # renders its template with the request and the context processors run again)
+    # calendar (the deadline badges), and the bell's unread count with the submissions awaiting
+    # review (once, although render_table renders its template with the request and the
+    # context processors run again)
     with django_assert_num_queries(9):
         response = office_client.get(TASK_LIST)
     assert len(rows(response)) == 25

@@ -313,8 +313,9 @@ def test_a_unit_heads_assignment_page_asks_for_its_rights_once(
     client.get(url)
 
     # when / then: the person's rights on the assignment are read once however often the page
-    # asks (18 queries before, 10 of them guardian's)
-    with django_assert_max_num_queries(9):
+    # asks (18 queries before, 10 of them guardian's); and two for the comment thread and the
+    # people one may mention
+    with django_assert_max_num_queries(11):
         response = client.get(url)
     assert response.status_code == 200
     assert response.context["can_submit"]
