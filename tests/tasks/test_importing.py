@@ -72,10 +72,14 @@ def pasted_as_office(client, bureau: Department, text: str) -> tuple[str, dict]:
     browser posts them back unchanged."""
     log_in_office(client, bureau)
     start = client.post(reverse("tasks:import_start"), {"text": text})
-    context = client.get(start.url).context
+    return start.url, posted_back(client.get(start.url).context)
+
+
+def posted_back(context) -> dict:
+    """The preview's forms as the browser posts them back unchanged."""
     formset = context["formset"]
-    forms = (context["plan_form"], context["mapping_form"], formset.management_form, *formset)
-    return start.url, as_posted(*forms)
+    forms = (context["plan_form"], context["mapping_form"], context["undated_form"])
+    return as_posted(*forms, formset.management_form, *formset, context["confirm_form"])
 
 
 @pytest.fixture
@@ -395,11 +399,7 @@ def test_confirming_the_preview_applies_edits_and_leaves_out_unticked_tasks(
     # given
     start = office_client.post(reverse("tasks:import_start"), {"text": seed_bytes.decode()})
     preview = office_client.get(start.url)
-    context = preview.context
-    formset = context["formset"]
-    data = as_posted(
-        context["plan_form"], context["mapping_form"], formset.management_form, *formset
-    )
+    data = posted_back(preview.context)
     data["task-4-due_date"] = "2018-06-30"
     del data["task-3-include"]
     parsed_tasks = PlanImport.objects.get(department=bureau).parsed["tasks"]
@@ -515,11 +515,7 @@ def test_roles_without_a_task_text_column_are_refused_and_the_reading_is_kept(
 
 def test_confirming_with_no_task_ticked_creates_nothing(office_client, bureau, seed_bytes):
     start = office_client.post(reverse("tasks:import_start"), {"text": seed_bytes.decode()})
-    context = office_client.get(start.url).context
-    formset = context["formset"]
-    data = as_posted(
-        context["plan_form"], context["mapping_form"], formset.management_form, *formset
-    )
+    data = posted_back(office_client.get(start.url).context)
     for key in [k for k in data if k.endswith("-include")]:
         del data[key]
 
