@@ -30,7 +30,6 @@ from django.urls import resolve, reverse
 from org.models import Department, Unit, UnitAlias, UnitGroup, User
 from org.queries import name_index, resolve_name
 from org.services import save_unit, standard_unit_groups
-from plans.forms import PlanForm
 from plans.models import Heading, Plan, PlanImport
 from plans.parsing import RESPONSE_DAYS, heading_of
 from tasks import importing, permissions, preview
@@ -399,18 +398,7 @@ def web_import(client: Client, text: str) -> None:
 def preview_forms(plan_import: PlanImport) -> list:
     """The preview page's forms, made as its view makes them (the client outside a test run
     keeps no template context to read them from)."""
-    from tasks.forms import ImportConfirmForm, TaskDraftFormSet, UnitMappingForm
-
-    parsed, dept = plan_import.parsed, plan_import.department
-    formset = TaskDraftFormSet(prefix="task", initial=preview.task_initial(parsed))
-    names = importing.unknown_names(plan_import)
-    return [
-        PlanForm(prefix="plan", department=dept, initial=preview.plan_initial(parsed)),
-        UnitMappingForm(prefix="map", names=names, department=dept),
-        formset.management_form,
-        *formset,
-        ImportConfirmForm(),
-    ]
+    return preview.PreviewPage(plan_import).forms()
 
 
 def web_import_row(text: str) -> Operation:

@@ -24,6 +24,10 @@ MESSAGES = {
     "unknown_unit": gettext_lazy(
         "“{name}” is not a unit of this department: map it to a unit or create it."
     ),
+    "past_deadline": gettext_lazy(
+        "The deadline has already passed (today is {today}): is this an earlier year's plan? "
+        "Set new deadlines, or import it as it stands for the record."
+    ),
     # why a document cannot be read
     "empty": gettext_lazy("The document is empty."),
     "not_text": gettext_lazy("The file is not plain text (it holds binary data)."),

@@ -1,3 +1,4 @@
+from dataclasses import replace
 from typing import cast
 
 from django import forms
@@ -352,12 +353,10 @@ class TaskDraftForm(forms.Form):
     def draft(self, parsed: dict, ref: int) -> "importing.TaskDraft":
         """The task as confirmed; ``parsed`` is what the importer read for it."""
         data = self.cleaned_data
-        return importing.TaskDraft(
+        return replace(
+            importing.TaskDraft.from_parsed(parsed, ref),
             text=data["text"].strip(),
             units=split_units(data["units"]),
-            path=parsed["path"],
-            response_days=parsed["response_days"],
-            ref=ref,
             deadline_kind=data["deadline_kind"],
             due_date=data["due_date"],
             recurrence=data["recurrence"],
@@ -368,29 +367,115 @@ class TaskDraftForm(forms.Form):
 TaskDraftFormSet = forms.formset_factory(TaskDraftForm, extra=0)
 
 
-class UnitMappingForm(forms.Form):
-    """For each name the department does not know: an existing unit, or a new one."""
+class UnitPickForm(forms.Form):
+    """The units each phrase stands for (``importing.Phrase``), answered once for every task
+    that uses it: units ticked, or for an unknown name a new unit, or for 「各承办科室」 the
+    choice left for later, task by task."""
 
-    def __init__(self, *args, names: list[str], department, **kwargs):
+    LATER = "later"
+
+    def __init__(self, *args, phrases: list[importing.Phrase], department, **kwargs):
         super().__init__(*args, **kwargs)
-        units = Unit.objects.filter(department=department)
-        choices = [
-            ("", _("— choose —")),
-            (importing.NEW_SECTION, _("create as a new section")),
-            (importing.NEW_SCHOOL, _("create as a new school")),
-            *((str(u.pk), str(u)) for u in units),
-        ]
+        units = list(Unit.objects.filter(department=department))
         self.units = {str(u.pk): u for u in units}
-        self.names = names
-        for i, name in enumerate(names):
-            self.fields[f"name-{i}"] = forms.ChoiceField(
-                label=name, choices=choices, required=False
+        self.phrases = phrases
+        by_kind = [
+            (label, [(str(u.pk), str(u)) for u in units if u.kind == kind])
+            for kind, label in Unit.Kind.choices
+        ]
+        unit_choices = [(label, group) for label, group in by_kind if group]
+        extras = {
+            importing.Phrase.UNKNOWN: [
+                (importing.NEW_SECTION, _("create it as a new section")),
+                (importing.NEW_SCHOOL, _("create it as a new school")),
+            ],
+            importing.Phrase.CHOSEN: [(self.LATER, _("choose later, task by task"))],
+            importing.Phrase.NONE: [],
+        }
+        for i, phrase in enumerate(phrases):
+            others = extras[phrase.kind]
+            initial = [str(u.pk) for u in phrase.suggested]
+            if phrase.kind == importing.Phrase.CHOSEN:
+                initial = [self.LATER]  # as before the picker: the task waits for the office
+            self.fields[f"name-{i}"] = forms.MultipleChoiceField(
+                label=phrase.name or _("tasks that name no unit"),
+                choices=[*unit_choices, *([(_("or"), others)] if others else [])],
+                widget=forms.CheckboxSelectMultiple,
+                required=False,
+                initial=initial,
             )
 
-    def mapping(self) -> dict:
-        """Name → Unit or a NEW_* choice, for the names the office decided on."""
-        chosen = {name: self.cleaned_data[f"name-{i}"] for i, name in enumerate(self.names)}
-        return {name: self.units.get(c, c) for name, c in chosen.items() if c}
+    def _chosen(self, i: int) -> tuple[list[Unit], list[str]]:
+        chosen = self.cleaned_data.get(f"name-{i}") or []
+        return [self.units[c] for c in chosen if c in self.units], [
+            c for c in chosen if c not in self.units
+        ]
+
+    def clean(self):
+        data = super().clean()
+        for i, phrase in enumerate(self.phrases):
+            if f"name-{i}" not in data:
+                continue
+            units, others = self._chosen(i)
+            name = phrase.name
+            if phrase.kind == importing.Phrase.UNKNOWN and not (units or others):
+                self.add_error(
+                    f"name-{i}",
+                    _("Tick the units “{name}” stands for, or create it as a new unit.").format(
+                        name=name
+                    ),
+                )
+            elif phrase.kind == importing.Phrase.UNKNOWN and others and (units or others[1:]):
+                self.add_error(
+                    f"name-{i}",
+                    _("“{name}”: tick units or create one new unit, not both.").format(name=name),
+                )
+            elif phrase.kind == importing.Phrase.CHOSEN and not (units or others):
+                self.add_error(
+                    f"name-{i}",
+                    _("“{name}”: tick the units that handle its tasks, or choose later.").format(
+                        name=name
+                    ),
+                )
+        return data
+
+    def mapping(self) -> importing.UnitMapping:
+        """Phrase → one Unit (an unknown name, remembered for the next import), the units
+        picked for this plan, or a NEW_* choice. Units ticked win over “choose later”."""
+        out: dict[str, Unit | str | list[Unit]] = {}
+        for i, phrase in enumerate(self.phrases):
+            units, others = self._chosen(i)
+            if phrase.kind == importing.Phrase.UNKNOWN and len(units) == 1:
+                out[phrase.name] = units[0]
+            elif units:
+                out[phrase.name] = units
+            elif others and others[0] != self.LATER:
+                out[phrase.name] = others[0]
+        return out
+
+
+class UndatedForm(forms.Form):
+    """One answer for every task whose text gives no deadline."""
+
+    how = forms.ChoiceField(
+        label=_("for all of them"),
+        choices=[
+            (importing.Undated.KEEP, _("keep the deadlines as shown")),
+            (importing.Undated.YEAR_END, _("the plan's year end")),
+            (importing.Undated.DATE, _("the date below")),
+            (importing.Undated.ONGOING, _("ongoing work, no deadline")),
+        ],
+        initial=importing.Undated.KEEP,
+        widget=forms.RadioSelect,
+    )
+    date = forms.DateField(label=_("date"), required=False, widget=DateInput())
+
+    def clean(self):
+        data = super().clean()
+        dated = data.get("how") == importing.Undated.DATE
+        if dated and not data.get("date") and not self.has_error("date"):
+            self.add_error("date", _("Give the date for the tasks without a deadline."))
+        return data
 
 
 class ImportConfirmForm(forms.Form):

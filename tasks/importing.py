@@ -8,7 +8,10 @@ onto the department's units and the models.
 from __future__ import annotations
 
 import datetime
+import difflib
 import hashlib
+import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -31,7 +34,7 @@ from plans.reading import Roles, parse_document
 from plans.services import save_heading, save_plan
 
 from .models import Task
-from .services import Responsibility, create_tasks
+from .services import Responsibility, create_tasks, year_end
 
 
 def read_upload(source_name: str, data: bytes) -> Document:
@@ -59,10 +62,14 @@ def parsed_json(plan: ParsedPlan) -> dict:
 
 
 def _kept(plan: ParsedPlan, document: Document) -> dict:
-    """What an import keeps for its preview: the reading, how each table was read, and the
-    document itself, so that the office can set a table's column roles and read it again."""
+    """What an import keeps for its preview: the reading (each warning with its code, so the
+    preview can group warnings of a kind), how each table was read, and the document itself, so
+    that the office can set a table's column roles and read it again."""
+    data = parsed_json(plan)
+    for kept, warning in zip(data["warnings"], plan.warnings, strict=True):
+        kept["code"] = warning.code
     return {
-        **parsed_json(plan),
+        **data,
         "tables": [
             {"index": t.index, "rows": t.rows, "header": t.header, "roles": t.roles,
              "unsure": t.unsure, "set_by_office": t.set_by_office}
@@ -130,12 +137,67 @@ def earlier_import(plan_import: PlanImport) -> Plan | None:
 
 
 def unknown_names(plan_import: PlanImport) -> list[str]:
-    index = name_index(plan_import.department)
-    names = dict.fromkeys(n for t in plan_import.parsed["tasks"] for n in t["units"])
-    return [n for n in names if resolve_name(index, n) is None]
+    return [p.name for p in phrases_to_pick(plan_import) if p.kind == Phrase.UNKNOWN]
 
 
 NEW_SECTION, NEW_SCHOOL = "new-section", "new-school"
+NO_UNITS = ""  # the phrase of the tasks that name no unit at all
+
+
+@dataclass
+class Phrase:
+    """A name (or the lack of one) that the office answers once for every task using it, by
+    picking units: a name the department does not know, a collective name whose units the
+    office chooses (「各承办科室」), or no name at all."""
+
+    UNKNOWN, CHOSEN, NONE = "unknown", "chosen", "none"
+
+    name: str
+    kind: str
+    tasks: list[int]  # the tasks that use it, by their place in the import
+    suggested: list[Unit] = field(default_factory=list)
+
+
+def phrases_to_pick(plan_import: PlanImport) -> list[Phrase]:
+    department = plan_import.department
+    index = name_index(department)
+    units = list(Unit.objects.filter(department=department))
+    used: dict[str, list[int]] = {}
+    for i, task in enumerate(plan_import.parsed["tasks"]):
+        for name in task["units"] or [NO_UNITS]:
+            used.setdefault(name, []).append(i)
+    phrases = []
+    for name, tasks in used.items():
+        target = resolve_name(index, name) if name else None
+        if not name:
+            phrases.append(Phrase(name, Phrase.NONE, tasks))
+        elif target is None:
+            phrases.append(Phrase(name, Phrase.UNKNOWN, tasks, suggest_units(name, units)))
+        elif isinstance(target, UnitGroup) and target.needs_choice:
+            phrases.append(Phrase(name, Phrase.CHOSEN, tasks))
+    return phrases
+
+
+# 「各学校」「全体股室」: a collective name the department has no group for still says which kind.
+_EVERY = re.compile(r"^(?:各|全体?)(?!承办|相关|有关)")
+_KIND_WORDS = {Unit.Kind.SCHOOL: ("学校", "中学", "小学", "幼儿园"), Unit.Kind.SECTION: ("科室",
+               "股室", "处室", "部门")}  # fmt: skip
+
+
+def suggest_units(name: str, units: list[Unit]) -> list[Unit]:
+    """The units an unknown name most likely means: every unit of the kind a collective name
+    says, the unit whose name the name contains (「区教育局办公室」), or the closest spelling."""
+    if _EVERY.match(name):
+        kinds = [k for k, words in _KIND_WORDS.items() if any(w in name for w in words)]
+        if kinds:
+            return [u for u in units if u.kind in kinds]
+        if name.endswith("单位"):
+            return list(units)
+        return []
+    names = {n: u for u in units for n in (u.name, u.short_name) if n}
+    inside = sorted((n for n in names if n in name), key=len, reverse=True)
+    close = inside or difflib.get_close_matches(name, list(names), n=1, cutoff=0.6)
+    return [names[close[0]]] if close else []
 
 
 @dataclass
@@ -151,6 +213,7 @@ class TaskDraft:
     is_milestone: bool = False
     response_days: list[int] = field(default_factory=list)
     ref: int = 0  # where the task stands in the preview, for error messages
+    assumed_date: datetime.date | None = None  # the deadline as read, before any edit
 
     @classmethod
     def from_parsed(cls, task: dict, ref: int = 0) -> TaskDraft:
@@ -171,31 +234,81 @@ class TaskDraft:
             is_milestone=task["milestone"],
             response_days=task["response_days"],
             ref=ref,
+            assumed_date=datetime.date.fromisoformat(due) if due else None,
         )
 
 
-def apply_mapping(department: Department, mapping: dict[str, str | Unit]) -> None:
-    """Create the units the office asked for and remember names mapped to existing units."""
+class Undated:
+    """How the office answers, for all of them at once, the tasks whose text gives no deadline
+    (the reader assumed the year end): as shown, the plan's year end, one date, or ongoing."""
+
+    KEEP, YEAR_END, DATE, ONGOING = "keep", "year-end", "date", "ongoing"
+
+
+def settle_undated(
+    drafts: list[TaskDraft],
+    undated: set[int],
+    *,
+    how: str,
+    year: int,
+    date: datetime.date | None = None,
+) -> None:
+    """Apply the answer to the drafts of the ``undated`` tasks (by their place in the import).
+    A task whose deadline the office set by hand in the preview keeps it."""
+    if how == Undated.KEEP:
+        return
+    for draft in drafts:
+        if draft.ref not in undated or draft.deadline_kind != Task.DeadlineKind.DATE:
+            continue
+        if draft.due_date != draft.assumed_date:
+            continue  # set by hand
+        if how == Undated.ONGOING:
+            draft.deadline_kind = Task.DeadlineKind.ONGOING
+        else:
+            draft.due_date = date if how == Undated.DATE else year_end(year)
+
+
+# A phrase's answer: one unit (remembered), units for this plan only, or a unit to create.
+UnitMapping = Mapping[str, Unit | str | list[Unit]]
+
+
+def apply_mapping(department: Department, mapping: UnitMapping) -> dict[str, list[Unit]]:
+    """Create the units the office asked for and remember names mapped to one existing unit.
+    Returns the names that stand for units picked for this plan only (a collective name such
+    as 「各承办科室」, a name mapped to several units, or ``NO_UNITS``)."""
+    picked: dict[str, list[Unit]] = {}
     for name, target in mapping.items():
-        if isinstance(target, Unit):
+        if isinstance(target, list):
+            picked[name] = target
+        elif isinstance(target, Unit):
             add_alias(department, name=name, unit=target)
         else:
             kind = Unit.Kind.SCHOOL if target == NEW_SCHOOL else Unit.Kind.SECTION
             save_unit(Unit(department=department, name=name, kind=kind))
+    return picked
 
 
-def _responsibility(names: list[str], index) -> Responsibility:
-    found = [(name, resolve_name(index, name)) for name in names]
-    missing = [name for name, target in found if target is None]
+def _responsibility(names: list[str], index, picked: dict[str, list[Unit]]) -> Responsibility:
+    """The first name leads (every unit picked for it leads); the others co-operate. A
+    collective name's members lead their own parts unless a unit leads (``Responsibility``)."""
+    lead: list[Unit] = []
+    support: list[Unit] = []
+    groups: list[UnitGroup] = []
+    missing: list[str] = []
+    for position, name in enumerate(names or [NO_UNITS]):
+        target = picked.get(name) or resolve_name(index, name)
+        if target is None:
+            missing += [name] if name else []
+        elif isinstance(target, UnitGroup):
+            groups.append(target)
+        else:
+            (support if position else lead).extend(target if isinstance(target, list) else [target])
     if missing:
         raise ValidationError(message_for("unknown_unit", name="、".join(missing)))
-    units = [t for _, t in found if isinstance(t, Unit)]
-    groups = list(dict.fromkeys(t for _, t in found if isinstance(t, UnitGroup)))
-    lead_is_unit = bool(found) and isinstance(found[0][1], Unit)
     return Responsibility(
-        lead=units[:1] if lead_is_unit else [],
-        support=units[1:] if lead_is_unit else units,
-        groups=groups,
+        lead=list(dict.fromkeys(lead)),
+        support=list(dict.fromkeys(u for u in support if u not in lead)),
+        groups=list(dict.fromkeys(groups)),
     )
 
 
@@ -205,7 +318,7 @@ def confirm_import(
     *,
     plan: Plan,
     drafts: list[TaskDraft],
-    mapping: dict[str, str | Unit],
+    mapping: UnitMapping,
     new_version: bool,
     by: User | None,
 ) -> Plan:
@@ -237,7 +350,7 @@ def confirm_import(
             v=Max("version")
         )["v"]
         plan.version = (latest or 0) + 1
-    apply_mapping(department, mapping)
+    picked = apply_mapping(department, mapping)
     plan.department = department
     plan = save_plan(plan, by=by)
     index = name_index(department)
@@ -279,7 +392,7 @@ def confirm_import(
             ),
         )
         try:
-            entries.append((task, _responsibility(draft.units, index)))
+            entries.append((task, _responsibility(draft.units, index, picked)))
             refs.append(draft.ref)
         except ValidationError as error:
             errors[f"task-{draft.ref}"] = error.messages
@@ -302,7 +415,7 @@ def import_document(
     source_name: str,
     data: bytes,
     new_version: bool = False,
-    mapping: dict[str, Unit | str] | None = None,
+    mapping: UnitMapping | None = None,
     by: User | None,
 ) -> Plan:
     """Parse and confirm in one go, as parsed (the command line, the demo and the benchmark use

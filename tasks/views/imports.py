@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import SuspiciousOperation, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -8,18 +8,11 @@ from django.views.decorators.http import require_POST
 
 from org.http import AuthenticatedRequest
 from org.permissions import office_department
-from plans.forms import PlanForm
 from plans.messages import format_error
 from plans.models import PlanImport
 from plans.parsing import PlanFormatError
 from tasks import importing, preview
-from tasks.forms import (
-    ImportConfirmForm,
-    ImportStartForm,
-    TableRolesForm,
-    TaskDraftFormSet,
-    UnitMappingForm,
-)
+from tasks.forms import ImportStartForm, TableRolesForm
 
 
 @login_required
@@ -82,43 +75,23 @@ def import_preview(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     plan_import = _open_import(request, pk, confirmed=True)
     if plan_import.plan_id:
         return _to_plan(request, plan_import)
-    department = plan_import.department
-    parsed = plan_import.parsed
-    data = request.POST if request.method == "POST" else None
-    plan_form = PlanForm(
-        data, prefix="plan", department=department, initial=preview.plan_initial(parsed)
-    )
-    names = importing.unknown_names(plan_import)
-    mapping_form = UnitMappingForm(data, prefix="map", names=names, department=department)
-    formset = TaskDraftFormSet(data, prefix="task", initial=preview.task_initial(parsed))
-    if data is not None and formset.total_form_count() != len(parsed["tasks"]):
-        # Each form is paired with its parsed task: a post with another count was not made
-        # by this page (a forged or cut-off form), and pairing it would be a server error.
-        raise SuspiciousOperation("The posted tasks do not match the import.")
-    confirm_form = ImportConfirmForm(data)
-    forms_ok = all(f.is_valid() for f in (plan_form, mapping_form, formset, confirm_form))
-    if data is not None and forms_ok:
-        if confirm_form.cleaned_data["new_version"]:
-            plan_form.instance.version = 0  # numbered on confirm
-        drafts = [
-            form.draft(parsed["tasks"][i], ref=i)
-            for i, form in enumerate(formset)
-            if form.cleaned_data["include"]
-        ]
+    page = preview.PreviewPage(plan_import, request.POST if request.method == "POST" else None)
+    if request.method == "POST" and page.is_valid():
+        drafts = page.drafts()
         try:
             plan = importing.confirm_import(
                 plan_import,
-                plan=plan_form.instance,
+                plan=page.plan(),
                 drafts=drafts,
-                mapping=mapping_form.mapping(),
-                new_version=confirm_form.cleaned_data["new_version"],
+                mapping=page.mapping_form.mapping(),
+                new_version=page.new_version,
                 by=request.user,
             )
         except ValidationError as error:
             plan_import.refresh_from_db()
             if plan_import.plan_id:
                 return _to_plan(request, plan_import)
-            preview.attach_errors(error, formset, confirm_form)
+            page.attach_errors(error)
         else:
             messages.success(
                 request,
@@ -127,20 +100,7 @@ def import_preview(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                 ),
             )
             return redirect(plan)
-    rows = preview.preview_rows(plan_import, formset)
+    tables_form = TableRolesForm(tables=plan_import.parsed.get("tables", []))
     return render(
-        request,
-        "tasks/import_preview.html",
-        {
-            "plan_import": plan_import,
-            "plan_form": plan_form,
-            "mapping_form": mapping_form,
-            "formset": formset,
-            "confirm_form": confirm_form,
-            "rows": rows,
-            "earlier": importing.earlier_import(plan_import),
-            "tables_form": TableRolesForm(tables=parsed.get("tables", [])),
-            "checks": [(None, w["message"]) for w in parsed["warnings"] if w["task"] is None]
-            + [(i, message) for i, row in enumerate(rows) for message in row.warnings],
-        },
+        request, "tasks/import_preview.html", {**page.context(), "tables_form": tables_form}
     )

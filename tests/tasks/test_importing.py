@@ -5,8 +5,10 @@ import datetime
 import io
 import json
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
@@ -17,11 +19,12 @@ from django.utils.translation import override
 from bench.posted import as_posted
 from org.models import Department, Unit, UnitAlias, User
 from org.services import standard_unit_groups
-from plans.messages import format_error
+from plans.messages import format_error, message_for
 from plans.models import Heading, Plan, PlanImport
 from plans.parsing import PlanFormatError
 from tasks import importing
 from tasks.models import Assignment, Task
+from tasks.preview import WarningGroup
 from tests.factories import DepartmentFactory, UnitFactory, UserFactory
 from tests.plans.corpus import write_source
 
@@ -72,10 +75,14 @@ def pasted_as_office(client, bureau: Department, text: str) -> tuple[str, dict]:
     browser posts them back unchanged."""
     log_in_office(client, bureau)
     start = client.post(reverse("tasks:import_start"), {"text": text})
-    context = client.get(start.url).context
+    return start.url, posted_back(client.get(start.url).context)
+
+
+def posted_back(context) -> dict:
+    """The preview's forms as the browser posts them back unchanged."""
     formset = context["formset"]
-    forms = (context["plan_form"], context["mapping_form"], formset.management_form, *formset)
-    return start.url, as_posted(*forms)
+    forms = (context["plan_form"], context["mapping_form"], context["undated_form"])
+    return as_posted(*forms, formset.management_form, *formset, context["confirm_form"])
 
 
 @pytest.fixture
@@ -395,11 +402,7 @@ def test_confirming_the_preview_applies_edits_and_leaves_out_unticked_tasks(
     # given
     start = office_client.post(reverse("tasks:import_start"), {"text": seed_bytes.decode()})
     preview = office_client.get(start.url)
-    context = preview.context
-    formset = context["formset"]
-    data = as_posted(
-        context["plan_form"], context["mapping_form"], formset.management_form, *formset
-    )
+    data = posted_back(preview.context)
     data["task-4-due_date"] = "2018-06-30"
     del data["task-3-include"]
     parsed_tasks = PlanImport.objects.get(department=bureau).parsed["tasks"]
@@ -515,11 +518,7 @@ def test_roles_without_a_task_text_column_are_refused_and_the_reading_is_kept(
 
 def test_confirming_with_no_task_ticked_creates_nothing(office_client, bureau, seed_bytes):
     start = office_client.post(reverse("tasks:import_start"), {"text": seed_bytes.decode()})
-    context = office_client.get(start.url).context
-    formset = context["formset"]
-    data = as_posted(
-        context["plan_form"], context["mapping_form"], formset.management_form, *formset
-    )
+    data = posted_back(office_client.get(start.url).context)
     for key in [k for k in data if k.endswith("-include")]:
         del data[key]
 
@@ -579,3 +578,208 @@ def test_import_plan_dry_run_prints_exactly_the_contract_and_saves_nothing(seed_
     assert printed["plan"]["issued_on"] == "2018-07-24"
     assert printed["tasks"][12]["deadline"] == "2018-11-11"
     assert counts() | {"PlanImport": PlanImport.objects.count()} == before
+
+
+# --- the preview on a real plan: grouped warnings, one answer per kind or phrase --------------
+
+TZ = ZoneInfo("Asia/Shanghai")
+LEDGER = (
+    Path(__file__).resolve().parents[3]
+    / "shared"
+    / "reference"
+    / "plans"
+    / "18-tianchang-minzhengju-2023-05-zwgk-wancheng-qingkuang.txt"
+)
+
+
+def preview_of(client, text: str):
+    """The office pastes ``text``: the preview's address and its page."""
+    start = client.post(reverse("tasks:import_start"), {"text": text})
+    return start.url, client.get(start.url)
+
+
+def pick_field(context, name: str) -> str:
+    """The form field of the unit picker for ``name``."""
+    [field] = [field.html_name for phrase, field in context["picks"] if phrase.name == name]
+    return field
+
+
+def unit_pks(bureau: Department, *names: str) -> list[str]:
+    return [str(bureau.units.get(name=n).pk) for n in names]
+
+
+@time_machine.travel(datetime.datetime(2018, 8, 1, 9, tzinfo=TZ), tick=False)
+def test_the_seeds_fifteen_warnings_show_as_one_block_a_kind(office_client, seed_bytes):
+    _url, page = preview_of(office_client, seed_bytes.decode())
+
+    groups = {g.code: g for g in page.context["groups"]}
+    html = page.content.decode()
+    assert {code: len(g.warnings) for code, g in groups.items()} == {
+        "to_be_chosen": 3,
+        "no_deadline": 12,
+    }
+    assert groups["no_deadline"].message is not None  # said once, its tasks listed as numbers
+    assert groups["no_deadline"].control == "undated"
+    assert html.count('id="check-no_deadline"') == 1
+    assert html.count(escape(groups["no_deadline"].message)) == 1 + 12  # the block, the badges
+    assert 'name="undated-how"' in html
+
+
+def test_one_date_for_all_undated_tasks_is_applied_on_confirm_except_where_set_by_hand(
+    office_client, bureau, seed_bytes
+):
+    # given
+    url, page = preview_of(office_client, seed_bytes.decode())
+    data = posted_back(page.context) | {"undated-how": "date", "undated-date": "2018-10-31"}
+    data["task-4-due_date"] = "2018-06-30"
+
+    # when
+    response = office_client.post(url, data)
+
+    # then
+    plan = Plan.objects.get(department=bureau)
+    assert response.url == plan.get_absolute_url()
+    due = [t.due_date for t in plan.tasks.all()]
+    assert due[4] == datetime.date(2018, 6, 30)  # the row edited by hand
+    assert due[12] == datetime.date(2018, 11, 11)  # the milestone had a date
+    assert set(due[:4] + due[5:12]) == {datetime.date(2018, 10, 31)}
+
+
+def test_undated_tasks_can_all_become_ongoing_work(office_client, bureau, seed_bytes):
+    url, page = preview_of(office_client, seed_bytes.decode())
+
+    office_client.post(url, posted_back(page.context) | {"undated-how": "ongoing"})
+
+    kinds = list(Plan.objects.get(department=bureau).tasks.values_list("deadline_kind", flat=True))
+    assert kinds == [Task.DeadlineKind.ONGOING] * 12 + [Task.DeadlineKind.DATE]
+
+
+def test_units_picked_for_a_collective_phrase_are_assigned_on_every_task_using_it(
+    office_client, bureau, seed_bytes
+):
+    # given: 各承办股室 (tasks 9 and 11) answered once with two sections; 各承办科室 left for later
+    url, page = preview_of(office_client, seed_bytes.decode())
+    data = posted_back(page.context)
+    data[pick_field(page.context, "各承办股室")] = unit_pks(bureau, "教育股", "督导室")
+
+    # when
+    office_client.post(url, data)
+
+    # then
+    plan = Plan.objects.get(department=bureau)
+    tasks = list(plan.tasks.all())
+    for task in (tasks[8], tasks[10]):
+        assert {roles(task)[n] for n in ("教育股", "督导室")} == {SUPPORT}
+        assert roles(task)["办公室"] == LEAD
+        assert not task.groups.exists()  # chosen: nothing waits for the office any more
+    assert roles(tasks[2]) == {}
+    assert [g.name for g in tasks[2].groups.all()] == ["各承办科室"]
+    assert UnitAlias.objects.count() == 0
+
+
+def test_an_unknown_name_picked_as_several_units_assigns_them_all_and_is_not_remembered(
+    client, bureau_without_inspection, seed_bytes
+):
+    # given: 执法检查股 is unknown; the office says it stands for 督导室 and 教育股
+    bureau = bureau_without_inspection
+    log_in_office(client, bureau)
+    url, page = preview_of(client, seed_bytes.decode())
+    assert [g.code for g in page.context["groups"]][:1] == ["unknown_unit"]
+    data = posted_back(page.context)
+    data[pick_field(page.context, "执法检查股")] = unit_pks(bureau, "督导室", "教育股")
+
+    # when
+    client.post(url, data)
+
+    # then
+    task = Plan.objects.get(department=bureau).tasks.get(position=3)
+    assert roles(task) == office_with("督导室", "教育股", "社会事业管理办公室")
+    assert UnitAlias.objects.count() == 0
+
+
+def test_tasks_that_name_no_unit_get_the_units_picked_for_them_all(office_client, bureau):
+    if not LEDGER.exists():
+        pytest.skip(f"the reference plans are not on this machine ({LEDGER})")
+    # given: a progress ledger with no unit column at all
+    url, page = preview_of(office_client, LEDGER.read_text())
+    count = len(page.context["rows"])
+    assert len(next(g for g in page.context["groups"] if g.code == "no_units").warnings) == count
+    data = posted_back(page.context)
+    data[pick_field(page.context, "")] = unit_pks(bureau, "办公室", "人事股")
+
+    # when
+    response = office_client.post(url, data)
+
+    # then: each unit ticked leads every task (its own part, as for 「各科室」)
+    plan = Plan.objects.get(department=bureau)
+    assert response.url == plan.get_absolute_url()
+    assert [roles(t) for t in plan.tasks.all()] == [{"办公室": LEAD, "人事股": LEAD}] * count
+
+
+@pytest.mark.parametrize(
+    ("today", "past"),
+    [(datetime.datetime(2018, 9, 1, 9, tzinfo=TZ), []),
+     (datetime.datetime(2018, 12, 1, 9, tzinfo=TZ), [12]),  # the milestone of 11 November
+     (datetime.datetime(2019, 3, 1, 9, tzinfo=TZ), list(range(13)))],
+)  # fmt: skip
+def test_deadlines_already_past_are_warned_of_as_one_group(office_client, seed_bytes, today, past):
+    with time_machine.travel(today, tick=False):
+        _url, page = preview_of(office_client, seed_bytes.decode())
+
+    groups = {g.code: g for g in page.context["groups"]}
+    assert [w.task for w in groups.get("past_deadline", WarningGroup("", "", [])).warnings] == past
+    if past:
+        with override("zh-hans"):
+            message = message_for("past_deadline", today=today.date().isoformat())
+        assert page.content.decode().count(escape(message)) == 1 + len(past)
+
+
+def test_bad_choices_are_said_and_the_preview_keeps_every_choice_made(
+    office_client, bureau, seed_bytes
+):
+    # given: 各承办科室 picked, 各承办股室 left with nothing ticked, a date that is no date
+    url, page = preview_of(office_client, seed_bytes.decode())
+    before = counts()
+    data = posted_back(page.context) | {"undated-how": "date", "undated-date": "2018-13-45"}
+    chosen = pick_field(page.context, "各承办科室")
+    data[chosen] = unit_pks(bureau, "教育股")
+    del data[pick_field(page.context, "各承办股室")]
+
+    # when
+    response = office_client.post(url, data)
+
+    # then: both are said, nothing is saved, and the page shows what the office chose
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert escape("“各承办股室”:请勾选承办这些任务的单位,或选择暂不指定。") in html
+    assert "输入一个有效的日期。" in html
+    assert counts() == before
+    assert PlanImport.objects.get(department=bureau).status == PlanImport.Status.PREVIEW
+    again = response.context
+    assert again["mapping_form"][chosen.removeprefix("map-")].value() == unit_pks(bureau, "教育股")
+    assert again["undated_form"]["how"].value() == "date"
+    assert 'value="2018-13-45"' in html
+
+
+def test_a_date_for_all_undated_tasks_outside_the_plans_year_is_refused(
+    office_client, bureau, seed_bytes
+):
+    url, page = preview_of(office_client, seed_bytes.decode())
+    data = posted_back(page.context) | {"undated-how": "date", "undated-date": "2019-01-31"}
+
+    response = office_client.post(url, data)
+
+    assert response.status_code == 200
+    assert "完成时限须在工作方案所属年度(2018年)内。" in response.content.decode()
+    assert Plan.objects.count() == 0
+
+
+def test_an_unknown_name_close_to_a_unit_comes_with_that_unit_ticked(bureau):
+    units = list(bureau.units.all())
+
+    assert importing.suggest_units("区教育局办公室", units) == [bureau.units.get(name="办公室")]
+    assert set(importing.suggest_units("各学校", units)) == set(
+        bureau.units.filter(kind=Unit.Kind.SCHOOL)
+    )
+    assert importing.suggest_units("各相关股室", units) == []
+    assert importing.suggest_units("市外事办", units) == []
