@@ -154,7 +154,7 @@ class PlanTree:
 def breakdown(tasks: TaskQuerySet) -> list[PlanTree]:
     """The given tasks (``task_rows``) in their plans' order, under their plans' headings:
     headings with none of them below are left out. Two queries besides the tasks'."""
-    rows = sorted(tasks, key=lambda task: (task.position, task.pk))
+    rows = sorted(tasks.prefetch_related("groups"), key=lambda task: (task.position, task.pk))
     plans = Plan.objects.filter(pk__in={task.plan_id for task in rows}).select_related("department")
     headings: dict[int, list[Heading]] = defaultdict(list)
     for heading in Heading.objects.filter(plan__in=plans):

@@ -52,7 +52,7 @@ def breakdown_workbook(
     book = Workbook()
     sheet = book.worksheets[0]  # a new workbook's one sheet
     sheet.title = _("Task breakdown")[:31]
-    title = breakdown_title(plans)
+    title = _title(plans)
     book.properties.title = title
     _heading_rows(sheet, title, _note(plans, exported_at, filters))
     row = HEADER_ROW + 1
@@ -72,7 +72,7 @@ def breakdown_workbook(
     return out.getvalue()
 
 
-def breakdown_title(plans: Sequence[PlanTree]) -> str:
+def _title(plans: Sequence[PlanTree]) -> str:
     """One plan's title, or the years (and the department) of several plans."""
     if len(plans) == 1:
         return _("{plan}: task breakdown").format(plan=plans[0].plan.title)
@@ -191,7 +191,8 @@ def _task_row(sheet: Worksheet, row: int, number: str, task: Task) -> None:
 
 
 def _remarks(task: Task) -> str:
-    """What the date alone does not say: recurring or standing work, a milestone, a closure."""
+    """What the date and units alone do not say: recurring or standing work, a milestone, units
+    the office has still to choose, a closure."""
     notes = []
     if task.deadline_kind == Task.DeadlineKind.RECURRING and task.recurrence:
         notes.append(task.get_recurrence_display())
@@ -199,6 +200,10 @@ def _remarks(task: Task) -> str:
         notes.append(task.get_deadline_kind_display())
     if task.is_milestone:
         notes.append(str(_("milestone")))
+    for group in task.groups.all():  # prefetched by queries.breakdown
+        if group.needs_choice:
+            chosen = _("units to be chosen by the office")
+            notes.append(_("{label}: {value}").format(label=group, value=chosen))
     if task.closed_reason:
         notes.append(_("closed: {reason}").format(reason=task.closed_reason))
     return pgettext("between the parts of a list", "; ").join(notes)

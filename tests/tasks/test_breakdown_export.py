@@ -226,9 +226,11 @@ def test_remarks_say_what_the_date_does_not(demo_office, demo):
     by_kind = {t.deadline_kind: t for t in demo.tasks.exclude(deadline_kind=Task.DeadlineKind.DATE)}
     assert remarks[by_kind["ongoing"].text] == "持续至年底"
     recurring = by_kind["recurring"]
-    assert remarks[recurring.text] == recurring.get_recurrence_display()
+    assert remarks[recurring.text].startswith(recurring.get_recurrence_display())
     assert remarks[demo.tasks.get(is_milestone=True).text] == "节点任务"
     assert remarks[task.text] == "已关闭：并入年度总结"
+    waiting = demo.tasks.get(groups__name="各承办科室")
+    assert remarks[waiting.text] == "各承办科室：待办公室指定单位"
 
 
 def test_cells_wrap_columns_are_wide_and_the_header_stays_in_view(office_client, world):
