@@ -167,6 +167,23 @@ class FilterForm(forms.Form):
 
     template_name_div = "partials/filter_form.html"
 
+    def applied(self) -> list[tuple[str, str]]:
+        """The filters in force as (label, value) in words, e.g. to head an export with."""
+        if not self.is_bound or not self.is_valid():
+            return []
+        applied = []
+        for name, field in self.fields.items():
+            value = self.cleaned_data.get(name)
+            if value in (None, "", [], ()):
+                continue
+            if isinstance(field, forms.ChoiceField) and not isinstance(
+                field, forms.ModelChoiceField
+            ):
+                # A filter's choices are a flat list here (django-stubs allow more kinds).
+                value = dict(field.choices).get(value, value)  # type: ignore[arg-type]
+            applied.append((str(field.label), str(value)))
+        return applied
+
 
 def _escaped(text) -> str:
     # conditional_escape without its lazy-string wrapper, which costs more than the escaping

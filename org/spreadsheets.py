@@ -7,10 +7,7 @@ cell starting with any of FORMULA_STARTS as one.
 
 from __future__ import annotations
 
-import io
 from typing import Any
-
-from django_tables2.export import TableExport
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -30,24 +27,3 @@ def csv_cell(value: Any) -> Any:
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
         return "'" + value
     return value
-
-
-class TextTableExport(TableExport):
-    """django-tables2's export (tablib) writes a cell starting with 「=」 as a formula: the
-    .xlsx is written here from the same rows, every cell as its value."""
-
-    def export(self) -> Any:
-        if self.format != self.XLSX:
-            return super().export()
-        import openpyxl
-
-        book = openpyxl.Workbook()
-        sheet = book.worksheets[0]  # the one sheet of a new workbook
-        sheet.append(list(self.dataset.headers or []))
-        for row in self.dataset:
-            sheet.append(list(row))
-        keep_as_text(sheet)
-        sheet.freeze_panes = "A2"
-        out = io.BytesIO()
-        book.save(out)
-        return out.getvalue()

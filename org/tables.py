@@ -33,8 +33,8 @@ class Table(tables.Table):
 class WrittenRowsTable(Table):
     """A table whose rows are written by ``cells(record, number)``, one ``format_html`` a row,
     rather than cell by cell through django-tables2's accessors, render methods and a template
-    loop (two thirds of a list page's time). The columns still make the header, the ordering,
-    the pagination and the exports (their ``value_*`` methods); ``cells`` writes the ``<td>``s
+    loop (two thirds of a list page's time). The columns still make the header, the ordering
+    and the pagination; ``cells`` writes the ``<td>``s
     in the columns' order. A row's class is ``row_class(record)`` and, as django-tables2 adds,
     even or odd (its ``row_attrs`` bind each callable's arguments by signature for every row:
     a tenth of the rows' time)."""

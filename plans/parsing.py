@@ -50,6 +50,25 @@ def heading_of(line: str) -> tuple[int, str, str] | None:
     return None
 
 
+def chinese_numeral(n: int) -> str:
+    """一 to 九十九 as headings count them (十一, 二十, 二十一); other numbers in digits."""
+    if not 0 < n < 100:
+        return str(n)
+    tens, ones = divmod(n, 10)
+    return (
+        (_CN_NUM[tens - 1] if tens > 1 else "")
+        + ("十" if tens else "")
+        + (_CN_NUM[ones - 1] if ones else "")
+    )
+
+
+def heading_label(rank: int, n: int) -> str:
+    """The n-th label of a rank (HEADING_STYLES) as a document prints it: 一、 （一） 1. （1）;
+    ranks below the fourth number as the fourth does."""
+    style = ["{cn}、", "（{cn}）", "{n}.", "（{n}）"][min(max(rank, 1), 4) - 1]
+    return style.format(cn=chinese_numeral(n), n=n)
+
+
 # --- Deadlines --------------------------------------------------------------------------------
 
 # 「2个工作日内」「3天内」: a rule for how fast to answer, not a due date.

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
 from typing import TYPE_CHECKING, TypeAlias, TypedDict
 
 import django_tables2 as tables
@@ -31,11 +30,6 @@ class _Progress(TypedDict):
 
 
 TaskRow: TypeAlias = "WithAnnotations[Task, _Progress]"  # a row of the task table
-
-
-def _units(task: Task, role: str) -> str:
-    # Uses the prefetched assignments: no query per row.
-    return "、".join(str(a.unit) for a in task.assignments.all() if a.role == role)
 
 
 def _done(record: TaskRow | Assignment) -> bool:
@@ -82,19 +76,9 @@ class TaskTable(DeadlineRows, WrittenRowsTable):
         order_by = ("due_date",)
         empty_text = _("No tasks match.")
 
-    def render_number(self) -> int:
-        # Numbered down the page (and from 1 in an export, which is not paginated).
-        if not hasattr(self, "_row_numbers"):
-            self._row_numbers = itertools.count(
-                self.page.start_index() if hasattr(self, "page") else 1
-            )
-        return next(self._row_numbers)
-
-    value_number = render_number
-
     def cells(self, record: TaskRow, number: int) -> SafeString:
-        # The cells the columns' render methods make (they are kept for the exports), in one
-        # format_html; the page's rows share a plan or two, whose link is made once.
+        # The row's cells in one format_html; the page's rows share a plan or two, whose link
+        # is made once. (The 任务分解表 export is tasks/xlsx_export.py.)
         lead: list[Assignment] = []
         support: list[Assignment] = []
         for assignment in record.assignments.all():
@@ -122,33 +106,6 @@ class TaskTable(DeadlineRows, WrittenRowsTable):
 
     def render_text(self, record: Task) -> str:
         return record.title or record.text
-
-    def render_lead(self, record: Task) -> str:
-        return _units(record, Assignment.Role.LEAD)
-
-    def render_support(self, record: Task) -> str:
-        return _units(record, Assignment.Role.SUPPORT)
-
-    def render_progress(self, record: TaskRow) -> str:
-        return format_html(
-            '<meter min="0" max="{}" value="{}"></meter> {}/{}',
-            record.n_assignments,
-            record.n_completed,
-            record.n_completed,
-            record.n_assignments,
-        )
-
-    # Exported cells hold plain values (the 任务分解表 columns).
-    def value_text(self, record: Task) -> str:
-        return record.text
-
-    def value_progress(self, record: TaskRow) -> str:
-        return _("{done} of {total} units completed").format(
-            done=record.n_completed, total=record.n_assignments
-        )
-
-    def value_plan(self, record: Task) -> str:
-        return str(record.plan)
 
 
 class AssignmentTable(DeadlineRows, WrittenRowsTable):

@@ -1,40 +1,43 @@
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.views.generic import ListView
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
-from django_tables2.export import ExportMixin
 
 from org.models import Unit
 from org.permissions import is_office
-from org.spreadsheets import TextTableExport
 from plans.permissions import visible_plans
-from tasks import permissions, queries
+from tasks import permissions, queries, xlsx_export
 from tasks.filters import AssignmentFilter, TaskFilter
 from tasks.models import Assignment
 from tasks.tables import AssignmentTable, TaskTable
 
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
-class TaskListView(LoginRequiredMixin, ExportMixin, SingleTableMixin, FilterView):
-    """The office's and leaders' list of every task; exports the 任务分解表 as .xlsx."""
+
+class TaskListView(LoginRequiredMixin, SingleTableMixin, FilterView):
+    """The office's and leaders' list of every task; ``?_export=xlsx`` gives the filtered list,
+    every page of it, as the 任务分解表."""
 
     table_class = TaskTable
     filterset_class = TaskFilter
     template_name = "tasks/task_list.html"
     table_pagination = {"per_page": 25}
-    export_formats = ("xlsx",)
-    export_name = "任务分解表"
-    export_class = TextTableExport
 
-    def create_export(self, export_format):
-        # django-tables2 writes the Chinese file name into the header as it is, and Django then
-        # MIME-encodes the whole header, which browsers do not read as an attachment at all:
-        # RFC 6266's filename*= instead.
-        response = super().create_export(export_format)
-        response["Content-Disposition"] = content_disposition_header(
-            True, self.get_export_filename(export_format)
+    def render_to_response(self, context, **response_kwargs):
+        if self.request.GET.get("_export") != "xlsx":
+            return super().render_to_response(context, **response_kwargs)
+        workbook = xlsx_export.breakdown_workbook(
+            queries.breakdown(self.object_list),
+            exported_at=timezone.localtime(),
+            filters=self.filterset.form.applied(),
         )
+        response = HttpResponse(workbook, content_type=XLSX)
+        # RFC 6266's filename*=: browsers do not read a MIME-encoded Chinese file name.
+        response["Content-Disposition"] = content_disposition_header(True, "任务分解表.xlsx")
         return response
 
     def get_queryset(self):

@@ -7,7 +7,10 @@ import openpyxl
 import pytest
 from django.urls import reverse
 
+from plans.models import Heading, Plan
+from plans.services import save_heading
 from reporting import services
+from tasks.models import Task
 from tests.factories import make_request
 
 FORMULAS = ['=HYPERLINK("http://evil.example/","click")', "=1+2", "+1+2", "-2+3", "@SUM(A1)"]
@@ -43,6 +46,28 @@ def test_the_task_breakdown_export_writes_task_texts_and_unit_names_as_text(
     written = texts_in(response.content)
     assert FORMULAS[0] in written
     assert any(v.startswith("=1+2") for v in written)  # the units cell, its lead first
+
+
+def test_the_task_breakdown_writes_headings_and_the_plans_number_as_text(
+    client, world, office_staff, attempt
+):
+    # given: a heading, a task and the plan's number (the start of the sheet's note) that look
+    # like formulas
+    heading = save_heading(Heading(plan=world.plan, label="一、", title="=1+2"), by=office_staff)
+    Task.objects.filter(pk=world.own_task.pk).update(heading=heading, text="-2+3")
+    Plan.objects.filter(pk=world.plan.pk).update(number="@SUM(A1)")
+    client.force_login(office_staff)
+
+    # when
+    response = client.get(reverse("tasks:task_list"), {"_export": "xlsx", "q": "-2+3"})
+
+    # then
+    attempt("formula", 3)
+    assert response.status_code == 200
+    assert formulas_in(response.content) == []
+    written = texts_in(response.content)
+    assert {"=1+2", "-2+3"} <= written
+    assert any(v.startswith("@SUM(A1)") for v in written)
 
 
 @pytest.mark.parametrize("kind", ["xlsx", "csv"])

@@ -7,7 +7,16 @@ from pathlib import Path
 import pytest
 
 from plans.document import Document, Paragraph, Table
-from plans.parsing import RESPONSE_DAYS, dates_in, deadline_of, heading_of, normalise, read_facts
+from plans.parsing import (
+    RESPONSE_DAYS,
+    chinese_numeral,
+    dates_in,
+    deadline_of,
+    heading_label,
+    heading_of,
+    normalise,
+    read_facts,
+)
 from plans.readers import read_document
 from plans.reading import parse_document, parse_text
 from plans.responsibility import find_markers, parse_marker_body, split_units
@@ -534,3 +543,14 @@ def test_corpus_plan_tasks_are_read_exactly_field_by_field(corpus_plan):
     ):
         for name, value in expected_task.items():
             assert task[name] == value, f"task {index}: {name}"
+
+
+def test_headings_are_counted_in_chinese_numerals_then_in_digits():
+    assert [chinese_numeral(n) for n in (1, 10, 11, 20, 23, 99, 100)] == [
+        *["一", "十", "十一", "二十", "二十三", "九十九", "100"]
+    ]
+    assert [heading_label(rank, 12) for rank in (1, 2, 3, 4, 5)] == [
+        *["十二、", "（十二）", "12.", "（12）", "（12）"]
+    ]
+    # what the numbering writes, the parser reads back
+    assert heading_of(normalise(heading_label(2, 11))) == (2, "(十一)", "")

@@ -1,25 +1,20 @@
 """The office's task list, a unit's own list and the plan page: queries, filters, export."""
 
 import datetime
-import io
 import re
 from zoneinfo import ZoneInfo
 
-import openpyxl
 import pytest
 import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import translation
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext
 
 from org.models import Unit, UnitGroup, User
 from plans.models import Plan
 from tasks.models import Assignment, Task
 from tasks.services import Report, record_progress, review_assignment
-from tasks.tables import TaskTable
 from tests.factories import PlanFactory, UnitFactory, UserFactory, make_task
 
 TZ = ZoneInfo("Asia/Shanghai")
@@ -319,46 +314,7 @@ def test_the_unit_list_is_sorted_by_deadline(head_client, world, office_staff):
 # --- Export ---------------------------------------------------------------------------------
 
 
-def test_the_export_is_the_task_breakdown_sheet_with_one_row_per_task(
-    office_client, world, office_staff
-):
-    # given
-    add_tasks(world, office_staff, 28)  # 30 tasks: more than a page, all exported
-    # when
-    response = office_client.get(f"{TASK_LIST}?_export=xlsx")
-    # then
-    assert response.status_code == 200
-    # RFC 6266's filename*= (browsers do not decode a MIME-encoded header)
-    assert response["Content-Disposition"] == content_disposition_header(True, "任务分解表.xlsx")
-    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
-    header, *data = list(sheet.iter_rows(values_only=True))
-    with translation.override("zh-hans"):
-        expected = [str(column.header) for column in TaskTable([]).columns]
-    assert list(header) == expected
-    assert len(data) == Task.objects.filter(plan__department=world.department).count() == 30
-    assert [row[0] for row in data] == list(range(1, 31))
-
-
-def test_the_export_holds_plain_values_of_each_task(office_client, world):
-    response = office_client.get(f"{TASK_LIST}?_export=xlsx&unit={world.own_unit.pk}")
-
-    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
-    _header, row = list(sheet.iter_rows(values_only=True))
-    number, text, lead, support, due, progress, plan = row
-    assert (number, text, lead, support) == (1, world.own_task.text, "社管办", "办公室")
-    assert str(due).startswith("2026-06-30")
-    with translation.override("zh-hans"):
-        assert progress == gettext("{done} of {total} units completed").format(done=0, total=2)
-    assert plan == world.plan.title
-
-
-def test_the_export_follows_the_filters(office_client, world):
-    response = office_client.get(f"{TASK_LIST}?_export=xlsx&unit={world.other_unit.pk}")
-
-    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
-    assert [row[1] for row in sheet.iter_rows(min_row=2, values_only=True)] == [
-        world.foreign_task.text
-    ]
+# The sheet itself: test_breakdown_export.py.
 
 
 def test_unit_people_cannot_open_or_export_the_task_list(head_client, world):
