@@ -87,9 +87,12 @@ class TaskTable(DeadlineRows, WrittenRowsTable):
         if record.plan_id not in plan_urls:
             plan_urls[record.plan_id] = record.plan.get_absolute_url()
         return format_html(
-            '<td>{}</td><td class="task-text"><a href="{}">{}</a></td><td>{}</td><td>{}</td>'
-            '<td>{}</td><td><meter min="0" max="{}" value="{}"></meter> {}/{}</td>'
-            '<td><a href="{}">{}</a></td>',
+            '<td data-label="{number_label}">{}</td>'
+            '<td data-label="{text_label}" class="task-text"><a href="{}">{}</a></td>'
+            '<td data-label="{lead_label}">{}</td><td data-label="{support_label}">{}</td>'
+            '<td data-label="{due_date_label}">{}</td><td data-label="{progress_label}">'
+            '<meter min="0" max="{}" value="{}"></meter> {}/{}</td>'
+            '<td data-label="{plan_label}"><a href="{}">{}</a></td>',
             number,
             record.get_absolute_url(),
             self.render_text(record),
@@ -102,6 +105,7 @@ class TaskTable(DeadlineRows, WrittenRowsTable):
             record.n_assignments,
             plan_urls[record.plan_id],
             record.plan,
+            **self.labels,
         )
 
     def render_text(self, record: Task) -> str:
@@ -142,8 +146,11 @@ class AssignmentTable(DeadlineRows, WrittenRowsTable):
         role = self._labels["role"].get(record.role, record.role)
         status = self._labels["status"].get(record.status, record.status)
         return format_html(
-            '<td><a href="{}">{}</a></td><td>{}</td><td>{}</td><td>{}</td>'
-            '<td class="status-{}">{}</td><td>{}</td>',
+            '<td data-label="{task_label}"><a href="{}">{}</a></td>'
+            '<td data-label="{unit_label}">{}</td><td data-label="{role_label}">{}</td>'
+            '<td data-label="{due_label}">{}</td>'
+            '<td data-label="{status_label}" class="status-{}">{}</td>'
+            '<td data-label="{plan_label}">{}</td>',
             record.get_absolute_url(),
             record.task,
             record.unit,
@@ -152,4 +159,5 @@ class AssignmentTable(DeadlineRows, WrittenRowsTable):
             status,
             status,
             record.task.plan,
+            **self.labels,
         )

@@ -302,7 +302,8 @@ def test_the_pictures_are_inline_svg_and_the_page_stays_small(client, data, offi
     # then
     page = response.content.decode()
     assert page.count("<svg") == 3
-    assert "<script" not in page
+    # drawn without script: the page's one script folds the top bar's menu on a phone
+    assert re.findall(r"<script[^>]*>", page) == ['<script src="/static/js/menu.js">']
     assert len(response.content) < 300_000
 
 

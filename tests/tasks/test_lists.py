@@ -412,7 +412,28 @@ def test_a_renamed_unit_shows_at_once_in_the_rows_and_the_filter(office_client, 
     page = office_client.get(TASK_LIST).content.decode()
     assert "社管办" not in page
     assert f'<option value="{world.own_unit.pk}">社会事业办</option>' in page
-    assert any("<td>社会事业办</td>" in row for row in table_rows(page))
+    assert any('<td data-label="牵头单位">社会事业办</td>' in row for row in table_rows(page))
+
+
+@pytest.mark.parametrize("url", [TASK_LIST, ASSIGNMENT_LIST])
+def test_every_cell_of_a_list_is_labelled_with_its_column_for_the_phones_cards(
+    office_client, world, url
+):
+    # given: 社管办 leads the task and the office co-operates
+    # when
+    page = office_client.get(url).content.decode()
+    # then: each cell carries its column's heading, in the headings' order (a phone shows
+    # the rows as cards, each cell under its label: 牵头 and 配合 are told apart)
+    head = re.search(r"<thead[^>]*>(.*?)</thead>", page, re.S).group(1)
+    headings = [re.sub(r"<[^>]+>|\s", "", th) for th in re.findall(r"<th.*?</th>", head, re.S)]
+    assert 'class="table cards"' in page
+    for row in table_rows(page):
+        assert re.findall(r'<td data-label="([^"]*)"', row) == headings
+    if url == TASK_LIST:
+        assert any(
+            '<td data-label="牵头单位">社管办</td><td data-label="配合单位">办公室</td>' in row
+            for row in table_rows(page)
+        )
 
 
 def test_the_chosen_filter_value_is_selected_and_the_page_follows_the_language(
@@ -487,7 +508,7 @@ def test_list_rows_say_in_words_where_their_deadline_stands(
 def test_rows_are_numbered_down_the_pages(office_client, world, office_staff):
     add_tasks(world, office_staff, 28)
     second = office_client.get(f"{TASK_LIST}?page=2").content.decode()
-    numbers = [re.search(r"<td>(\d+)</td>", row).group(1) for row in table_rows(second)]
+    numbers = [re.search(r"<td[^>]*>(\d+)</td>", row).group(1) for row in table_rows(second)]
     assert numbers[:2] == ["26", "27"]
 
 
@@ -507,8 +528,8 @@ def test_a_unit_list_row_shows_its_task_status_and_plan_as_changed(client, unit_
     page = client.get(ASSIGNMENT_LIST).content.decode()
     row = next(r for r in table_rows(page) if "改过的任务" in r)
     assert f'<a href="{world.own_assignment.get_absolute_url()}">改过的任务</a>' in row
-    assert '<td class="status-已提交">已提交</td>' in row
-    assert "<td>改过名的方案</td>" in row
+    assert '<td data-label="状态" class="status-已提交">已提交</td>' in row
+    assert '<td data-label="工作方案">改过名的方案</td>' in row
 
 
 def test_the_unit_filter_lists_the_department_s_units_in_order_labelled_as_they_name_themselves(

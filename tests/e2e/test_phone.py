@@ -1,0 +1,204 @@
+"""Every page each role of the demo opens, on a 390 px phone: nothing wider than the screen.
+
+The pages are listed once, in ``PAGES``; a URL of the app that is neither there nor in
+``NOT_PAGES`` fails ``test_every_url_is_a_phone_page_or_said_not_to_be``, so a new page cannot
+miss the phone check.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.core.management import call_command
+from django.urls import reverse
+
+from org.models import Unit, User
+from org.services import save_person
+from plans.models import Plan, PlanImport
+from registers.models import DisclosureRequest, ReviewCase
+from reporting.models import ReportDraft
+from tasks.demo import DEMO_PASSWORD
+from tasks.models import Assignment
+from tests.test_permission_matrix import app_url_names
+
+from .conftest import ARTIFACTS, screenshot
+
+PHONE = {"width": 390, "height": 844}
+OFFICE, HEAD, LEADER, SCHOOL, ADMIN = "office", "head", "leader", "school", "admin"
+EVERYONE = (OFFICE, HEAD, LEADER, SCHOOL, ADMIN)
+DEPARTMENT_WIDE = (OFFICE, LEADER, ADMIN)  # who reads the department's registers and reports
+KEEPERS = (OFFICE, ADMIN)  # who edits plans, tasks and register entries
+
+
+@dataclass(frozen=True)
+class Page:
+    """Who opens the page, and the demo object its URL names (a key of ``demo_objects``)."""
+
+    roles: tuple[str, ...]
+    on: str | None = None
+
+
+# url name → the roles that open it on the demo. The one place to add a page.
+PAGES: dict[str, Page] = {
+    "profile": Page(EVERYONE),
+    "reporting:dashboard": Page(EVERYONE),
+    "reporting:brief": Page(EVERYONE),
+    "plans:plan_list": Page(EVERYONE),
+    "plans:plan_create": Page((OFFICE,)),
+    "plans:plan_update": Page(KEEPERS, on="plan"),
+    "plans:plan_delete": Page(KEEPERS, on="plan"),
+    "plans:heading_create": Page(KEEPERS, on="plan"),
+    "tasks:plan_detail": Page(EVERYONE, on="plan"),
+    "tasks:task_create": Page(KEEPERS, on="plan"),
+    "tasks:task_list": Page(DEPARTMENT_WIDE),
+    "tasks:task_detail": Page(EVERYONE, on="task"),
+    "tasks:task_update": Page(KEEPERS, on="task"),
+    "tasks:assignment_list": Page(EVERYONE),
+    "tasks:assignment_detail": Page(EVERYONE, on="assignment"),
+    "tasks:import_start": Page((OFFICE,)),
+    "tasks:import_preview": Page((OFFICE,), on="import"),
+    "tasks:review_queue": Page((OFFICE, ADMIN)),
+    "tasks:metric_list": Page((OFFICE,)),
+    "tasks:notification_list": Page(EVERYONE),
+    "tasks:reminder_policy": Page((OFFICE,)),
+    "tasks:calendar": Page((OFFICE,)),
+    "tasks:delivery_list": Page((OFFICE,)),
+    "registers:request_list": Page(DEPARTMENT_WIDE),
+    "registers:request_create": Page((OFFICE,)),
+    "registers:request_import": Page((OFFICE,)),
+    "registers:request_detail": Page(DEPARTMENT_WIDE, on="request"),
+    "registers:request_update": Page(KEEPERS, on="request"),
+    "registers:reviewcase_list": Page(DEPARTMENT_WIDE),
+    "registers:reviewcase_create": Page((OFFICE,)),
+    "registers:reviewcase_update": Page(KEEPERS, on="reviewcase"),
+    "reporting:report_list": Page(DEPARTMENT_WIDE),
+    "reporting:report_detail": Page(DEPARTMENT_WIDE, on="report"),
+    "reporting:report_version": Page(DEPARTMENT_WIDE, on="version"),
+    "admin:index": Page((ADMIN,)),
+}
+# URLs that are no page to look at, and why.
+NOT_PAGES = {
+    "home": "redirects to the role's first page",
+    "healthz": "the load balancer's check",
+    "tasks:evidence_download": "a download",
+    "registers:request_export": "a download",
+    "reporting:report_export": "a download",
+    "reporting:brief_docx": "a download",
+    "reporting:report_status": "JSON polled by the report page",
+    "plans:plan_status": "POST only",
+    "tasks:import_tables": "POST only",
+    "tasks:task_close": "POST only",
+    "tasks:assignment_remind": "POST only",
+    "reporting:report_generate": "POST only",
+    "reporting:report_cell": "POST only",
+    "reporting:report_options": "POST only",
+    "reporting:report_topics": "POST only",
+    "reporting:report_final": "POST only",
+    "reporting:report_section": "POST only",
+}
+
+# The page's width against the screen's and, when wider, the outermost element reaching
+# furthest right that no scrolling box of its own contains: the one to fix.
+MEASURE = """() => {
+  const screen = window.innerWidth, width = document.documentElement.scrollWidth;
+  if (width <= screen) return {width, screen, widest: null};
+  const scrolls = (el) => {
+    for (let up = el.parentElement; up && up !== document.body; up = up.parentElement) {
+      if (getComputedStyle(up).overflowX !== "visible") return true;
+    }
+    return false;
+  };
+  let widest = null, right = screen;
+  for (const el of document.body.querySelectorAll("*")) {
+    const r = el.getBoundingClientRect().right;
+    if (r > right + 0.5 && !scrolls(el)) { widest = el; right = r; }
+  }
+  const name = (el) => el.tagName.toLowerCase() + (el.id ? "#" + el.id : "")
+    + [...el.classList].map((c) => "." + c).join("");
+  const path = [];
+  for (let el = widest; el && el !== document.body; el = el.parentElement) path.unshift(name(el));
+  return {width, screen, widest: widest && {path: path.join(" > "), right: Math.round(right),
+          text: (widest.innerText || "").slice(0, 40)}};
+}"""
+
+
+def demo_objects(user: User) -> dict[str, int]:
+    """The demo objects each page is opened on: the user's own unit's task and assignment
+    (社管办's for those above the units)."""
+    unit = (
+        user.unit
+        if user.unit and not user.unit.is_office
+        else Unit.objects.get(short_name="社管办")
+    )
+    assignment = Assignment.objects.filter(unit=unit).order_by("pk").first()
+    assert assignment is not None
+    report = ReportDraft.objects.get()
+    return {
+        "plan": Plan.objects.get().pk,
+        "task": assignment.task_id,
+        "assignment": assignment.pk,
+        "import": PlanImport.objects.get().pk,
+        "request": DisclosureRequest.objects.order_by("pk").first().pk,
+        "reviewcase": ReviewCase.objects.order_by("pk").first().pk,
+        "report": report.pk,
+        "version": report.versions.order_by("pk").first().pk,
+    }
+
+
+def test_every_url_is_a_phone_page_or_said_not_to_be():
+    assert app_url_names() - set(NOT_PAGES) - set(PAGES) == set(), "add it to PAGES or NOT_PAGES"
+    assert not set(PAGES) & set(NOT_PAGES)
+
+
+def test_every_page_of_every_role_fits_a_phone(demo, login, live_server):
+    # given: the demo bureau with its registers and report, and a school's head
+    call_command("load_demo_registers", year=2026, stdout=open("/dev/null", "w"))  # noqa: SIM115
+    school = Unit.objects.filter(kind=Unit.Kind.SCHOOL).order_by("position").first()
+    save_person(
+        User(
+            username=SCHOOL,
+            full_name="郭校长",
+            role=User.Role.UNIT_HEAD,
+            department=school.department,
+            unit=school,
+        ),
+        password=DEMO_PASSWORD,
+    )
+    (ARTIFACTS / "phone").mkdir(parents=True, exist_ok=True)
+    measured: list[str] = []
+    too_wide: list[str] = []
+
+    for role in EVERYONE:
+        # when: the role logs in on a phone
+        page = login(role, DEMO_PASSWORD, **PHONE)
+        objects = demo_objects(User.objects.get(username=role))
+
+        # then: the menu is folded behind its button, the bell in sight, and a tap opens it
+        toggle = page.locator(".menu-toggle")
+        assert toggle.get_attribute("aria-expanded") == "false", role
+        assert page.locator(".mainnav").is_hidden(), role
+        assert page.locator(".bell").is_visible(), role
+        toggle.click()
+        assert toggle.get_attribute("aria-expanded") == "true", role
+        assert page.locator(".mainnav a").first.is_visible(), role
+
+        # when: it opens every page it may
+        for name, entry in PAGES.items():
+            if role not in entry.roles:
+                continue
+            args = [objects[entry.on]] if entry.on else []
+            response = page.goto(f"{live_server.url}{reverse(name, args=args)}")
+            assert response is not None
+            assert response.status == 200, f"{role} {name}"
+            screenshot(page, f"phone/{role}-{name.replace(':', '-')}")
+            # then: the page is no wider than the screen
+            found = page.evaluate(MEASURE)
+            measured.append(f"{role:7} {name:32} {found['width']}")
+            if found["widest"]:
+                widest = found["widest"]
+                too_wide.append(
+                    f"{role} {name}: {found['width']} px wide on a {found['screen']} px screen;"
+                    f" widest {widest['path']} reaches {widest['right']} px ({widest['text']!r})"
+                )
+    print("\n".join(measured))
+    assert not too_wide, "\n".join(too_wide)
