@@ -85,10 +85,11 @@ def test_the_task_list_query_count_is_pinned(
     add_tasks(world, office_staff, 28)
     office_client.get(TASK_LIST)  # warm up
     # session, user with their unit (the top bar names it), count, plan and unit filter
-    # choices, page of tasks, their assignments with units, the department's working-day
-    # calendar (the deadline badges), and the bell's unread count (once, although render_table
-    # renders its template with the request and the context processors run again)
-    with django_assert_num_queries(9):
+    # choices, the units the bulk actions bar assigns, page of tasks, their assignments with
+    # units, the department's working-day calendar (the deadline badges), and the bell's unread
+    # count (once, although render_table renders its template with the request and the context
+    # processors run again)
+    with django_assert_num_queries(10):
         response = office_client.get(TASK_LIST)
     assert len(rows(response)) == 25
 
@@ -492,7 +493,14 @@ def test_a_task_row_shows_its_columns_in_order(office_client, world):
         page = office_client.get(f"{TASK_LIST}?plan={world.plan.pk}").content.decode()
     row = next(r for r in table_rows(page) if world.own_task.text in r)
     cells = re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)
+    seen = "".join(
+        f'<input type="hidden" name="seen" value="{a.pk}:{a.version}" form="bulk">'
+        for a in world.own_task.assignments.order_by("-role", "unit__position", "pk")
+    )
     assert cells == [
+        # the office's checkbox for the bulk actions, with the versions of the row's assignments
+        f'<input type="checkbox" name="task" value="{world.own_task.pk}" form="bulk" '
+        f'aria-label="{gettext("select")}" />{seen}',
         "1",
         f'<a href="{world.own_task.get_absolute_url()}">{world.own_task.text}</a>',
         "社管办",
@@ -536,7 +544,8 @@ def test_rows_are_numbered_down_the_pages(office_client, world, office_staff):
 
 def test_an_empty_list_says_so(office_client, world):
     page = office_client.get(f"{TASK_LIST}?q=没有这样的任务").content.decode()
-    assert table_rows(page) == [f'<tr><td colspan="7">{gettext("No tasks match.")}</td></tr>']
+    # seven columns, and the office's checkboxes
+    assert table_rows(page) == [f'<tr><td colspan="8">{gettext("No tasks match.")}</td></tr>']
 
 
 def test_a_unit_list_row_shows_its_task_status_and_plan_as_changed(client, unit_head, world):
