@@ -310,6 +310,52 @@ def test_paging_through_tasks_that_share_a_deadline_shows_each_once(
     assert sorted(seen) == sorted(Task.objects.filter(plan=world.plan).values_list("pk", flat=True))
 
 
+def units_named(world, *names: str) -> list[Unit]:
+    # Latin letters: the same order under any database collation (Chinese names sort by code
+    # point in SQLite and by the collation's rules in PostgreSQL).
+    return [UnitFactory(department=world.department, name=name) for name in names]
+
+
+def tasks_led_by_units(world, by) -> list[str]:
+    """Tasks under A, B and C股 in a plan of their own; the expected order by lead unit."""
+    a, b, c = units_named(world, "A股", "B股", "C股")
+    Task.objects.all().delete()
+    for text, lead, due in [
+        ("C六月", [c], datetime.date(2026, 6, 30)),
+        ("A七月十日", [a], datetime.date(2026, 7, 10)),
+        ("A七月三日", [a], datetime.date(2026, 7, 3)),
+        ("B与A年底", [b, a], datetime.date(2026, 12, 31)),  # led by two: sorted under A
+    ]:
+        make_task(world.plan, lead=lead, text=text, due=due, by=by)
+    make_task(world.plan, support=[b], text="无牵头", by=by)
+    return ["A七月三日", "A七月十日", "B与A年底", "C六月", "无牵头"]
+
+
+def test_the_task_list_sorts_by_lead_unit_then_deadline(office_client, world, office_staff):
+    by_unit = tasks_led_by_units(world, office_staff)
+
+    assert texts(office_client.get(f"{TASK_LIST}?sort=lead")) == by_unit
+    # descending by unit, ties still by deadline, and tasks without a lead still last
+    assert texts(office_client.get(f"{TASK_LIST}?sort=-lead")) == [
+        "C六月", "A七月三日", "A七月十日", "B与A年底", "无牵头"
+    ]  # fmt: skip
+
+
+def test_the_unit_lists_sort_by_unit_name_then_deadline(client, world, office_staff, leader):
+    # given: a task for each unit, and two for A股 whose deadlines break the tie
+    a, b = units_named(world, "A股", "B股")
+    Task.objects.all().delete()
+    for unit, due in [(b, 6), (a, 9), (a, 7)]:
+        make_task(world.plan, lead=[unit], text=f"{unit}{due}月", due=datetime.date(2026, due, 1),
+                  by=office_staff)  # fmt: skip
+    client.force_login(leader)  # a leader's list holds every unit's assignments
+    # when
+    response = client.get(f"{ASSIGNMENT_LIST}?sort=unit")
+    # then
+    assert [a.task.text for a in rows(response)] == ["A股7月", "A股9月", "B股6月"]
+    assert response.context["table"].data.data.query.order_by[-1] == "pk"
+
+
 def test_the_unit_list_is_sorted_by_deadline(head_client, world, office_staff):
     dated_tasks(world, office_staff)
     response = head_client.get(ASSIGNMENT_LIST)
