@@ -377,3 +377,16 @@ def test_leaders_see_the_task_list_without_checkboxes(client, world, leader):
     page = client.get(TASK_LIST).content.decode()
     assert 'form="bulk"' not in page
     assert 'id="bulk"' not in page
+
+
+def test_a_unit_of_another_bureau_is_not_assigned(office_client, world):
+    before = dict(world.own_task.assignments.values_list("unit", "role"))
+
+    response = office_client.post(
+        BULK,
+        {"action": "reassign", "task": [world.own_task.pk], "role": "support",
+         "unit": world.other_assignment.unit_id},
+    )  # fmt: skip
+
+    assert dict(world.own_task.assignments.values_list("unit", "role")) == before
+    assert said(response)[0].startswith("单位：")
