@@ -26,6 +26,11 @@ def queue_on_commit(
     or recorded as not done."""
 
     def publish() -> None:
+        if name not in current_app.tasks:
+            # A web process never runs the worker's start-up, where autodiscover_tasks imports
+            # each app's jobs.py: the office's 催办 found no job to queue and answered 500
+            # after its reminder was saved.
+            current_app.loader.import_default_modules()
         try:
             current_app.tasks[name].delay(*args)  # the registered job: eager in tests, as delay
         except OperationalError as error:

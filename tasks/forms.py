@@ -3,11 +3,13 @@ from typing import cast
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from core.models import ReminderPolicy
 from org.forms import DateInput, StaleEditMixin
 from org.models import Unit, UnitGroup, User
+from org.tables import MAX_PER_PAGE
 from plans.models import Heading, Plan
 from plans.responsibility import split_units
 
@@ -63,13 +65,10 @@ class TaskForm(StaleEditMixin, forms.ModelForm):
         choices["support_units"].queryset = units
         choices["groups"].queryset = UnitGroup.objects.filter(department=plan.department_id)
         if self.instance.pk:
-            by_role: dict[str, list[int]] = {r: [] for r in Assignment.Role.values}
-            for a in self.instance.assignments.all():
-                by_role[a.role].append(a.unit_id)
-            grouped = {u.pk for g in self.instance.groups.all() for u in g.members()}
-            self.initial["lead_units"] = [u for u in by_role["lead"] if u not in grouped]
-            self.initial["support_units"] = [u for u in by_role["support"] if u not in grouped]
-            self.initial["groups"] = list(self.instance.groups.all())
+            given = services.responsibility_of(self.instance)
+            self.initial["lead_units"] = [u.pk for u in given.lead]
+            self.initial["support_units"] = [u.pk for u in given.support]
+            self.initial["groups"] = given.groups
 
     def clean_text(self) -> str:
         text = self.cleaned_data["text"].strip()
@@ -547,3 +546,84 @@ class NotificationSettingsForm(forms.ModelForm):
 
     def choices(self) -> dict[str, str]:
         return {kind: self.cleaned_data[f"kind_{kind}"] for kind in activity.DEFAULTS}
+
+
+class IdsField(forms.Field):
+    """The rows ticked on a list page: ids, each once, at most a page of them."""
+
+    widget = forms.MultipleHiddenInput
+
+    def to_python(self, value) -> list[int]:
+        try:
+            ids = list(dict.fromkeys(int(v) for v in value or []))
+        except ValueError:
+            raise ValidationError(_("The selection is not valid.")) from None
+        if len(ids) > MAX_PER_PAGE:
+            raise ValidationError(
+                _("Select at most {count} rows.").format(count=MAX_PER_PAGE), code="max"
+            )
+        return ids
+
+
+class VersionsField(forms.Field):
+    """``assignment:version`` of every assignment the list showed, so that a sign-off of work
+    changed since is refused as the assignment's own page refuses it."""
+
+    widget = forms.MultipleHiddenInput
+
+    def to_python(self, value) -> dict[int, int]:
+        versions: dict[int, int] = {}
+        try:
+            for posted in value or []:
+                pk, version = posted.split(":", 1)
+                versions[int(pk)] = int(version)
+        except (AttributeError, ValueError):
+            raise ValidationError(_("The selection is not valid.")) from None
+        return versions
+
+
+class BulkActionForm(forms.Form):
+    """The actions bar of the office's lists: one action on every ticked row."""
+
+    class Action(models.TextChoices):
+        URGE = "urge", _("Remind (催办)")
+        SIGN_OFF = "sign_off", _("Accept (销号)")
+        DEADLINE = "deadline", _("Change deadline")
+        REASSIGN = "reassign", _("Assign unit")
+
+    action = forms.ChoiceField(choices=Action.choices)
+    task = IdsField(required=False)
+    assignment = IdsField(required=False)
+    seen = VersionsField(required=False)
+    note = forms.CharField(label=_("note"), required=False, max_length=300)
+    due_date = forms.DateField(label=_("new deadline"), required=False, widget=DateInput())
+    unit = forms.ModelChoiceField(Unit.objects.none(), label=_("unit"), required=False)
+    role = forms.ChoiceField(
+        label=_("as"),
+        choices=[
+            (Assignment.Role.LEAD, _("lead unit, replacing the present one")),
+            (Assignment.Role.SUPPORT, _("an added co-operating unit")),
+        ],
+        required=False,
+    )
+    next = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    # What each action needs besides the rows.
+    NEEDS = {Action.DEADLINE: ["due_date"], Action.REASSIGN: ["unit", "role"]}
+
+    def __init__(self, *args, units, **kwargs):
+        super().__init__(*args, **kwargs)
+        cast(forms.ModelChoiceField, self.fields["unit"]).queryset = units
+
+    def clean(self):
+        data = super().clean()
+        # Tasks for every action; the review queue's assignments for accepting them only.
+        rows = data.get("task") or (
+            data.get("assignment") if data.get("action") == self.Action.SIGN_OFF else None
+        )
+        if not rows:
+            raise ValidationError(_("Tick the rows to act on first."))
+        for name in self.NEEDS.get(data.get("action"), []):
+            if not data.get(name):
+                self.add_error(name, _("Needed for this action."))
+        return data

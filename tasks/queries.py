@@ -38,11 +38,12 @@ def task_rows(tasks: TaskQuerySet) -> TaskQuerySet:
         .prefetch_related(
             # In the model's order within a task, without the joins to task and plan its
             # ordering by task would add to every page's query. Only what a row shows of them
-            # (a unit's name, its role): a page's assignments and units are made into objects.
+            # (a unit's name, its role; the version the office's bulk sign-off was shown): a
+            # page's assignments and units are made into objects.
             Prefetch(
                 "assignments",
                 queryset=Assignment.objects.select_related("unit")
-                .only("task", "role", "unit__name", "unit__short_name")
+                .only("task", "role", "version", "unit__name", "unit__short_name")
                 .order_by("-role", "unit__position", "pk"),
             ),
         )

@@ -1,9 +1,10 @@
 """Writes for tasks and assignments. Each runs in one transaction and names its actor ``by``."""
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -15,7 +16,7 @@ from org.models import Unit, UnitGroup, User
 from org.services import ensure_unit_group
 from plans.models import Heading, Plan
 
-from . import activity, evidence, permissions
+from . import activity, evidence, permissions, reminders
 from .evidence import Upload
 from .models import (
     Assignment,
@@ -65,18 +66,9 @@ def check_task(
     responsibility: Responsibility,
 ) -> datetime.date:
     """Validate a task against its plan; return the due date to store. Raises per field."""
-    errors: dict[str, str] = {}
+    errors = _deadline_errors(plan, deadline_kind, due_date, recurrence)
     if heading is not None and heading.plan_id != plan.pk:
         errors["heading"] = _("The heading belongs to another plan.")
-    if deadline_kind == Task.DeadlineKind.DATE:
-        if due_date is None:
-            errors["due_date"] = _("Give the deadline date.")
-        elif due_date.year != plan.year:
-            errors["due_date"] = _("The deadline must fall within the plan's year {year}.").format(
-                year=plan.year
-            )
-    elif deadline_kind == Task.DeadlineKind.RECURRING and not recurrence:
-        errors["recurrence"] = _("Say how often the work recurs.")
     units = [*responsibility.lead, *responsibility.support]
     if not units and not responsibility.groups:
         errors["lead_units"] = _("Name at least one responsible unit.")
@@ -92,6 +84,35 @@ def check_task(
         assert due_date is not None
         return due_date
     return year_end(plan.year)
+
+
+def _deadline_errors(
+    plan: Plan, deadline_kind: str, due_date: datetime.date | None, recurrence: str
+) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    if deadline_kind == Task.DeadlineKind.DATE:
+        if due_date is None:
+            errors["due_date"] = _("Give the deadline date.")
+        elif due_date.year != plan.year:
+            errors["due_date"] = _("The deadline must fall within the plan's year {year}.").format(
+                year=plan.year
+            )
+    elif deadline_kind == Task.DeadlineKind.RECURRING and not recurrence:
+        errors["recurrence"] = _("Say how often the work recurs.")
+    return errors
+
+
+def responsibility_of(task: Task) -> Responsibility:
+    """The task's responsibility as it was given: units named one by one, and collective names
+    (their members' assignments are the names', not listed again)."""
+    groups = list(task.groups.all())
+    grouped = {unit.pk for group in groups for unit in group.members()}
+    named = Responsibility(groups=groups)
+    for assignment in task.assignments.select_related("unit"):
+        if assignment.unit_id not in grouped:
+            by_role = named.lead if assignment.role == Assignment.Role.LEAD else named.support
+            by_role.append(assignment.unit)
+    return named
 
 
 def save_task(
@@ -417,3 +438,161 @@ def close_task(task: Task, *, reason: str, by: User) -> Task:
     task._history_user = by  # type: ignore[attr-defined]  # simple_history reads it
     task.save(update_fields=["closed_reason"])
     return task
+
+
+@transaction.atomic
+def set_deadline(task: Task, *, due_date: datetime.date, by: User) -> Task:
+    """Move a dated task's deadline, checked as the task form checks it."""
+    if not permissions.can(by, permissions.MANAGE, task):
+        raise PermissionDenied(_("Only the office changes deadlines."))
+    if task.deadline_kind != Task.DeadlineKind.DATE:
+        # Recurring and ongoing work store a derived date: moving it alone would contradict
+        # the kind; the task's own form changes both together.
+        raise ValidationError(
+            _("Its deadline is “{kind}”: change it on the task's own page.").format(
+                kind=task.get_deadline_kind_display()
+            )
+        )
+    errors = _deadline_errors(task.plan, task.deadline_kind, due_date, task.recurrence)
+    if errors:
+        raise ValidationError(errors)
+    task.due_date = due_date
+    task._history_user = by  # type: ignore[attr-defined]  # simple_history reads it
+    task.save(update_fields=["due_date"])
+    return task
+
+
+# --- Bulk actions of the office's lists ---------------------------------------------------------
+#
+# Each takes the ids a list posted, looks every row up through the permission choke point (a row
+# the person may not see answers 404, one they may not change 403: nothing is done), then does
+# to each row what the row's own page does, through the same service. All or nothing: the rows
+# that cannot be done are named together and the transaction is rolled back.
+
+
+@dataclass
+class BulkResult:
+    """What a bulk action did."""
+
+    tasks: int = 0
+    units: int = 0  # distinct units whose part was acted on
+    unchanged: int = 0  # units left as they were (reminded earlier today)
+
+
+STALE_ROW = gettext_lazy("Someone changed it after the list was opened: reload the list.")
+
+
+def _tasks(user: User, ids: Iterable[int], action: str) -> list[Task]:
+    return [permissions.get_task_or_404(user, pk, action) for pk in dict.fromkeys(ids)]
+
+
+def _each(rows: Iterable[Task | Assignment], do: Callable[[Any], object]) -> None:
+    """``do`` each row; those it refuses are named together, and the caller's transaction
+    rolls back what the others did."""
+    refused = []
+    for row in rows:
+        try:
+            do(row)
+        except ValidationError as error:
+            refused.append(_("{row}: {reason}").format(row=row, reason=" ".join(error.messages)))
+    if refused:
+        raise ValidationError(refused)
+
+
+# Work with the unit: not yet handed in, or handed back (the daily reminders' choice too).
+_URGED = [Assignment.Status.NOT_STARTED, Assignment.Status.IN_PROGRESS, Assignment.Status.RETURNED]
+
+
+@transaction.atomic
+def bulk_urge(user: User, task_ids: Iterable[int], *, note: str = "") -> BulkResult:
+    """催办 every unit with work outstanding on the tasks: one manual reminder each, as the
+    assignment page sends it (once a day: a unit reminded earlier today is not told again)."""
+    tasks = _tasks(user, task_ids, permissions.REVIEW)
+    units: set[int] = set()
+    already: set[int] = set()
+
+    def urge(task: Task) -> None:
+        if task.closed_reason:
+            raise ValidationError(_("The task is closed."))
+        if task.plan.status != Plan.Status.ISSUED:
+            raise ValidationError(_("Its plan is not issued: the units cannot see it."))
+        waiting = list(task.assignments.filter(status__in=_URGED).select_related("unit"))
+        if not waiting:
+            raise ValidationError(_("No unit has work outstanding on it."))
+        for assignment in waiting:
+            if not permissions.can(user, permissions.REVIEW, assignment):
+                raise PermissionDenied
+            sent = reminders.remind_by_hand(assignment, note=note, by=user)
+            (units if sent else already).add(assignment.unit_id)
+
+    _each(tasks, urge)
+    return BulkResult(tasks=len(tasks), units=len(units), unchanged=len(already - units))
+
+
+@transaction.atomic
+def bulk_sign_off(
+    user: User,
+    *,
+    task_ids: Iterable[int] = (),
+    assignment_ids: Iterable[int] = (),
+    versions: Mapping[int, int],
+) -> BulkResult:
+    """销号: accept the submitted work of the rows (assignments, or every submitted assignment
+    of a task), each at the version the list showed, as the assignment page accepts it."""
+    rows: list[Task | Assignment] = [*_tasks(user, task_ids, permissions.REVIEW)]
+    rows += [
+        permissions.get_assignment_or_404(user, pk, permissions.REVIEW)
+        for pk in dict.fromkeys(assignment_ids)
+    ]
+    done: list[Assignment] = []
+
+    def sign_off(row: Task | Assignment) -> None:
+        if isinstance(row, Assignment):
+            parts = [row]
+        else:
+            parts = list(row.assignments.filter(status=Assignment.Status.SUBMITTED))
+            if not parts:
+                raise ValidationError(_("No unit's work on it awaits review."))
+        for assignment in parts:
+            seen = versions.get(assignment.pk)
+            if seen is None:  # submitted since the list was shown: not seen, not accepted
+                raise ValidationError(STALE_ROW)
+            try:
+                review_assignment(assignment, accept=True, version=seen, by=user)
+            except ValidationError as error:
+                if getattr(error, "code", None) != "stale":
+                    raise
+                # The page's own wording speaks of a form the list does not have.
+                raise ValidationError(STALE_ROW) from error
+            done.append(assignment)
+
+    _each(rows, sign_off)
+    return BulkResult(tasks=len({a.task_id for a in done}), units=len({a.unit_id for a in done}))
+
+
+@transaction.atomic
+def bulk_set_deadline(
+    user: User, task_ids: Iterable[int], *, due_date: datetime.date
+) -> BulkResult:
+    tasks = _tasks(user, task_ids, permissions.MANAGE)
+    _each(tasks, lambda task: set_deadline(task, due_date=due_date, by=user))
+    return BulkResult(tasks=len(tasks))
+
+
+@transaction.atomic
+def bulk_reassign(user: User, task_ids: Iterable[int], *, unit: Unit, role: str) -> BulkResult:
+    """``unit`` replaces the lead units of the tasks (``role`` lead) or joins them as a
+    co-operating unit, as editing each task's units would; a unit that already reported keeps
+    its assignment (the edit refuses to drop it)."""
+    tasks = _tasks(user, task_ids, permissions.MANAGE)
+
+    def reassign(task: Task) -> None:
+        given = responsibility_of(task)
+        if role == Assignment.Role.LEAD:
+            given.lead = [unit]
+        else:
+            given.support.append(unit)
+        save_task(task, responsibility=given, by=user)
+
+    _each(tasks, reassign)
+    return BulkResult(tasks=len(tasks), units=1)

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, TypeAlias, TypedDict
 
 import django_tables2 as tables
-from django.db.models import Case, F, Value, When
+from django.db.models import Case, F, OuterRef, Subquery, Value, When
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
@@ -64,7 +65,7 @@ class DeadlineRows:
 class TaskTable(DeadlineRows, WrittenRowsTable):
     number = tables.Column(_("No."), empty_values=(), orderable=False)
     text = tables.Column(_("task"), linkify=True, attrs={"td": {"class": "task-text"}})
-    lead = tables.Column(_("lead units"), empty_values=(), orderable=False)
+    lead = tables.Column(_("lead units"), empty_values=())
     support = tables.Column(_("co-operating units"), empty_values=(), orderable=False)
     due_date = IsoDateColumn(verbose_name=_("deadline"))
     progress = tables.Column(_("progress"), empty_values=(), order_by=("n_completed",))
@@ -75,6 +76,22 @@ class TaskTable(DeadlineRows, WrittenRowsTable):
         fields = ["number", "text", "lead", "support", "due_date", "progress", "plan"]
         order_by = ("due_date",)
         empty_text = _("No tasks match.")
+
+    def order_lead(self, queryset, is_descending: bool):
+        # By the name of the task's first lead unit (a task led by several sorts under the
+        # first in name order), ties by deadline then id; tasks without a lead come last.
+        first = (
+            Assignment.objects.filter(task=OuterRef("pk"), role=Assignment.Role.LEAD)
+            .order_by("unit__name")
+            .values("unit__name")[:1]
+        )
+        name = (
+            F("lead_name").desc(nulls_last=True)
+            if is_descending
+            else F("lead_name").asc(nulls_last=True)
+        )
+        ordered = queryset.annotate(lead_name=Subquery(first)).order_by(name, "due_date", "pk")
+        return ordered, True
 
     def cells(self, record: TaskRow, number: int) -> SafeString:
         # The row's cells in one format_html; the page's rows share a plan or two, whose link
@@ -114,7 +131,8 @@ class TaskTable(DeadlineRows, WrittenRowsTable):
 
 class AssignmentTable(DeadlineRows, WrittenRowsTable):
     task = tables.Column(_("task"), linkify=lambda record: record.get_absolute_url())
-    unit = tables.Column(_("unit"))
+    # By name, then deadline (and pk, org.tables.Table): one order whatever the database.
+    unit = tables.Column(_("unit"), order_by=("unit__name", "task__due_date"))
     role = tables.Column(_("role"))
     due = IsoDateColumn(verbose_name=_("deadline"), accessor="task__due_date")
     status = tables.Column(_("status"), attrs={"td": {"class": lambda value: f"status-{value}"}})
@@ -160,4 +178,63 @@ class AssignmentTable(DeadlineRows, WrittenRowsTable):
             status,
             record.task.plan,
             **self.labels,
+        )
+
+
+def _select(name: str) -> tables.CheckBoxColumn:
+    """A row's checkbox for the office's bulk actions. The inputs belong to the actions bar's
+    form (``form="bulk"``) by attribute, so the table need not sit inside it with its sorting
+    and paging links; the header's box ticks them all (static/js/bulk.js)."""
+    return tables.CheckBoxColumn(
+        accessor="pk",
+        exclude_from_export=True,
+        attrs={
+            "th__input": {"data-select-all": name, "aria-label": _("select all")},
+            "td__input": {"name": name, "form": "bulk", "aria-label": _("select")},
+        },
+    )
+
+
+def _select_cell(table: tables.Table, record: Task | Assignment, shown: Iterable[Assignment]):
+    """The checkbox, and the version of each assignment the row shows: a sign-off of work
+    changed after the list was opened is refused (tasks.services.bulk_sign_off)."""
+    bound = table.columns["select"]
+    return format_html(
+        "<td>{}{}</td>",
+        bound.column.render(record.pk, bound, record),
+        format_html_join(
+            "",
+            '<input type="hidden" name="seen" value="{}:{}" form="bulk">',
+            ((a.pk, a.version) for a in shown),
+        ),
+    )
+
+
+class TaskSelectTable(TaskTable):
+    """The office's task list: rows to tick for the bulk actions."""
+
+    select = _select("task")
+
+    class Meta(TaskTable.Meta):
+        sequence = ("select", "...")
+
+    def cells(self, record: TaskRow, number: int) -> SafeString:
+        return format_html(
+            "{}{}",
+            _select_cell(self, record, record.assignments.all()),
+            super().cells(record, number),
+        )
+
+
+class ReviewTable(AssignmentTable):
+    """The review queue: submissions to tick and accept (销号) together."""
+
+    select = _select("assignment")
+
+    class Meta(AssignmentTable.Meta):
+        sequence = ("select", "...")
+
+    def cells(self, record: Assignment, number: int) -> SafeString:
+        return format_html(
+            "{}{}", _select_cell(self, record, [record]), super().cells(record, number)
         )

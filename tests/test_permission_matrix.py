@@ -39,6 +39,8 @@ MANAGE = {"anonymous": (L, L), "office": (200, 404), "leader": (403, 404), "head
 VIEW = {"anonymous": (L, L), "office": (200, 404), "leader": (200, 404), "head": (200, 404),
         "staff": (200, 404), "other_office": (200, 404)}
 POST_ONLY = {role: (405, 405) if role != "anonymous" else (L, L) for role in MANAGE}
+# A POST with no object in its URL: the rows it acts on are posted (tests/tasks/test_bulk_actions).
+POST_ONLY_LIST = {role: 405 if role != "anonymous" else L for role in MANAGE}
 # The registers are the department's: a unit's people see none of them.
 READERS = {**OFFICE_ONLY, "leader": 200}
 REGISTER_VIEW = {**VIEW, "head": (404, 404), "staff": (404, 404)}
@@ -64,6 +66,7 @@ EXPECTED = {
     "tasks:import_tables": ("import", POST_ONLY),
     "tasks:task_close": ("task", POST_ONLY),
     "tasks:review_queue": (None, OFFICE_ONLY),
+    "tasks:bulk_action": (None, POST_ONLY_LIST),
     "tasks:metric_list": (None, OFFICE_ONLY),
     "tasks:evidence_download": ("evidence", VIEW),
     "tasks:assignment_remind": ("assignment", POST_ONLY),

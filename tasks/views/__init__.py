@@ -2,7 +2,7 @@
 
 from .assignments import assignment_detail, evidence_download, metric_list
 from .imports import import_preview, import_start, import_tables
-from .lists import assignment_list, review_queue, task_list
+from .lists import assignment_list, bulk_action, review_queue, task_list
 from .plans import plan_detail, task_close, task_create, task_detail, task_update
 from .reminders import (
     assignment_remind,
@@ -17,6 +17,7 @@ __all__ = [
     "assignment_detail",
     "assignment_list",
     "assignment_remind",
+    "bulk_action",
     "calendar",
     "delivery_list",
     "evidence_download",

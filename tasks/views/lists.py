@@ -1,28 +1,61 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
 from django.http import HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import content_disposition_header
+from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
 from django.views.generic import ListView
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
+from org.http import AuthenticatedRequest
 from org.models import Unit
-from org.permissions import is_office
+from org.permissions import AnyUser, is_office
 from plans.permissions import visible_plans
-from tasks import permissions, queries, xlsx_export
+from tasks import permissions, queries, services, xlsx_export
 from tasks.filters import AssignmentFilter, TaskFilter
+from tasks.forms import BulkActionForm
 from tasks.models import Assignment
-from tasks.tables import AssignmentTable, TaskTable
+from tasks.tables import AssignmentTable, ReviewTable, TaskSelectTable, TaskTable
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-class TaskListView(LoginRequiredMixin, SingleTableMixin, FilterView):
+def _units_of(user: AnyUser) -> QuerySet[Unit]:
+    """The units a person's lists filter by and the bulk actions assign: their department's."""
+    department = getattr(user, "department_id", None)
+    return Unit.objects.all() if department is None else Unit.objects.filter(department=department)
+
+
+class BulkActionsMixin:
+    """The office's lists carry a checkbox a row and the actions bar (``bulk_action``)."""
+
+    bulk_actions: tuple[str, ...] = ()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)  # type: ignore[misc]
+        request = self.request  # type: ignore[attr-defined]  # the view's
+        if permissions.reviews_submissions(request.user):
+            form = BulkActionForm(
+                initial={"next": request.get_full_path()}, units=_units_of(request.user)
+            )
+            context["bulk"] = {"form": form, "actions": self.bulk_actions}
+        return context
+
+
+class TaskListView(LoginRequiredMixin, BulkActionsMixin, SingleTableMixin, FilterView):
     """The office's and leaders' list of every task; ``?_export=xlsx`` gives the filtered list,
     every page of it, as the 任务分解表."""
 
     table_class = TaskTable
+    bulk_actions = tuple(BulkActionForm.Action.values)
     filterset_class = TaskFilter
     template_name = "tasks/task_list.html"
     table_pagination = {"per_page": 25}
@@ -45,17 +78,17 @@ class TaskListView(LoginRequiredMixin, SingleTableMixin, FilterView):
             raise PermissionDenied
         return queries.task_rows(permissions.visible_tasks(self.request.user))
 
+    def get_table_class(self):
+        if permissions.reviews_submissions(self.request.user):
+            return TaskSelectTable
+        return TaskTable
+
     def get_filterset_kwargs(self, filterset_class):
         user = self.request.user
-        units = (
-            Unit.objects.all()
-            if user.department_id is None
-            else Unit.objects.filter(department=user.department_id)
-        )
         return {
             **super().get_filterset_kwargs(filterset_class),
             "plans": visible_plans(user),
-            "units": units,
+            "units": _units_of(user),
         }
 
 
@@ -87,10 +120,12 @@ task_list = TaskListView.as_view()
 assignment_list = AssignmentListView.as_view()
 
 
-class ReviewQueueView(LoginRequiredMixin, SingleTableMixin, ListView):
+class ReviewQueueView(LoginRequiredMixin, BulkActionsMixin, SingleTableMixin, ListView):
     """Submissions waiting for the office, oldest first."""
 
-    table_class = AssignmentTable
+    table_class = ReviewTable
+    # Its rows are all handed in: accepting them is the one bulk action that applies.
+    bulk_actions = (BulkActionForm.Action.SIGN_OFF,)
     template_name = "tasks/review_queue.html"
     table_pagination = {"per_page": 50}
 
@@ -103,3 +138,72 @@ class ReviewQueueView(LoginRequiredMixin, SingleTableMixin, ListView):
 
 
 review_queue = ReviewQueueView.as_view()
+
+
+Action = BulkActionForm.Action
+Role = Assignment.Role
+SUMMARIES = {
+    Action.URGE: gettext_lazy("Reminded {units} unit(s) on {tasks} task(s)."),
+    Action.SIGN_OFF: gettext_lazy("Accepted the work of {units} unit(s) on {tasks} task(s)."),
+    Action.DEADLINE: gettext_lazy("Deadline of {tasks} task(s) moved to {date}."),
+    (Action.REASSIGN, Role.LEAD): gettext_lazy("{unit} now leads {tasks} task(s)."),
+    (Action.REASSIGN, Role.SUPPORT): gettext_lazy("{unit} now co-operates on {tasks} task(s)."),
+}
+
+
+@login_required
+@require_POST
+def bulk_action(request: AuthenticatedRequest) -> HttpResponse:
+    """One action on the rows ticked on the task list or the review queue; back to the list
+    as it was filtered, with what was done, or with every row that could not be and why."""
+    user = request.user
+    if not permissions.reviews_submissions(user):
+        raise PermissionDenied
+    form = BulkActionForm(request.POST, units=_units_of(user))
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, {request.get_host()}, request.is_secure()):
+        back = reverse("tasks:task_list")
+    if not form.is_valid():
+        for name, errors in form.errors.items():
+            field = form.fields.get(name)  # none for the errors of the whole form
+            for error in map(str, errors):
+                if field is not None and field.label:
+                    error = _("{field}: {error}").format(field=field.label, error=error)
+                messages.error(request, error)
+        return redirect(back)
+    data = form.cleaned_data
+    try:
+        result = _run(user, data)
+    except ValidationError as error:
+        messages.error(request, _("Nothing was done: these rows cannot be."))
+        for reason in error.messages:
+            messages.error(request, reason)
+    else:
+        messages.success(request, _summary(data, result))
+    return redirect(back)
+
+
+def _run(user, data: dict) -> services.BulkResult:
+    action, tasks = data["action"], data["task"]
+    if action == Action.URGE:
+        return services.bulk_urge(user, tasks, note=data["note"])
+    if action == Action.SIGN_OFF:
+        return services.bulk_sign_off(
+            user, task_ids=tasks, assignment_ids=data["assignment"], versions=data["seen"]
+        )
+    if action == Action.DEADLINE:
+        return services.bulk_set_deadline(user, tasks, due_date=data["due_date"])
+    return services.bulk_reassign(user, tasks, unit=data["unit"], role=data["role"])
+
+
+def _summary(data: dict, result: services.BulkResult) -> str:
+    action = data["action"]
+    key = (action, data["role"]) if action == Action.REASSIGN else action
+    summary = SUMMARIES[key].format(
+        units=result.units, tasks=result.tasks, date=data["due_date"], unit=data["unit"]
+    )
+    if result.unchanged:
+        summary += " " + _(
+            "{count} unit(s) had been reminded today already and were not reminded again."
+        ).format(count=result.unchanged)
+    return summary

@@ -1,7 +1,7 @@
 """A section head completes the whole loop on the demo data, in a real Chromium."""
 
 from tasks.demo import DEMO_PASSWORD
-from tasks.models import Assignment
+from tasks.models import Assignment, Reminder
 
 from .conftest import screenshot
 
@@ -75,3 +75,15 @@ def test_a_section_head_reports_submits_and_the_office_signs_off(demo, login, tm
     download = download_info.value
     assert download.suggested_filename == "办事指南修订说明.pdf"
     assert open(download.path(), "rb").read() == PDF  # noqa: SIM115
+
+    # and: the office reminds every unit of 社管办's tasks nobody has started, in one go
+    listed = f"/tasks/?unit={assignment.unit_id}&state=not_started"
+    office.goto(office.url.split("/assignments/")[0] + listed)
+    office.check("input[data-select-all]")  # the header's box ticks the page's rows
+    ticked = office.locator("input[name=task]:checked").count()
+    assert ticked == office.locator("input[name=task]").count() > 0
+    office.on("dialog", lambda dialog: dialog.accept())
+    office.click("button[name=action][value=urge]")
+    assert office.locator(".message.success").inner_text().startswith("已催办")
+    assert office.url.endswith(listed)  # back on the list as it was filtered
+    assert Reminder.objects.filter(rule=Reminder.Rule.MANUAL).count() >= ticked

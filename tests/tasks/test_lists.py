@@ -80,11 +80,11 @@ def test_the_task_list_query_count_is_pinned(
     add_tasks(world, office_staff, 28)
     office_client.get(TASK_LIST)  # warm up
     # session, user with their unit (the top bar names it), count, plan and unit filter
-    # choices, page of tasks, their assignments with units, the department's working-day
-    # calendar (the deadline badges), and the bell's unread count with the submissions awaiting
-    # review (once, although render_table renders its template with the request and the
-    # context processors run again)
-    with django_assert_num_queries(9):
+    # choices, the units the bulk actions bar assigns, page of tasks, their assignments with
+    # units, the department's working-day calendar (the deadline badges), and the bell's unread
+    # count with the submissions awaiting review (once, although render_table renders its
+    # template with the request and the context processors run again)
+    with django_assert_num_queries(10):
         response = office_client.get(TASK_LIST)
     assert len(rows(response)) == 25
 
@@ -305,6 +305,52 @@ def test_paging_through_tasks_that_share_a_deadline_shows_each_once(
     assert sorted(seen) == sorted(Task.objects.filter(plan=world.plan).values_list("pk", flat=True))
 
 
+def units_named(world, *names: str) -> list[Unit]:
+    # Latin letters: the same order under any database collation (Chinese names sort by code
+    # point in SQLite and by the collation's rules in PostgreSQL).
+    return [UnitFactory(department=world.department, name=name) for name in names]
+
+
+def tasks_led_by_units(world, by) -> list[str]:
+    """Tasks under A, B and C股 in a plan of their own; the expected order by lead unit."""
+    a, b, c = units_named(world, "A股", "B股", "C股")
+    Task.objects.all().delete()
+    for text, lead, due in [
+        ("C六月", [c], datetime.date(2026, 6, 30)),
+        ("A七月十日", [a], datetime.date(2026, 7, 10)),
+        ("A七月三日", [a], datetime.date(2026, 7, 3)),
+        ("B与A年底", [b, a], datetime.date(2026, 12, 31)),  # led by two: sorted under A
+    ]:
+        make_task(world.plan, lead=lead, text=text, due=due, by=by)
+    make_task(world.plan, support=[b], text="无牵头", by=by)
+    return ["A七月三日", "A七月十日", "B与A年底", "C六月", "无牵头"]
+
+
+def test_the_task_list_sorts_by_lead_unit_then_deadline(office_client, world, office_staff):
+    by_unit = tasks_led_by_units(world, office_staff)
+
+    assert texts(office_client.get(f"{TASK_LIST}?sort=lead")) == by_unit
+    # descending by unit, ties still by deadline, and tasks without a lead still last
+    assert texts(office_client.get(f"{TASK_LIST}?sort=-lead")) == [
+        "C六月", "A七月三日", "A七月十日", "B与A年底", "无牵头"
+    ]  # fmt: skip
+
+
+def test_the_unit_lists_sort_by_unit_name_then_deadline(client, world, office_staff, leader):
+    # given: a task for each unit, and two for A股 whose deadlines break the tie
+    a, b = units_named(world, "A股", "B股")
+    Task.objects.all().delete()
+    for unit, due in [(b, 6), (a, 9), (a, 7)]:
+        make_task(world.plan, lead=[unit], text=f"{unit}{due}月", due=datetime.date(2026, due, 1),
+                  by=office_staff)  # fmt: skip
+    client.force_login(leader)  # a leader's list holds every unit's assignments
+    # when
+    response = client.get(f"{ASSIGNMENT_LIST}?sort=unit")
+    # then
+    assert [a.task.text for a in rows(response)] == ["A股7月", "A股9月", "B股6月"]
+    assert response.context["table"].data.data.query.order_by[-1] == "pk"
+
+
 def test_the_unit_list_is_sorted_by_deadline(head_client, world, office_staff):
     dated_tasks(world, office_staff)
     response = head_client.get(ASSIGNMENT_LIST)
@@ -470,7 +516,14 @@ def test_a_task_row_shows_its_columns_in_order(office_client, world):
         page = office_client.get(f"{TASK_LIST}?plan={world.plan.pk}").content.decode()
     row = next(r for r in table_rows(page) if world.own_task.text in r)
     cells = re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)
+    seen = "".join(
+        f'<input type="hidden" name="seen" value="{a.pk}:{a.version}" form="bulk">'
+        for a in world.own_task.assignments.order_by("-role", "unit__position", "pk")
+    )
     assert cells == [
+        # the office's checkbox for the bulk actions, with the versions of the row's assignments
+        f'<input type="checkbox" name="task" value="{world.own_task.pk}" form="bulk" '
+        f'aria-label="{gettext("select")}" />{seen}',
         "1",
         f'<a href="{world.own_task.get_absolute_url()}">{world.own_task.text}</a>',
         "社管办",
@@ -514,7 +567,8 @@ def test_rows_are_numbered_down_the_pages(office_client, world, office_staff):
 
 def test_an_empty_list_says_so(office_client, world):
     page = office_client.get(f"{TASK_LIST}?q=没有这样的任务").content.decode()
-    assert table_rows(page) == [f'<tr><td colspan="7">{gettext("No tasks match.")}</td></tr>']
+    # seven columns, and the office's checkboxes
+    assert table_rows(page) == [f'<tr><td colspan="8">{gettext("No tasks match.")}</td></tr>']
 
 
 def test_a_unit_list_row_shows_its_task_status_and_plan_as_changed(client, unit_head, world):
