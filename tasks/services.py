@@ -456,9 +456,10 @@ def set_deadline(task: Task, *, due_date: datetime.date, by: User) -> Task:
     errors = _deadline_errors(task.plan, task.deadline_kind, due_date, task.recurrence)
     if errors:
         raise ValidationError(errors)
-    task.due_date = due_date
+    old, task.due_date = task.due_date, due_date
     task._history_user = by  # type: ignore[attr-defined]  # simple_history reads it
     task.save(update_fields=["due_date"])
+    activity.deadline_changed(task, old, by=by)
     return task
 
 
