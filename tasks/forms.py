@@ -4,6 +4,8 @@ from typing import cast
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.http import QueryDict
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from core.models import ReminderPolicy
@@ -606,14 +608,29 @@ class BulkActionForm(forms.Form):
         ],
         required=False,
     )
-    next = forms.CharField(required=False, widget=forms.HiddenInput)
+    # Back to the list the rows were ticked on, as it was filtered: a list's name and its query
+    # string, never an address taken from the request.
+    origin = forms.ChoiceField(
+        choices=[("task_list", "task_list"), ("review_queue", "review_queue")],
+        required=False,
+        widget=forms.HiddenInput,
+    )
+    query = forms.CharField(required=False, max_length=2000, widget=forms.HiddenInput)
 
     # What each action needs besides the rows.
     NEEDS = {Action.DEADLINE: ["due_date"], Action.REASSIGN: ["unit", "role"]}
 
     def __init__(self, *args, units, **kwargs):
         super().__init__(*args, **kwargs)
-        cast(forms.ModelChoiceField, self.fields["unit"]).queryset = units
+        unit = cast(forms.ModelChoiceField, self.fields["unit"])
+        unit.queryset, unit.empty_label = units, _("choose a unit")
+
+    def back(self) -> str:
+        """The list to go back to: its address and the query it was shown with."""
+        data = getattr(self, "cleaned_data", {})
+        query = QueryDict(data.get("query") or "").urlencode()
+        path = reverse(f"tasks:{data.get('origin') or 'task_list'}")
+        return f"{path}?{query}" if query else path
 
     def clean(self):
         data = super().clean()

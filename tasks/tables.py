@@ -200,7 +200,7 @@ def _select_cell(table: tables.Table, record: Task | Assignment, shown: Iterable
     changed after the list was opened is refused (tasks.services.bulk_sign_off)."""
     bound = table.columns["select"]
     return format_html(
-        "<td>{}{}</td>",
+        '<td data-label="" class="select">{}{}</td>',  # a box to tick needs no label on a card
         bound.column.render(record.pk, bound, record),
         format_html_join(
             "",

@@ -5,9 +5,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.shortcuts import redirect
-from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -38,13 +37,15 @@ class BulkActionsMixin:
     """The office's lists carry a checkbox a row and the actions bar (``bulk_action``)."""
 
     bulk_actions: tuple[str, ...] = ()
+    list_name = "task_list"  # the URL's name, which the actions come back to
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)  # type: ignore[misc]
         request = self.request  # type: ignore[attr-defined]  # the view's
         if permissions.reviews_submissions(request.user):
             form = BulkActionForm(
-                initial={"next": request.get_full_path()}, units=_units_of(request.user)
+                initial={"origin": self.list_name, "query": request.GET.urlencode()},
+                units=_units_of(request.user),
             )
             context["bulk"] = {"form": form, "actions": self.bulk_actions}
         return context
@@ -126,6 +127,7 @@ class ReviewQueueView(LoginRequiredMixin, BulkActionsMixin, SingleTableMixin, Li
     table_class = ReviewTable
     # Its rows are all handed in: accepting them is the one bulk action that applies.
     bulk_actions = (BulkActionForm.Action.SIGN_OFF,)
+    list_name = "review_queue"
     template_name = "tasks/review_queue.html"
     table_pagination = {"per_page": 50}
 
@@ -160,10 +162,9 @@ def bulk_action(request: AuthenticatedRequest) -> HttpResponse:
     if not permissions.reviews_submissions(user):
         raise PermissionDenied
     form = BulkActionForm(request.POST, units=_units_of(user))
-    back = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(back, {request.get_host()}, request.is_secure()):
-        back = reverse("tasks:task_list")
-    if not form.is_valid():
+    valid = form.is_valid()
+    back = form.back()
+    if not valid:
         for name, errors in form.errors.items():
             field = form.fields.get(name)  # none for the errors of the whole form
             for error in map(str, errors):

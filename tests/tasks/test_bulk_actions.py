@@ -153,7 +153,7 @@ def test_the_review_queue_signs_off_the_ticked_submissions(office_client, world,
             "action": "sign_off",
             "assignment": [p.pk for p in parts[:2]],
             "seen": seen(milestone),
-            "next": reverse("tasks:review_queue"),
+            "origin": "review_queue",
         },
     )
 
@@ -349,25 +349,27 @@ def test_only_the_office_acts_in_bulk(client, world, leader, unit_head, unit_sta
 
 
 def test_the_list_comes_back_as_it_was_filtered(office_client, world):
-    filtered = f"{TASK_LIST}?unit={world.own_unit.pk}&state=not_started&sort=-due_date&page=1"
+    query = f"unit={world.own_unit.pk}&state=not_started&sort=-due_date&page=1"
+    page = office_client.get(f"{TASK_LIST}?{query}").content.decode()
+    assert f'name="query" value="{query.replace("&", "&amp;")}"' in page
 
     response = office_client.post(
-        BULK, {"action": "urge", "task": [world.own_task.pk], "next": filtered}
+        BULK, {"action": "urge", "task": [world.own_task.pk], "origin": "task_list", "query": query}
     )
 
     assert response.status_code == 302
-    assert response.url == filtered
+    assert response.url == f"{TASK_LIST}?{query}"
 
 
 def test_an_address_elsewhere_is_not_followed(office_client, world):
     response = office_client.post(
-        BULK, {"action": "urge", "task": [world.own_task.pk], "next": "https://evil.example/"}
+        BULK, {"action": "urge", "task": [world.own_task.pk], "origin": "https://evil.example/"}
     )
     assert response.url == TASK_LIST
 
 
 def test_nothing_ticked_says_so(office_client, world):
-    response = office_client.post(BULK, {"action": "urge", "next": TASK_LIST})
+    response = office_client.post(BULK, {"action": "urge", "origin": "task_list"})
     assert said(response) == ["请先勾选要处理的行。"]
     assert not Reminder.objects.exists()
 
