@@ -196,11 +196,15 @@ def test_moving_a_deadline_and_units_tells_the_units(world, people, other_unit_h
 # --- Settings -----------------------------------------------------------------------------------
 
 
-def test_the_settings_page_saves_every_choice_and_the_language(client, people):
-    client.force_login(people["head"])
-    url = reverse("tasks:notification_settings")
+def post_settings(client, person, **changed):
+    """The settings form as posted: every kind "daily", but for ``changed``."""
+    client.force_login(person)
     form = {f"kind_{k}": "daily" for k in activity.DEFAULTS}
-    response = client.post(url, {**form, "kind_mention": "never", "language": "en"})
+    return client.post(reverse("tasks:notification_settings"), {**form, **changed})
+
+
+def test_the_settings_page_saves_every_choice_and_the_language(client, people):
+    response = post_settings(client, people["head"], kind_mention="never", language="en")
     assert response.status_code == 302
     assert activity.choices_of(people["head"])[Kind.MENTION] == "never"
     people["head"].refresh_from_db()
@@ -208,10 +212,7 @@ def test_the_settings_page_saves_every_choice_and_the_language(client, people):
 
 
 def test_a_bad_choice_saves_nothing(client, people):
-    client.force_login(people["head"])
-    url = reverse("tasks:notification_settings")
-    form = {f"kind_{k}": "daily" for k in activity.DEFAULTS}
-    response = client.post(url, {**form, "kind_mention": "hourly", "language": "fr"})
+    response = post_settings(client, people["head"], kind_mention="hourly", language="fr")
     assert response.status_code == 200
     assert not NotificationChoice.objects.exists()
     people["head"].refresh_from_db()
