@@ -174,7 +174,7 @@ class AssignmentTable(DeadlineRows, WrittenRowsTable):
             record.unit,
             role,
             self.due_cell(record),
-            status,
+            record.status,  # the class is the code; the label is translated
             status,
             record.task.plan,
             **self.labels,

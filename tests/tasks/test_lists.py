@@ -582,7 +582,7 @@ def test_a_unit_list_row_shows_its_task_status_and_plan_as_changed(client, unit_
     page = client.get(ASSIGNMENT_LIST).content.decode()
     row = next(r for r in table_rows(page) if "改过的任务" in r)
     assert f'<a href="{world.own_assignment.get_absolute_url()}">改过的任务</a>' in row
-    assert '<td data-label="状态" class="status-已提交">已提交</td>' in row
+    assert '<td data-label="状态" class="status-submitted">已提交</td>' in row
     assert '<td data-label="工作方案">改过名的方案</td>' in row
 
 
