@@ -539,6 +539,7 @@ def _naive_figures(dept: int, year: int) -> dict:
         metrics[cell] = metrics.get(cell, Decimal(0)) + value
     work: dict = {}
     summaries: Counter = Counter()
+    as_of = min(timezone.localdate(), datetime.date(year + 1, 1, 1))
     tasks = Task.objects.filter(plan__department=dept, plan__year=year).prefetch_related(
         "assignments__updates"
     )
@@ -548,14 +549,26 @@ def _naive_figures(dept: int, year: int) -> dict:
         done = bool(assignments) and all(
             a.status == Assignment.Status.COMPLETED for a in assignments
         )
-        late = any(
-            u.status == Assignment.Status.COMPLETED
-            and timezone.localdate(u.created_at) > task.due_date
-            for u in updates
+        # A unit's lateness: its first submission against the deadline.
+        submitted = [
+            sorted(
+                timezone.localdate(u.created_at)
+                for u in a.updates.all()
+                if u.status == Assignment.Status.SUBMITTED
+            )
+            for a in assignments
+        ]
+        late = any(dates and dates[0] > task.due_date for dates in submitted)
+        overdue = (
+            not done
+            and not task.closed_reason
+            and task.due_date < as_of
+            and any(not dates for dates in submitted)
         )
         returned = any(u.status == Assignment.Status.RETURNED for u in updates)
-        counts = work.setdefault(task.heading_id, [0, 0, 0, 0, 0])
-        for i, flag in enumerate((True, done, late, returned, not done and not task.closed_reason)):
+        counts = work.setdefault(task.heading_id, [0] * 6)
+        flags = (True, done, late, overdue, returned, not done and not task.closed_reason)
+        for i, flag in enumerate(flags):
             counts[i] += flag
         if done:
             for a in assignments:

@@ -13,6 +13,7 @@ from django.db.models import (
     Count,
     DecimalField,
     Exists,
+    F,
     IntegerField,
     OuterRef,
     Q,
@@ -23,6 +24,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from plans.models import Heading
 from registers.models import DisclosureRequest, ReviewCase
@@ -129,6 +131,42 @@ def review_counts(department_id: int, year: int) -> Cells:
     }
 
 
+# --- Part 五: what went wrong in the registers ----
+
+
+@dataclass(frozen=True)
+class RegisterProblems:
+    """The year's requests answered after their deadline and the cases decided against the
+    department (结果纠正), which part 五 reports with a measure each."""
+
+    late_replies: int = 0
+    corrected_reviews: int = 0
+    corrected_lawsuits: int = 0
+
+
+def register_problems(department_id: int, year: int) -> RegisterProblems:
+    """Two queries: the requests replied to in the year after their reply due date
+    (《政府信息公开条例》第三十三条, as the register computed it), and the cases decided in the
+    year with the result 纠正."""
+    start, end = _year(year)
+    late = DisclosureRequest.objects.filter(
+        department=department_id,
+        replied_on__range=(start, end),
+        reply_due__isnull=False,
+        replied_on__gt=F("reply_due"),
+    ).count()
+    review = ReviewCase.Kind.REVIEW
+    corrected = ReviewCase.objects.filter(
+        department=department_id,
+        result=ReviewCase.Result.CORRECTED,
+        closed_on__range=(start, end),
+    ).aggregate(
+        reviews=Count("pk", filter=Q(kind=review)),
+        lawsuits=Count("pk", filter=~Q(kind=review)),
+    )
+    return RegisterProblems(late, corrected["reviews"], corrected["lawsuits"])
+
+
 # --- Table 二 and key figures: the metric catalogue ----
 
 
@@ -208,7 +246,8 @@ class HeadingWork:
 
     total: int = 0
     completed: int = 0
-    late: int = 0
+    late: int = 0  # a unit first handed its work in after the deadline
+    overdue: int = 0  # a unit has handed nothing in and the deadline has passed
     returned: int = 0
     unfinished: int = 0
 
@@ -220,18 +259,21 @@ class PlanYear:
     work: dict[int | None, HeadingWork] = field(default_factory=dict)
 
 
-def _task_flags() -> dict:
-    open_assignments = Assignment.objects.filter(task=OuterRef("pk")).exclude(
-        status=Assignment.Status.COMPLETED
+def _task_flags(as_of: datetime.date) -> dict:
+    assignments = Assignment.objects.filter(task=OuterRef("pk"))
+    open_assignments = assignments.exclude(status=Assignment.Status.COMPLETED)
+    completed = Exists(assignments) & ~Exists(open_assignments)
+    # Lateness is the unit's: its first submission against the deadline. When the office
+    # reviewed (accepted or returned) does not count against the unit.
+    submissions = ProgressUpdate.objects.filter(
+        assignment=OuterRef("pk"), status=Assignment.Status.SUBMITTED
     )
-    completed = Exists(Assignment.objects.filter(task=OuterRef("pk"))) & ~Exists(open_assignments)
-    # Accepted (销号) after the deadline: the completing update is dated after the due date.
-    late = Exists(
-        ProgressUpdate.objects.filter(
-            assignment__task=OuterRef("pk"),
-            status=Assignment.Status.COMPLETED,
-            created_at__date__gt=OuterRef("due_date"),
-        )
+    on_time = submissions.filter(created_at__date__lte=OuterRef("task__due_date"))
+    late = Exists(assignments.filter(Exists(submissions), ~Exists(on_time)))
+    overdue = (
+        ~completed
+        & Q(closed_reason="", due_date__lt=as_of)
+        & Exists(assignments.filter(~Exists(submissions)))
     )
     returned = Exists(
         ProgressUpdate.objects.filter(
@@ -246,15 +288,18 @@ def _task_flags() -> dict:
         "total": Count("pk"),
         "completed": count(completed),
         "late": count(late),
+        "overdue": count(overdue),
         "returned": count(returned),
         # Closed by the office with a reason is settled, not unfinished.
         "unfinished": count(~completed & Q(closed_reason="")),
     }
 
 
-def plan_year(department_id: int, year: int) -> PlanYear:
+def plan_year(department_id: int, year: int, as_of: datetime.date | None = None) -> PlanYear:
     """The headings of the department's plans of the year, their sub-topic mapping, and per
-    heading the counts of its tasks. Three queries."""
+    heading the counts of its tasks, overdue ones as of ``as_of`` (today, at most the year's
+    end). Three queries."""
+    as_of = min(as_of or timezone.localdate(), datetime.date(year + 1, 1, 1))
     headings = list(
         Heading.objects.filter(plan__department=department_id, plan__year=year).order_by(
             "plan__year", "plan_id", "position", "pk"
@@ -279,7 +324,7 @@ def plan_year(department_id: int, year: int) -> PlanYear:
         Task.objects.filter(plan__department=department_id, plan__year=year)
         .values("heading")
         .order_by("heading")
-        .annotate(**_task_flags())
+        .annotate(**_task_flags(as_of))
     )
     # r[k]: the keys of annotate(**_task_flags()), which the stubs' row type does not list.
     flags = HeadingWork.__dataclass_fields__

@@ -52,6 +52,14 @@ def texts_of(draft: ReportDraft) -> dict[int, str]:
     return {s.number: s.text for s in draft.sections.all()}
 
 
+def last_years_text(draft: ReportDraft, number: int) -> str | None:
+    """The text of a part of last year's report (as edited), if there is one."""
+    section = ReportSection.objects.filter(
+        draft__department=draft.department_id, draft__year=draft.year - 1, number=number
+    ).first()
+    return section.text if section else None
+
+
 def last_year(draft: ReportDraft) -> checks.Report | None:
     last = ReportDraft.objects.filter(department=draft.department_id, year=draft.year - 1).first()
     if last is None or not last.computed:

@@ -211,7 +211,13 @@ def _compute(draft: ReportDraft) -> tuple[dict, dict[int, str]]:
                 three.number("carry_forward", "total"),
             ),
         ),
-        5: prose.problems(year=year, tree=tree),
+        5: prose.problems(
+            year=year,
+            tree=tree,
+            found=aggregates.register_problems(dept, year),
+            topics=[topic for topic, _title in fmt.topics],
+            last_year=queries.last_years_text(draft, 5),
+        ),
         6: prose.other_matters(
             year=year,
             fees=aggregates.processing_fees(dept, year),

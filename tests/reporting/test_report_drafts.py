@@ -98,13 +98,12 @@ def test_the_overview_is_assembled_from_the_plan_in_the_official_sub_topics(
     positions = [text.index(t) for t in topics]
     assert positions == sorted(positions)
     proactive = text[positions[0] : positions[1]]
-    assert (
-        "加强主动公开：全年发布政策解读材料，做到应解读尽解读。全年发布政策解读13条。" in proactive
-    )
+    assert "全年发布政策解读13条。全年发布政策解读材料，做到应解读尽解读。" in proactive
     platforms = text[positions[3] :]
     assert "完成门户网站集约化改版。" in platforms
-    assert "本机关新收政府信息公开申请0件" in text[positions[1] : positions[2]]
-    assert "全年3项任务已完成2项" in text
+    assert "全年未收到政府信息公开申请。" in text[positions[1] : positions[2]]
+    assert "加强主动公开" not in text  # no plan-heading prefixes
+    assert "项任务已完成" not in text  # no tracker-style count
 
 
 def test_the_office_maps_a_heading_to_another_sub_topic_once(world, office_staff, plan_year):
@@ -121,11 +120,13 @@ def test_the_office_maps_a_heading_to_another_sub_topic_once(world, office_staff
 def test_problems_are_drafted_from_what_was_late_returned_or_unfinished(
     world, office_staff, plan_year
 ):
-    text = _part(_draft(world, office_staff), 5).text
-    assert "1项任务逾期完成，1项任务尚未完成" in text
-    assert "“加强政务公开平台建设”" in text
-    assert "1项任务的报送材料经退回修改后才通过审核" in text
-    assert "2026年，我局将" in text
+    # given: the year is over (the open task's deadline has passed)
+    with time_machine.travel(datetime.datetime(YEAR + 1, 1, 10, 9, tzinfo=TZ), tick=False):
+        text = _part(_draft(world, office_staff), 5).text
+    # then: the late task was first submitted on 1 June, after its deadline of 5 January
+    assert "政府信息公开平台建设方面1项任务晚于规定时限报送、1项任务超过时限仍未报送" in text
+    assert "1项任务的材料经退回补充后才通过审核" in text
+    assert "2026年" in text.split("\n")[1]
 
 
 def test_part_six_always_reports_the_processing_fees(world, office_staff):
@@ -175,7 +176,7 @@ def test_regenerating_keeps_an_edit_and_shows_what_changed_in_the_data_since(
     assert overview.text == "我局的总体情况（改写）。"
     assert overview.data_changed
     changes = queries.data_changes(overview)
-    assert any(line.startswith("-") and "申请0件" in line for line in changes)
+    assert any(line.startswith("-") and "未收到政府信息公开申请" in line for line in changes)
     assert any(line.startswith("+") and "申请1件" in line for line in changes)
     assert _part(draft, 5).text == five_before  # not edited: refreshed (same data, same text)
     assert "3:new|natural_person" in draft.changed_cells
@@ -390,7 +391,7 @@ def test_a_headings_sub_topic_carries_over_to_next_years_heading_of_the_same_tit
     _complete(task.assignments.get(), office_staff, Report(text="x", summary="开展专项督查。"))
     text = _part(_draft(world, office_staff), 1).text
     # then
-    assert "抓好落实：开展专项督查。" in text[text.index("（五）监督保障") :]
+    assert "开展专项督查。" in text[text.index("（五）监督保障") :]
 
 
 def test_a_real_worker_generates_the_draft_the_office_asked_for(
