@@ -5,7 +5,9 @@ from typing import cast
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import HeadingTopic
+from org.forms import DateInput, StaleEditMixin
+
+from .models import HeadingTopic, ReportDraft
 
 
 class NewReportForm(forms.Form):
@@ -30,6 +32,20 @@ class CellForm(forms.Form):
     def __init__(self, *args, cells: list[tuple[str, str]], **kwargs):
         super().__init__(*args, **kwargs)
         cast(forms.ChoiceField, self.fields["cell"]).choices = cells
+
+
+class FrontMatterForm(StaleEditMixin, forms.ModelForm):
+    """The title, opening paragraph and sign-off; shown filled with what is printed, an
+    empty field goes back to the default."""
+
+    class Meta:
+        model = ReportDraft
+        fields = ["title", "opening", "sign_off_name", "sign_off_date"]
+        widgets = {
+            "title": forms.Textarea(attrs={"rows": 2}),
+            "opening": forms.Textarea(attrs={"rows": 5}),
+            "sign_off_date": DateInput(),
+        }
 
 
 class OptionsForm(forms.Form):

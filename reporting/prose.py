@@ -172,7 +172,7 @@ def overview(
     return "\n".join(lines)
 
 
-def problems(*, year: int, tree: Tree) -> str:
+def problems(*, year: int, tree: Tree, self_name: str = "我局") -> str:
     """五、存在的主要问题及改进情况: drafted from what was late, returned or unfinished, for the
     office to rewrite (the format forbids the same text year after year)."""
     work = tree.work_by_root()
@@ -210,7 +210,7 @@ def problems(*, year: int, tree: Tree) -> str:
         issues.append("全年工作任务均按期完成，但政务公开工作的深度和广度仍有提升空间。")
         remedies.append("进一步拓展公开内容，提升政策解读和回应关切的针对性和实效性。")
     lines = [f"{NUMERALS[i]}是{text}" for i, text in enumerate(issues)]
-    lines.append(f"{year + 1}年，我局将：" + "".join(remedies))
+    lines.append(f"{year + 1}年，{self_name}将：" + "".join(remedies))
     return "\n".join(lines)
 
 
