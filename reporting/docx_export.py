@@ -69,9 +69,11 @@ def write_docx(content: ReportContent) -> bytes:
             grid = table_grid(content.format.table(number)).filled(content.table_values(number))
             _add_table(document, grid)
     if content.sign_off:
-        document.add_paragraph("", style=BODY_STYLE)
-        for line in content.sign_off:
-            document.add_paragraph(line, style=SIGN_OFF_STYLE)
+        # The sign-off's lines stay together, with the blank line above them.
+        lines = [document.add_paragraph("", style=BODY_STYLE)]
+        lines += [document.add_paragraph(line, style=SIGN_OFF_STYLE) for line in content.sign_off]
+        for paragraph in lines[:-1]:
+            paragraph.paragraph_format.keep_with_next = True
 
     core = document.core_properties
     core.title = content.title

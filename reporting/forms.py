@@ -1,12 +1,15 @@
 """Forms of the report draft page (the registers' forms are in ``forms``)."""
 
+import json
 from typing import cast
 
 from django import forms
+from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.translation import gettext_lazy as _
 
 from org.forms import DateInput, StaleEditMixin
 
+from . import queries
 from .models import HeadingTopic, ReportDraft
 
 
@@ -46,6 +49,10 @@ class FrontMatterForm(StaleEditMixin, forms.ModelForm):
             "opening": forms.Textarea(attrs={"rows": 5}),
             "sign_off_date": DateInput(),
         }
+
+    def _values(self, instance) -> dict:
+        # Compared as shown: an empty field is shown (and posted back) as its default.
+        return json.loads(json.dumps(queries.front_matter(instance), cls=DjangoJSONEncoder))
 
 
 class OptionsForm(forms.Form):
