@@ -37,8 +37,9 @@ def derived_self_name(name: str) -> str:
 class Department(models.Model):
     """A government department that issues plans, e.g. a district education bureau.
 
-    The contact and publication fields feed the year-end report's opening paragraph
-    (《政府信息公开条例》第五十条 reports are published with where to ask about them).
+    The contact and publication fields feed the year-end report's opening paragraph. They have
+    a database default so that rows written by code that predates them (older migrations'
+    data steps) still insert.
     """
 
     name = models.CharField(_("name"), max_length=100, unique=True)
@@ -46,18 +47,24 @@ class Department(models.Model):
         _("name for itself"),
         max_length=10,
         blank=True,
+        db_default="",
         help_text=_(
             "As the department calls itself in its reports, e.g. 我局, 我厅, 我委. "
             "Empty: read off the end of its name."
         ),
     )
-    contact_address = models.CharField(_("contact address"), max_length=200, blank=True)
-    contact_postcode = models.CharField(_("postcode"), max_length=10, blank=True)
-    contact_phone = models.CharField(_("contact telephone"), max_length=50, blank=True)
+    contact_address = models.CharField(
+        _("contact address"), max_length=200, blank=True, db_default=""
+    )
+    contact_postcode = models.CharField(_("postcode"), max_length=10, blank=True, db_default="")
+    contact_phone = models.CharField(
+        _("contact telephone"), max_length=50, blank=True, db_default=""
+    )
     report_site = models.CharField(
         _("where reports are published"),
         max_length=200,
         blank=True,
+        db_default="",
         help_text=_("e.g. 区人民政府门户网站“政府信息公开”专栏"),
     )
 

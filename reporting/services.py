@@ -321,6 +321,7 @@ def set_cell(
     if value is None:
         ManualCell.objects.filter(draft=draft, table=table, row=row, column=column).delete()
     else:
+        value = Decimal(value)  # an int from a caller is a count as typed
         exponent = value.as_tuple().exponent
         if not isinstance(exponent, int):  # "n" (NaN) or "F" (infinity)
             raise ValidationError({"value": _("Enter a number.")})
