@@ -11,10 +11,62 @@ from django.utils.translation import gettext_lazy as _
 LOCAL = ("127.0.0.1", "localhost")  # test servers; never in WEBHOOK_HOSTS in production
 
 
+# How a body calls itself in its own documents, by the ending of its name (longest first:
+# 「管理委员会」 before 「委员会」). A 管委会 and a 委员会 are both 「我委」.
+SELF_NAMES = (
+    ("管理委员会", "我委"),
+    ("管委会", "我委"),
+    ("委员会", "我委"),
+    ("办公室", "我办"),
+    ("局", "我局"),
+    ("厅", "我厅"),
+    ("委", "我委"),
+    ("办", "我办"),
+    ("署", "我署"),
+    ("院", "我院"),
+)
+SELF_NAME_FALLBACK = "我单位"
+
+
+def derived_self_name(name: str) -> str:
+    """「我局」 for a …局, 「我厅」 for a …厅, 「我委」 for a …委员会 or 管委会, else 「我单位」."""
+    name = name.strip()
+    return next((own for end, own in SELF_NAMES if name.endswith(end)), SELF_NAME_FALLBACK)
+
+
 class Department(models.Model):
-    """A government department that issues plans, e.g. a district education bureau."""
+    """A government department that issues plans, e.g. a district education bureau.
+
+    The contact and publication fields feed the year-end report's opening paragraph. They have
+    a database default so that rows written by code that predates them (older migrations'
+    data steps) still insert.
+    """
 
     name = models.CharField(_("name"), max_length=100, unique=True)
+    self_name = models.CharField(
+        _("name for itself"),
+        max_length=10,
+        blank=True,
+        db_default="",
+        help_text=_(
+            "As the department calls itself in its reports, e.g. 我局, 我厅, 我委. "
+            "Empty: read off the end of its name."
+        ),
+    )
+    contact_address = models.CharField(
+        _("contact address"), max_length=200, blank=True, db_default=""
+    )
+    contact_postcode = models.CharField(_("postcode"), max_length=10, blank=True, db_default="")
+    contact_phone = models.CharField(
+        _("contact telephone"), max_length=50, blank=True, db_default=""
+    )
+    report_site = models.CharField(
+        _("where reports are published"),
+        max_length=200,
+        blank=True,
+        db_default="",
+        help_text=_("e.g. 区人民政府门户网站“政府信息公开”专栏"),
+    )
 
     class Meta:
         verbose_name = _("department")
@@ -23,6 +75,11 @@ class Department(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def own_name(self) -> str:
+        """「我局」 or the department's own setting."""
+        return self.self_name or derived_self_name(self.name)
 
 
 class Unit(models.Model):

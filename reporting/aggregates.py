@@ -202,12 +202,21 @@ def metric_cells(department_id: int, year: int, prefix: str = "t2.") -> dict[str
                 output_field=money,
             )
         )
-        .values_list("report_cell", "result")
+        .values_list("report_cell", "result", "decimal_places")
     )
     values: dict[str, Decimal] = {}
-    for cell, result in metrics:  # one row per metric of the catalogue, not per figure
-        values[cell] = values.get(cell, Decimal(0)) + Decimal(result)
+    for cell, result, places in metrics:  # one row per metric of the catalogue, not per figure
+        values[cell] = values.get(cell, Decimal(0)) + as_entered(Decimal(result), places)
     return values
+
+
+def as_entered(value: Decimal, places: int) -> Decimal:
+    """A figure's sum as people gave it: no more decimals than the metric allows, trailing
+    zeros dropped. The database's sum carries the column's six or more (18651.060000); the
+    report prints 18651.06, and 12 for 12.000000."""
+    value = value.quantize(Decimal(1).scaleb(-places)).normalize()
+    # normalize() writes 1200 as 1.2E+3: back to a plain integer.
+    return value.quantize(Decimal(1)) if value.as_tuple().exponent > 0 else value  # type: ignore[operator]
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from decimal import Decimal
 from django.utils.translation import gettext_lazy
 
 from .formats import SECTION_TITLES, CellKey, ReportFormat
+from .frontmatter import default_title, title_lines
 
 Value = Decimal | int | None
 
@@ -87,10 +88,18 @@ class ReportContent:
     # real reports carry (spec §2.6); empty when the draft has none.
     preamble: str = ""
     sign_off: tuple[str, ...] = ()
+    # The title's printed lines when the office broke it itself; else ``printed_title``
+    # breaks it at a natural boundary.
+    title_lines: tuple[str, ...] = ()
+
+    @property
+    def printed_title(self) -> tuple[str, ...]:
+        """The title as printed, line by line (never broken inside a word)."""
+        return self.title_lines or title_lines(self.title, self.department)
 
     @staticmethod
     def title_for(department: str, year: int) -> str:
-        return f"{department}{year}年政府信息公开工作年度报告"
+        return default_title(department, year)
 
     def section(self, number: int) -> SectionContent:
         """The part numbered ``number``; an empty one under its official heading if missing."""

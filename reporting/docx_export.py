@@ -56,7 +56,7 @@ def write_docx(content: ReportContent) -> bytes:
     _add_styles(document)
     _add_font_substitutes(document)
 
-    document.add_paragraph(content.title, style=TITLE_STYLE)
+    _add_title(document, content.printed_title)
     for text in paragraphs(content.preamble):
         document.add_paragraph(text, style=BODY_STYLE)
     for number in range(1, 7):
@@ -69,9 +69,11 @@ def write_docx(content: ReportContent) -> bytes:
             grid = table_grid(content.format.table(number)).filled(content.table_values(number))
             _add_table(document, grid)
     if content.sign_off:
-        document.add_paragraph("", style=BODY_STYLE)
-        for line in content.sign_off:
-            document.add_paragraph(line, style=SIGN_OFF_STYLE)
+        # The sign-off's lines stay together, with the blank line above them.
+        lines = [document.add_paragraph("", style=BODY_STYLE)]
+        lines += [document.add_paragraph(line, style=SIGN_OFF_STYLE) for line in content.sign_off]
+        for paragraph in lines[:-1]:
+            paragraph.paragraph_format.keep_with_next = True
 
     core = document.core_properties
     core.title = content.title
@@ -79,6 +81,16 @@ def write_docx(content: ReportContent) -> bytes:
     out = BytesIO()
     document.save(out)
     return out.getvalue()
+
+
+def _add_title(document, lines: tuple[str, ...]) -> None:
+    """One paragraph, its lines separated by line breaks: a title of two lines is broken where
+    ``frontmatter.title_lines`` says (after the 机关名称), never by Word inside a word."""
+    title = document.add_paragraph(style=TITLE_STYLE)
+    for i, line in enumerate(lines):
+        run = title.add_run(line)
+        if i < len(lines) - 1:
+            run.add_break()
 
 
 # --- Page and styles -------------------------------------------------------------------------
@@ -207,9 +219,14 @@ def _add_table(document, grid: Grid) -> None:
         column.width = width  # w:gridCol, which LibreOffice reads
     for i, cell in enumerate(cells):
         cell.width = widths[i % grid.width]  # w:tcW, which Word reads
-    if grid.cells[0].colspan < grid.width:  # one header (三, 四), not table 二's blocks
-        for row in table.rows[: _header_rows(grid)]:
+    header_rows = _header_rows(grid)
+    # Table 三 is the one that can run over a page: its header is repeated there. Table 二's
+    # blocks have headers of their own, and 四 is one line of figures.
+    if grid.cells[0].colspan < grid.width and grid.height - header_rows > 1:
+        for row in table.rows[:header_rows]:
             _repeat_as_header(row)
+    for row in table.rows:
+        _cant_split(row)
     style = document.styles[TABLE_STYLE]
 
     for spec in grid.cells:
@@ -223,6 +240,7 @@ def _add_table(document, grid: Grid) -> None:
         if spec.kind == LABEL and spec.rowspan == 1:
             paragraph.alignment = WD_PARAGRAPH_ALIGNMENT.LEFT
         paragraph.add_run(spec.text)
+    _keep_together(table, grid)
     # A table directly followed by the next heading: keep a line between them.
     document.add_paragraph("", style=TABLE_STYLE)
 
@@ -242,6 +260,22 @@ def _narrow_cell_margins(table) -> None:
 def _header_rows(grid: Grid) -> int:
     """The number of rows above the first row label or value: the column headers."""
     return next((c.row for c in grid.cells if c.kind != HEADER), grid.height)
+
+
+def _cant_split(row) -> None:
+    """A row is never split across pages (w:cantSplit): a label is not cut in two."""
+    row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
+
+
+def _keep_together(table, grid: Grid) -> None:
+    """Keep-with-next on every row but the table's last (Word's and LibreOffice's way of
+    keeping a table on one page when it fits): a table, and each of table 二's blocks with its
+    header rows, starts on the page where it ends, so no header stands alone at a page's
+    foot and none is repeated over just the table's last lines."""
+    for row in table.rows[:-1]:
+        for cell in row.cells:
+            for paragraph in cell.paragraphs:
+                paragraph.paragraph_format.keep_with_next = True
 
 
 def _repeat_as_header(row) -> None:

@@ -11,6 +11,7 @@ from .content import ReportContent
 from .docx_export import write_docx
 from .html_export import write_html
 from .json_export import write_json
+from .pdf_export import write_pdf
 from .xlsx_export import write_xlsx
 
 
@@ -26,6 +27,8 @@ WRITERS: dict[str, Writer] = {
         "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
         "docx",
     ),
+    # Needs LibreOffice on the server (pdf_export.available()); the page says when it is not.
+    "pdf": Writer(write_pdf, "application/pdf", "pdf"),
     "html": Writer(write_html, "text/html; charset=utf-8", "html"),
     "json": Writer(write_json, "application/json", "json"),
     "xlsx": Writer(
@@ -37,5 +40,6 @@ WRITERS: dict[str, Writer] = {
 
 
 def filename(content: ReportContent, export_format: str) -> str:
-    """「<department><year>年政府信息公开工作年度报告.docx」: the title, as the report is known."""
+    """「<department><year>年政府信息公开工作年度报告.docx」: the title (as the office wrote it, on
+    one line), as the report is known."""
     return f"{content.title}.{WRITERS[export_format].extension}"

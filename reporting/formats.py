@@ -164,7 +164,9 @@ def _table_two(items: Sequence[tuple[str, Sequence[tuple[str, str]], Sequence[tu
 
 
 _DECISIONS = [("decisions", "本年处理决定数量")]
+# The 2019 template heads 第（五）（六）项's third column 「处理决定数量」, without 「本年」.
 _ITEMS_2019 = [("previous_items", "上一年项目数量"), ("change", "本年增/减")]
+_DECISIONS_2019 = [("decisions", "处理决定数量")]
 
 TABLE_TWO_2021 = _table_two(
     [
@@ -204,12 +206,12 @@ TABLE_TWO_2019 = _table_two(
         ),
         (
             "第二十条第（五）项",
-            [*_ITEMS_2019, *_DECISIONS],
+            [*_ITEMS_2019, *_DECISIONS_2019],
             [("licensing", "行政许可"), ("other_services", "其他对外管理服务事项")],
         ),
         (
             "第二十条第（六）项",
-            [*_ITEMS_2019, *_DECISIONS],
+            [*_ITEMS_2019, *_DECISIONS_2019],
             [("punishment", "行政处罚"), ("enforcement", "行政强制")],
         ),
         ("第二十条第（八）项", _ITEMS_2019, [("fees", "行政事业性收费")]),
@@ -223,6 +225,10 @@ TABLE_TWO_2019 = _table_two(
 
 # Cells whose values are money, kept with the decimals the office typed (万元 in 2021).
 MONEY_CELLS = {("fees", "amount"), ("procurement", "amount")}
+# The unit printed after a money value whose label names none. 2021's 收费 column says
+# （单位：万元）; 2019's 采购总金额 says nothing (real reports wrote 元 or 万元 by hand), and
+# the metric catalogue that feeds it counts in 万元 (tasks migration 0004), as 2021 does.
+MONEY_UNITS = {("procurement", "amount"): "万元"}
 
 
 # --- Table 三 ------------------------------------------------------------------------------------

@@ -1,11 +1,16 @@
 """Forms of the report draft page (the registers' forms are in ``forms``)."""
 
+import json
 from typing import cast
 
 from django import forms
+from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.translation import gettext_lazy as _
 
-from .models import HeadingTopic
+from org.forms import DateInput, StaleEditMixin
+
+from . import queries
+from .models import HeadingTopic, ReportDraft
 
 
 class NewReportForm(forms.Form):
@@ -30,6 +35,24 @@ class CellForm(forms.Form):
     def __init__(self, *args, cells: list[tuple[str, str]], **kwargs):
         super().__init__(*args, **kwargs)
         cast(forms.ChoiceField, self.fields["cell"]).choices = cells
+
+
+class FrontMatterForm(StaleEditMixin, forms.ModelForm):
+    """The title, opening paragraph and sign-off; shown filled with what is printed, an
+    empty field goes back to the default."""
+
+    class Meta:
+        model = ReportDraft
+        fields = ["title", "opening", "sign_off_name", "sign_off_date"]
+        widgets = {
+            "title": forms.Textarea(attrs={"rows": 2}),
+            "opening": forms.Textarea(attrs={"rows": 5}),
+            "sign_off_date": DateInput(),
+        }
+
+    def _values(self, instance) -> dict:
+        # Compared as shown: an empty field is shown (and posted back) as its default.
+        return json.loads(json.dumps(queries.front_matter(instance), cls=DjangoJSONEncoder))
 
 
 class OptionsForm(forms.Form):

@@ -17,7 +17,7 @@ from decimal import Decimal
 from functools import cache
 
 from .content import Value
-from .formats import MONEY_CELLS, Block, CellKey, TableFormat, cell_code, depth, span
+from .formats import MONEY_CELLS, MONEY_UNITS, Block, CellKey, TableFormat, cell_code, depth, span
 
 HEADER = "header"  # a block title, the corner, a column label
 LABEL = "label"  # a row label
@@ -35,6 +35,7 @@ class GridCell:
     scope: str = ""  # HTML's th scope: col, colgroup, row, rowgroup; "" for the corner
     key: CellKey | None = None  # value cells: (row.key, column.key)
     money: bool = False  # value cells of formats.MONEY_CELLS
+    unit: str = ""  # printed after the value (formats.MONEY_UNITS), e.g. 「元」
     value: Decimal | int | None = None  # value cells, once filled: the number printed
     manual: bool = False  # value cells, once filled: entered by hand
 
@@ -82,7 +83,7 @@ class Grid:
             return replace(
                 cell,
                 value=number_value(value, money=cell.money),
-                text=value_text(value, money=cell.money),
+                text=value_text(value, money=cell.money) + cell.unit,
                 manual=cell.key in manual,
             )
 
@@ -156,6 +157,15 @@ def _block_cells(block: Block, top: int, width: int, cells: list[GridCell]) -> i
         for i, column in enumerate(block.columns):
             key = (row.key, column.key)
             cells.append(
-                GridCell(top + j, starts[i], 1, widths[i], VALUE, key=key, money=key in MONEY_CELLS)
+                GridCell(
+                    top + j,
+                    starts[i],
+                    1,
+                    widths[i],
+                    VALUE,
+                    key=key,
+                    money=key in MONEY_CELLS,
+                    unit=MONEY_UNITS.get(key, ""),
+                )
             )
     return top + len(block.rows)

@@ -4,7 +4,7 @@ import json
 from decimal import Decimal
 
 from .content import ReportContent
-from .formats import MONEY_CELLS
+from .formats import MONEY_CELLS, MONEY_UNITS
 from .grid import number_value
 
 
@@ -18,8 +18,20 @@ def _line(line) -> dict:
     return {"key": line.key, "label": line.label, "path": list(line.path)}
 
 
+def _units(block) -> dict:
+    """The units of the block's money cells whose label names none: {"<row>|<column>": "元"}."""
+    return {
+        f"{row.key}|{column.key}": MONEY_UNITS[(row.key, column.key)]
+        for row in block.rows
+        for column in block.columns
+        if (row.key, column.key) in MONEY_UNITS
+    }
+
+
 def as_json(content: ReportContent) -> dict:
-    """The report as one JSON-ready dict: ``format``, ``sections`` (number, title, text),
+    """The report as one JSON-ready dict: ``title`` (one line) and ``title_lines`` (as
+    printed), ``opening`` and ``sign_off`` (机关名称, date), ``format``, ``sections`` (number,
+    title, text),
     ``tables`` (blocks with their column labels and rows of label + values, labels verbatim
     from the format) and ``checks`` (rule, ok, message, severity, table, cells)."""
     tables = []
@@ -34,6 +46,7 @@ def as_json(content: ReportContent) -> dict:
                     {
                         "title": block.title,
                         "corner": block.corner,
+                        "units": _units(block),
                         "columns": [_line(c) for c in block.columns],
                         "rows": [
                             {
@@ -56,6 +69,9 @@ def as_json(content: ReportContent) -> dict:
         )
     return {
         "title": content.title,
+        "title_lines": list(content.printed_title),
+        "opening": content.preamble,
+        "sign_off": list(content.sign_off),
         "department": content.department,
         "year": content.year,
         "format": content.format.code,

@@ -73,6 +73,17 @@ class ReportDraft(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     finalised_at = models.DateTimeField(_("marked final"), null=True, blank=True)
+    # The front matter as the office wrote it; empty means the default (``frontmatter``),
+    # which follows the department's settings and the date the draft is finalised.
+    title = models.CharField(
+        _("title"),
+        max_length=200,
+        blank=True,
+        help_text=_("A line break marks where the title is broken in print."),
+    )
+    opening = models.TextField(_("opening paragraph"), blank=True)
+    sign_off_name = models.CharField(_("signed by"), max_length=100, blank=True)
+    sign_off_date = models.DateField(_("date signed"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("report draft")
@@ -136,6 +147,8 @@ class ManualCell(models.Model):
     row = models.CharField(_("row"), max_length=40)
     column = models.CharField(_("column"), max_length=40)
     value = models.DecimalField(_("value"), max_digits=18, decimal_places=6)
+    # The decimals typed (12.00 → 2): the column stores six, the report prints what was typed.
+    places = models.PositiveSmallIntegerField(_("decimal places typed"), default=0)
     note = models.CharField(_("note"), max_length=200, blank=True)
     entered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"

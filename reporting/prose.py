@@ -247,14 +247,14 @@ def overview(
 # among the wordings the first not too close to last year's text is taken.
 VARIANTS = 3
 LEADS = (
-    "{year}年，本机关政府信息公开工作取得一定成效，但对照《条例》要求仍有差距，主要是：",
-    "回顾{year}年工作，本机关政府信息公开工作还存在一些薄弱环节：",
-    "{year}年，本机关在政府信息公开工作中发现以下问题：",
+    "{year}年，{self}政府信息公开工作取得一定成效，但对照《条例》要求仍有差距，主要是：",
+    "回顾{year}年工作，{self}政府信息公开工作还存在一些薄弱环节：",
+    "{year}年，{self}在政府信息公开工作中发现以下问题：",
 )
 MEASURES = (
-    "{next}年，本机关将针对上述问题逐项整改：",
-    "下一步，本机关将在{next}年重点做好以下改进：",
-    "针对上述问题，本机关{next}年将采取以下措施：",
+    "{next}年，{self}将针对上述问题逐项整改：",
+    "下一步，{self}将在{next}年重点做好以下改进：",
+    "针对上述问题，{self}{next}年将采取以下措施：",
 )
 LATE_REPLIES = (
     (
@@ -368,6 +368,7 @@ def problems(
     found: RegisterProblems,
     topics: Sequence[str] = tuple(Topic.values),
     last_year: str | None = None,
+    self_name: str = "本机关",
 ) -> str:
     """五、存在的主要问题及改进情况: the problems the year's data shows (requests answered
     late, cases decided against the department, tasks the units handed in late or not at all,
@@ -398,8 +399,10 @@ def problems(
             pairs.append(pick(NONE_FOUND))
         return "\n".join(
             (
-                LEADS[variant].format(year=year) + enumerate_items([i for i, _m in pairs]),
-                MEASURES[variant].format(next=year + 1) + enumerate_items([m for _i, m in pairs]),
+                LEADS[variant].format(year=year, self=self_name)
+                + enumerate_items([i for i, _m in pairs]),
+                MEASURES[variant].format(next=year + 1, self=self_name)
+                + enumerate_items([m for _i, m in pairs]),
             )
         )
 

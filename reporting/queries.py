@@ -2,12 +2,23 @@
 with the cells entered by hand), its checks as last run, its content as the exports read it, and
 what changed under an edited part."""
 
+import datetime
 import difflib
 from decimal import Decimal
+
+from django.utils import timezone
 
 from . import checks, prose
 from .content import Finding, ReportContent, SectionContent
 from .formats import FORMATS, SECTION_TITLES, ReportFormat, cell_of
+from .frontmatter import (
+    Contact,
+    chinese_date,
+    default_opening,
+    default_title,
+    one_line,
+    title_lines,
+)
 from .models import ReportDraft, ReportSection
 from .report import TableValues, build_table
 
@@ -28,9 +39,10 @@ def data_changes(section: ReportSection) -> list[str]:
 
 def manual_cells(draft: ReportDraft) -> dict[int, dict[tuple[str, str], Decimal]]:
     manual: dict[int, dict[tuple[str, str], Decimal]] = {}
-    cells = draft.manual_cells.values_list("table", "row", "column", "value")
-    for table, row, column, value in cells:
-        manual.setdefault(table, {})[(row, column)] = value.normalize()
+    cells = draft.manual_cells.values_list("table", "row", "column", "value", "places")
+    for table, row, column, value, places in cells:
+        # The decimals as typed: 18651.06 stays 18651.06 and 12.00 stays 12.00.
+        manual.setdefault(table, {})[(row, column)] = value.quantize(Decimal(1).scaleb(-places))
     return manual
 
 
@@ -74,16 +86,47 @@ def findings(draft: ReportDraft) -> list[Finding]:
     return [Finding.from_dict(d) for d in draft.checks]
 
 
+def default_front_matter(draft: ReportDraft) -> dict:
+    """What the front matter reads when the office has not written its own: built from the
+    department's settings, signed with its name on the day the draft was marked final (or
+    today while it is a draft)."""
+    department = draft.department
+    contact = Contact(
+        department.name,
+        department.contact_address,
+        department.contact_postcode,
+        department.contact_phone,
+        department.report_site,
+    )
+    signed = timezone.localdate(draft.finalised_at) if draft.finalised_at else None
+    return {
+        "title": default_title(department.name, draft.year),
+        "opening": default_opening(prose.preamble(draft.year, report_format(draft).name), contact),
+        "sign_off_name": department.name,
+        "sign_off_date": signed or timezone.localdate(),
+    }
+
+
+def front_matter(draft: ReportDraft) -> dict:
+    """The front matter as printed: the office's words, else the defaults."""
+    defaults = default_front_matter(draft)
+    return {name: getattr(draft, name) or default for name, default in defaults.items()}
+
+
 def content(draft: ReportDraft) -> ReportContent:
     """The report as the exports read it (``reporting.content``)."""
     fmt = report_format(draft)
     texts = texts_of(draft)
     tables = tables_of(draft)
+    front = front_matter(draft)
+    signed: datetime.date = front["sign_off_date"]
     return ReportContent(
         department=draft.department.name,
         year=draft.year,
         format=fmt,
-        title=ReportContent.title_for(draft.department.name, draft.year),
+        title=one_line(front["title"]),
+        # The office's own break, if it made one (``frontmatter.title_lines`` keeps its lines).
+        title_lines=title_lines(front["title"], "") if "\n" in front["title"] else (),
         sections=[SectionContent(n, SECTION_TITLES[n - 1], texts.get(n, "")) for n in range(1, 7)],
         values={n: dict(t.values) for n, t in tables.items()},
         manual={
@@ -93,5 +136,6 @@ def content(draft: ReportDraft) -> ReportContent:
             if source == "manual"
         },
         checks=findings(draft),
-        preamble=prose.preamble(draft.year, fmt.name),
+        preamble=front["opening"],
+        sign_off=(front["sign_off_name"], chinese_date(signed)),
     )

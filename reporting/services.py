@@ -217,6 +217,7 @@ def _compute(draft: ReportDraft) -> tuple[dict, dict[int, str]]:
             found=aggregates.register_problems(dept, year),
             topics=[topic for topic, _title in fmt.topics],
             last_year=queries.last_years_text(draft, 5),
+            self_name=draft.department.own_name,
         ),
         6: prose.other_matters(
             year=year,
@@ -327,15 +328,58 @@ def set_cell(
     if value is None:
         ManualCell.objects.filter(draft=draft, table=table, row=row, column=column).delete()
     else:
+        value = Decimal(value)  # an int from a caller is a count as typed
+        exponent = value.as_tuple().exponent
+        if not isinstance(exponent, int):  # "n" (NaN) or "F" (infinity)
+            raise ValidationError({"value": _("Enter a number.")})
         cell, _created = ManualCell.objects.update_or_create(
             draft=draft,
             table=table,
             row=row,
             column=column,
-            defaults={"value": value, "note": note[:200], "entered_by": by},
+            defaults={
+                "value": value,
+                "places": max(0, -exponent),  # printed with the decimals typed
+                "note": note[:200],
+                "entered_by": by,
+            },
         )
     _refresh(draft, reason=_("table {number} cell entered by hand").format(number=table), by=by)
     return cell
+
+
+FRONT_MATTER = ("title", "opening", "sign_off_name", "sign_off_date")
+
+
+@transaction.atomic
+def set_front_matter(
+    draft: ReportDraft,
+    *,
+    title: str,
+    opening: str,
+    sign_off_name: str,
+    sign_off_date: datetime.date | None,
+    by: User,
+) -> ReportDraft:
+    """The office's title, opening paragraph and sign-off. A value left empty or equal to its
+    default is stored empty, so it keeps following the department's settings and the date the
+    draft is marked final."""
+    _require_draft(draft)
+    defaults = queries.default_front_matter(draft)
+    entered = {
+        "title": "\n".join(line.strip() for line in title.splitlines() if line.strip()),
+        "opening": _plain(opening),
+        "sign_off_name": sign_off_name.strip(),
+        "sign_off_date": sign_off_date,
+    }
+    for name in FRONT_MATTER:
+        value = entered[name]
+        if not value or value == defaults[name]:
+            value = None if name == "sign_off_date" else ""
+        setattr(draft, name, value)
+    draft.save(update_fields=list(FRONT_MATTER))
+    _refresh(draft, reason=_("front matter edited"), by=by)
+    return draft
 
 
 @transaction.atomic

@@ -13,6 +13,7 @@ urlpatterns: list = [
     path("reports/<int:pk>/status/", reports.report_status, name="report_status"),
     path("reports/<int:pk>/generate/", reports.report_generate, name="report_generate"),
     path("reports/<int:pk>/cells/", reports.report_cell, name="report_cell"),
+    path("reports/<int:pk>/front/", reports.report_front, name="report_front"),
     path("reports/<int:pk>/options/", reports.report_options, name="report_options"),
     path("reports/<int:pk>/topics/", reports.report_topics, name="report_topics"),
     path("reports/<int:pk>/final/", reports.report_final, name="report_final"),

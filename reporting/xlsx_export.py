@@ -14,7 +14,7 @@ from openpyxl.utils import get_column_letter
 from org.spreadsheets import keep_as_text
 
 from .content import ReportContent
-from .grid import LABEL, VALUE, Grid, table_grid
+from .grid import LABEL, VALUE, Grid, GridCell, table_grid
 
 TABLES = (2, 3, 4)
 FIRST_ROW = 3  # row 1: the report's title and the table's heading; row 2 blank
@@ -62,8 +62,7 @@ def _write_sheet(workbook: Workbook, grid: Grid, heading: str) -> None:
         if spec.kind == VALUE:
             cell.value = spec.value
             cell.alignment = CENTRED
-            if isinstance(spec.value, Decimal):
-                cell.number_format = _decimal_format(spec.value)
+            cell.number_format = number_format(spec)
         else:
             cell.value = spec.text
             cell.alignment = LEFT if spec.kind == LABEL and spec.rowspan == 1 else CENTRED
@@ -86,10 +85,19 @@ def _write_sheet(workbook: Workbook, grid: Grid, heading: str) -> None:
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
 
 
-def _decimal_format(value: Decimal) -> str:
-    """A number format showing exactly the decimals given: 282.1 → "0.0", 24252.311082 →
-    "0.000000" (Excel's "General" would round to its own width)."""
-    exponent = value.as_tuple().exponent
-    assert isinstance(exponent, int)  # a finite number: not "n" (NaN) or "F" (infinity)
-    places = max(0, -exponent)
-    return "0." + "0" * places if places else "0"
+def number_format(cell: GridCell) -> str:
+    """A number format showing the value as typed: counts as integers ("0"), money with
+    thousands separators and exactly the decimals given (282.1 → "#,##0.0", 18651.06 →
+    "#,##0.00"; Excel's "General" would round to its own width), and the unit a label does
+    not name (2019's 采购总金额 in 元)."""
+    value = cell.value
+    places = 0
+    if isinstance(value, Decimal):
+        exponent = value.as_tuple().exponent
+        assert isinstance(exponent, int)  # a finite number: not "n" (NaN) or "F" (infinity)
+        places = max(0, -exponent)
+    digits = "0." + "0" * places if places else "0"
+    if not cell.money:
+        return digits
+    unit = f'"{cell.unit}"' if cell.unit else ""
+    return f"#,##{digits}{unit}" if places else f"#,##0{unit}"

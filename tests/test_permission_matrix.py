@@ -96,6 +96,7 @@ EXPECTED = {
     "reporting:report_export": ("report", REGISTER_VIEW),
     "reporting:report_generate": ("report", POST_ONLY),
     "reporting:report_cell": ("report", POST_ONLY),
+    "reporting:report_front": ("report", POST_ONLY),
     "reporting:report_options": ("report", POST_ONLY),
     "reporting:report_topics": ("report", POST_ONLY),
     "reporting:report_final": ("report", POST_ONLY),

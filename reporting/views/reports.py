@@ -16,9 +16,16 @@ from django.views.decorators.http import require_POST
 from org.http import AuthenticatedRequest
 from org.permissions import office_department
 from plans.models import Heading
-from reporting import aggregates, exports, permissions, queries, services
-from reporting.formats import SECTION_TITLES, TABLE_PARTS, cell_code, cell_of
-from reporting.forms import CellForm, NewReportForm, OptionsForm, SectionForm, TopicForm
+from reporting import aggregates, exports, pdf_export, permissions, queries, services
+from reporting.formats import MONEY_UNITS, SECTION_TITLES, TABLE_PARTS, cell_code, cell_of
+from reporting.forms import (
+    CellForm,
+    FrontMatterForm,
+    NewReportForm,
+    OptionsForm,
+    SectionForm,
+    TopicForm,
+)
 from reporting.grid import VALUE, table_grid
 from reporting.models import ReportDraft, ReportSection, ReportVersion
 from reporting.prose import Tree
@@ -89,7 +96,7 @@ def _tables(draft: ReportDraft, findings) -> list[dict]:
             for row in grid.rows()
         ]
         choices = [
-            (f"{r.key}|{c.key}", " / ".join((*r.path, *c.path)))
+            (f"{r.key}|{c.key}", " / ".join((*r.path, *c.path)) + _unit_hint(r.key, c.key))
             for b in fmt.table(number).blocks
             for r in b.rows
             for c in b.columns
@@ -103,6 +110,11 @@ def _tables(draft: ReportDraft, findings) -> list[dict]:
             }
         )
     return result
+
+
+def _unit_hint(row: str, column: str) -> str:
+    unit = MONEY_UNITS.get((row, column))
+    return _(" (in {unit})").format(unit=unit) if unit else ""
 
 
 def _headings(draft: ReportDraft) -> list[dict]:
@@ -130,9 +142,19 @@ def _section_form(section: ReportSection) -> SectionForm:
     return SectionForm(initial={"text": text, "seen": text}, prefix=f"s{section.pk}")
 
 
-def _detail(request: AuthenticatedRequest, draft: ReportDraft, bound: SectionForm | None = None):
+def _front_form(draft: ReportDraft) -> FrontMatterForm:
+    return FrontMatterForm(instance=draft, initial=queries.front_matter(draft), prefix="front")
+
+
+def _detail(
+    request: AuthenticatedRequest,
+    draft: ReportDraft,
+    bound: SectionForm | None = None,
+    front: FrontMatterForm | None = None,
+):
     """The report's page; ``bound`` is a part's form posted back with its error (a save over
-    someone else's), shown in place of that part's form so that no typed text is lost."""
+    someone else's), shown in place of that part's form so that no typed text is lost; so is
+    ``front``, the front matter's form."""
     findings = queries.findings(draft)
     sections = list(draft.sections.all())
     can_write = permissions.can_write_report(request.user, draft)
@@ -163,6 +185,11 @@ def _detail(request: AuthenticatedRequest, draft: ReportDraft, bound: SectionFor
             "can_write": can_write and draft.status == ReportDraft.Status.DRAFT,
             "can_reopen": can_write and draft.status == ReportDraft.Status.FINAL,
             "options": OptionsForm(initial=draft.options) if can_write else None,
+            "front": (front or _front_form(draft))
+            if can_write and draft.status == ReportDraft.Status.DRAFT
+            else None,
+            "front_matter": queries.front_matter(draft),
+            "pdf_available": pdf_export.available(),
             "headings": _headings(draft) if can_write else [],
             "versions": draft.versions.select_related("created_by")[:20],
             "running": draft.generation
@@ -259,6 +286,31 @@ def report_cell(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+def report_front(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """Save the title, opening paragraph and sign-off (refused over someone else's later save,
+    the form shown again with what they saved)."""
+    draft = permissions.get_report_or_404(request.user, pk, permissions.MANAGE)
+    form = FrontMatterForm(request.POST, instance=draft, prefix="front")
+    if not form.is_valid():
+        return _detail(request, draft, front=form)
+    try:
+        services.set_front_matter(
+            draft,
+            title=form.cleaned_data["title"],
+            opening=form.cleaned_data["opening"],
+            sign_off_name=form.cleaned_data["sign_off_name"],
+            sign_off_date=form.cleaned_data["sign_off_date"],
+            by=request.user,
+        )
+    except ValidationError as error:
+        _error(request, error)
+    else:
+        messages.success(request, _("Title, opening and sign-off saved."))
+    return redirect(f"{draft.get_absolute_url()}#front")
+
+
+@login_required
+@require_POST
 def report_options(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """Part 六's optional items; the draft is generated again to write them."""
     draft = permissions.get_report_or_404(request.user, pk, permissions.MANAGE)
@@ -323,14 +375,26 @@ def report_version(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 @login_required
 def report_export(request: AuthenticatedRequest, pk: int, fmt: str) -> HttpResponse:
-    """The draft as it stands, as .docx, HTML, .xlsx or JSON, named after its title."""
+    """The draft as it stands, as .docx, PDF, HTML, .xlsx or JSON, named after its title."""
     draft = permissions.get_report_or_404(request.user, pk)
     writer = exports.WRITERS.get(fmt)
     if writer is None:
         raise Http404
     content = queries.content(draft)
+    try:
+        document = writer.write(content)
+    except pdf_export.PdfUnavailable:
+        messages.error(
+            request,
+            _(
+                "The PDF could not be made: LibreOffice is not installed on the server or "
+                "failed. Download the Word file and save it as PDF, or ask the administrator "
+                "(README, “PDF export”)."
+            ),
+        )
+        return redirect(draft)
     return HttpResponse(
-        writer.write(content),
+        document,
         content_type=writer.content_type,
         headers={
             "Content-Disposition": content_disposition_header(True, exports.filename(content, fmt))

@@ -52,7 +52,8 @@ SEED_TABLE_FOUR = {
     ("cases", "litigation_direct.total"): 3,
     ("cases", "litigation_after_review.total"): 0,
 }
-# Seed 000, table 二 (2019): 本年增/减 may be negative; the purchase total was given in 元.
+# Seed 000, table 二 (2019): 本年增/减 may be negative; the purchase total, given as 4391575元,
+# is entered in the catalogue's 万元.
 SEED_TABLE_TWO = {
     ("normative", "issued"): 10,
     ("normative", "published"): 10,
@@ -66,7 +67,7 @@ SEED_TABLE_TWO = {
     ("punishment", "change"): -3,
     ("fees", "previous_items"): 2,
     ("procurement", "projects"): 11,
-    ("procurement", "amount"): Decimal("4391575"),
+    ("procurement", "amount"): Decimal("439.1575"),
 }
 
 
@@ -269,7 +270,12 @@ def test_docx_prints_the_seed_figures_and_zero_for_blank_cells():
         *["0", "0", "0", "0", "0"],
     ]
     assert [c.text for c in two.rows[10].cells] == ["行政处罚", "16", "-3", "0"]
-    assert [c.text for c in two.rows[17].cells] == ["政府集中采购", "11", "4391575", "4391575"]
+    assert [c.text for c in two.rows[17].cells] == [
+        "政府集中采购",
+        "11",
+        "439.1575万元",
+        "439.1575万元",
+    ]
 
 
 def test_docx_money_keeps_its_decimals():
@@ -431,7 +437,11 @@ def test_xlsx_table_three_2021_and_money():
     assert three["J6"].value == 6
     assert three["J7"].value == 0  # blank is 0
     fees = two["B16"]
-    assert (two["A16"].value, fees.value, fees.number_format) == ("行政事业性收费", 282.1, "0.00")
+    assert (two["A16"].value, fees.value, fees.number_format) == (
+        "行政事业性收费",
+        282.1,
+        "#,##0.00",
+    )
     assert two["B6"].value == 3  # 行政规范性文件 本年制发件数, stored as 3.000000
     assert isinstance(two["B6"].value, int)
     assert [four.cell(6, c).value for c in range(1, 16)] == [0] * 15

@@ -6,6 +6,7 @@ from org.models import Department
 from reporting import queries, services
 from reporting.exports import WRITERS
 from reporting.models import ReportDraft
+from reporting.pdf_export import PdfUnavailable
 
 
 class Command(BaseCommand):
@@ -31,7 +32,10 @@ class Command(BaseCommand):
             draft, generate = services.create_draft(dept, year, by=None), True
         if generate and draft.status == ReportDraft.Status.DRAFT:
             draft = services.generate(draft, by=None)
-        data = WRITERS[fmt].write(queries.content(draft))
+        try:
+            data = WRITERS[fmt].write(queries.content(draft))
+        except PdfUnavailable as error:
+            raise CommandError(str(error)) from error
         if output == "-":
             self.stdout.write(data.decode())
             return
