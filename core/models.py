@@ -5,12 +5,18 @@ They refer to departments, units and people by name ("org.Department", AUTH_USER
 Django's own apps refer to the user model: the tables point up, the code imports nothing above.
 """
 
+import uuid
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, validate_comma_separated_integer_list
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
+
+from .hosts import validate_webhook_url
 
 
 class CalendarYear(models.Model):
@@ -159,3 +165,80 @@ class Digest(Delivery):
 
     def __str__(self) -> str:
         return f"{self.date} {self.channel} {self.recipient or self.unit}"
+
+
+class Webhook(models.Model):
+    """An address of another system (a province's platform, the portal) that an office wants
+    told of its department's events: each is POSTed there as JSON, signed with the hook's
+    secret (``core.webhooks``)."""
+
+    class Event(models.TextChoices):
+        SUBMITTED = "assignment.submitted", _("assignment submitted for review")
+        RETURNED = "assignment.returned", _("assignment returned to the unit")
+        COMPLETED = "assignment.completed", _("assignment completed (signed off)")
+        OVERDUE = "task.overdue", _("task overdue")
+        REPORT_FINAL = "report.finalised", _("annual report marked final")
+
+    department = models.ForeignKey(
+        "org.Department", on_delete=models.CASCADE, related_name="webhooks"
+    )
+    name = models.CharField(_("name"), max_length=100)
+    url = models.URLField(_("address"), max_length=500, validators=[validate_webhook_url])
+    events = models.JSONField(_("events"), default=list)
+    # Kept as it is: signing needs it. Shown to the office once, when the hook is made.
+    secret = models.CharField(max_length=64, editable=False)
+    is_active = models.BooleanField(_("active"), default=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("webhook")
+        verbose_name_plural = _("webhooks")
+        ordering = ["department", "name", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("tasks:webhook_detail", args=[self.pk])
+
+    def clean(self) -> None:
+        super().clean()
+        if not self.events or set(self.events) - set(self.Event.values):
+            raise ValidationError({"events": _("Choose the events to send.")})
+
+    def event_labels(self) -> list[str]:
+        labels = dict(self.Event.choices)
+        return [str(labels[e]) for e in self.events if e in labels]
+
+
+class WebhookDelivery(Delivery):
+    """One event POSTed to one hook, once: unique per (hook, key), so an event told twice, or
+    a sweep run twice, queues nothing twice. The body is kept as it was signed: every attempt
+    sends the same bytes, with the same delivery id."""
+
+    PING = "ping"
+
+    hook = models.ForeignKey(Webhook, on_delete=models.CASCADE, related_name="deliveries")
+    event = models.CharField(_("event"), max_length=30)
+    key = models.CharField(max_length=100)
+    uuid = models.UUIDField(_("delivery id"), default=uuid.uuid4, editable=False, unique=True)
+    body = models.TextField()
+    response_code = models.PositiveSmallIntegerField(_("response"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("webhook delivery")
+        verbose_name_plural = _("webhook deliveries")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["hook", "key"], name="webhook_delivery_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.hook} {self.event} {self.key}"
+
+    def get_event_display(self) -> str:
+        return str(dict(Webhook.Event.choices).get(self.event, self.event))

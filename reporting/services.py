@@ -10,19 +10,23 @@ page can show it, then writes the result in one transaction. Every write ends wi
 import datetime
 from decimal import Decimal, InvalidOperation
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import webhooks
+from core.models import Webhook
 from core.queue import queue_on_commit
 from org.models import Department, Unit, User
 from plans.models import Heading, Plan
 from tasks.models import Task
 from tasks.services import Responsibility, save_task
 
-from . import aggregates, checks, prose, queries
+from . import aggregates, checks, exports, prose, queries
 from .content import Finding
 from .formats import (
     TABLE_PARTS,
@@ -421,7 +425,31 @@ def mark_final(draft: ReportDraft, *, by: User) -> ReportDraft:
     draft.finalised_at = timezone.now()
     draft.save(update_fields=["status", "finalised_at"])
     _refresh(draft, reason=_("marked final"), by=by)
+    _tell_final(draft, by=by)
     return draft
+
+
+def _tell_final(draft: ReportDraft, *, by: User) -> None:
+    """The department's webhooks hear of the final report, once per marking final (one
+    reopened and marked final again is told again)."""
+    site = settings.SITE_URL.rstrip("/")
+    data = {
+        "report": {
+            "id": draft.pk,
+            "year": draft.year,
+            "title": str(draft),
+            "format": draft.format,
+            "finalised_at": draft.finalised_at,
+            "url": site + draft.get_absolute_url(),
+            "exports": {
+                kind: site + reverse("reporting:report_export", args=[draft.pk, kind])
+                for kind in exports.WRITERS
+            },
+        },
+        "actor": by.full_name or by.username,
+    }
+    key = f"report-{draft.pk}-final-{draft.finalised_at:%Y%m%dT%H%M%S.%f}"
+    webhooks.dispatch(draft.department_id, Webhook.Event.REPORT_FINAL, key=key, data=data)
 
 
 @transaction.atomic

@@ -30,7 +30,7 @@ from core.sql import insert_select
 from org.models import Unit, User
 from plans.models import Plan
 
-from . import permissions
+from . import permissions, webhooks
 from .models import Assignment, Comment, Event, Kind, Notification, NotificationChoice, Task
 
 Delivery = Notification.Delivery
@@ -124,8 +124,10 @@ def tell(event: Event, people: Iterable[User], kind: str | None = None) -> list[
 
 
 def _happened(kind: str, task: Task, *, by: User | None, units=(), **fields) -> Event:
-    """The event, and its message to the group robots of the units whose work it concerns."""
+    """The event, its message to the group robots of the units whose work it concerns, and
+    to the department's webhooks that want it."""
     event = Event.objects.create(kind=kind, task=task, actor=by, **fields)
+    webhooks.happened(event)
     if kind in UNIT_KINDS:
         units = Unit.objects.filter(pk__in=[*units, event.unit_id]).exclude(webhook_url="")
         for unit in units:

@@ -11,7 +11,8 @@ class TasksConfig(AppConfig):
         # and what happens to its work is told through them.
         from core.reminders import register
 
-        from . import activity, reminders
+        from . import activity, reminders, webhooks
 
         register(reminders.SOURCE)
         register(activity.SOURCE)
+        register(webhooks.SOURCE)

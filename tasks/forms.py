@@ -8,7 +8,7 @@ from django.http import QueryDict
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from core.models import ReminderPolicy
+from core.models import ReminderPolicy, Webhook
 from org.forms import DateInput, StaleEditMixin
 from org.models import Unit, UnitGroup, User
 from org.tables import MAX_PER_PAGE
@@ -644,3 +644,18 @@ class BulkActionForm(forms.Form):
             if not data.get(name):
                 self.add_error(name, _("Needed for this action."))
         return data
+
+
+class WebhookForm(forms.Form):
+    """A new webhook; its address and events are checked by the model (core.hosts)."""
+
+    name = forms.CharField(label=_("name"), max_length=100)
+    url = forms.URLField(
+        label=_("address"),
+        max_length=500,
+        assume_scheme="https",
+        help_text=_("Each event is POSTed there as JSON, signed with the webhook's secret."),
+    )
+    events = forms.MultipleChoiceField(
+        label=_("events"), choices=Webhook.Event.choices, widget=forms.CheckboxSelectMultiple
+    )

@@ -10,6 +10,7 @@ from django.contrib.auth.models import Permission
 from django.db.models import Q, QuerySet
 from guardian.shortcuts import remove_perm
 
+from core.models import Webhook
 from org.models import User
 from org.permissions import (
     VIEW,
@@ -18,6 +19,7 @@ from org.permissions import (
     is_admin,
     is_office,
     is_unit_member,
+    office_department,
     sees_whole_department,
 )
 from plans.models import Plan
@@ -153,6 +155,13 @@ def get_task_or_404(user: AnyUser, pk: int, action: str = VIEW) -> Task:
 def get_assignment_or_404(user: AnyUser, pk: int, action: str = VIEW) -> Assignment:
     qs = visible_assignments(user).select_related("task__plan", "unit")
     return get_visible_or_404(qs, pk, user=user, action=action, can=can)
+
+
+def get_webhook_or_404(user: AnyUser, pk: int) -> Webhook:
+    """A webhook of the office's own department: anyone but office staff is refused (403)
+    before any is looked up; another department's answers 404."""
+    hooks = Webhook.objects.filter(department=office_department(user))
+    return get_visible_or_404(hooks, pk, user=user, action=VIEW, can=lambda *_: True)
 
 
 def can_manage_tasks_of(user: AnyUser, plan: Plan) -> bool:

@@ -25,4 +25,6 @@ urlpatterns = [
     path("reminders/policy/", views.reminder_policy, name="reminder_policy"),
     path("reminders/calendar/", views.calendar, name="calendar"),
     path("reminders/deliveries/", views.delivery_list, name="delivery_list"),
+    path("webhooks/", views.webhook_list, name="webhook_list"),
+    path("webhooks/<int:pk>/", views.webhook_detail, name="webhook_detail"),
 ]

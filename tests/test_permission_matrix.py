@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from core.models import Digest
+from core.models import Digest, Webhook
 from reporting import services
 from tasks.evidence import Upload
 from tasks.importing import start_import
@@ -45,6 +45,8 @@ POST_ONLY_LIST = {role: 405 if role != "anonymous" else L for role in MANAGE}
 READERS = {**OFFICE_ONLY, "leader": 200}
 REGISTER_VIEW = {**VIEW, "head": (404, 404), "staff": (404, 404)}
 REGISTER_KEEP = {**MANAGE, "head": (404, 404), "staff": (404, 404)}
+# Only office staff: others are refused before any object is looked up.
+OFFICE_OWN = {**MANAGE, "leader": (403, 403), "head": (403, 403), "staff": (403, 403)}
 EXPECTED = {
     "healthz": (None, dict.fromkeys(ROLES, 200)),  # the load balancer's check: no login
     "home": (None, {**ANY, "office": 302, "leader": 302, "head": 302, "staff": 302,
@@ -75,6 +77,8 @@ EXPECTED = {
     "tasks:reminder_policy": (None, OFFICE_ONLY),
     "tasks:calendar": (None, OFFICE_ONLY),
     "tasks:delivery_list": (None, OFFICE_ONLY),
+    "tasks:webhook_list": (None, OFFICE_ONLY),
+    "tasks:webhook_detail": ("webhook", OFFICE_OWN),
     "profile": (None, ANY),
     "reporting:dashboard": (None, ANY),  # each sees their own scope (tests/reporting)
     "reporting:brief": (None, ANY),
@@ -101,9 +105,7 @@ EXPECTED = {
     "reporting:report_topics": ("report", POST_ONLY),
     "reporting:report_final": ("report", POST_ONLY),
     "reporting:report_section": ("section", POST_ONLY),
-    # Only office staff import: others are refused before any import is looked up.
-    "tasks:import_preview": ("import", {**MANAGE, "leader": (403, 403), "head": (403, 403),
-                                        "staff": (403, 403)}),
+    "tasks:import_preview": ("import", OFFICE_OWN),
 }
 # fmt: on
 # URLs that take more than the object: the arguments after its pk.
@@ -178,14 +180,22 @@ def evidence_files(world, personas, settings, tmp_path):
 
 @pytest.fixture
 def registers(world):
-    """A request and a review case in each bureau's registers."""
+    """A request and a review case in each bureau's registers, its report, and a webhook."""
+    kinds = (("request", make_request), ("reviewcase", make_review_case), ("webhook", make_webhook))
     return {
         kind: {dept: make(dept) for dept in (world.department, world.other_department)}
-        for kind, make in (("request", make_request), ("reviewcase", make_review_case))
+        for kind, make in kinds
     } | report_objects(world)
 
 
 REPORT_KINDS = ("report", "section", "version")
+DEPARTMENT_KINDS = ("request", "reviewcase", "webhook", *REPORT_KINDS)
+
+
+def make_webhook(department):
+    return Webhook.objects.create(
+        department=department, name="省平台", url="https://platform.example.gov.cn/", events=["x"]
+    )
 
 
 def report_objects(world):
@@ -203,7 +213,7 @@ def report_objects(world):
 
 def objects_for(world, role: str, kind: str, imports=None, files=None, registers=None):
     """(own, foreign) object of the kind for the role, as the matrix defines them."""
-    if kind in ("request", "reviewcase", *REPORT_KINDS):
+    if kind in DEPARTMENT_KINDS:
         own, other = registers[kind][world.department], registers[kind][world.other_department]
         return (other, own) if role == "other_office" else (own, other)
     if kind == "evidence":

@@ -201,7 +201,9 @@ WEBHOOK_HOSTS = {
     "wecom": ["qyapi.weixin.qq.com"],
     "dingtalk": ["oapi.dingtalk.com"],
 }
-# Links in e-mails and robot messages point here.
+# The hosts an office's webhooks may be sent to (core.hosts), as in ALLOWED_HOSTS:
+# ".example.gov.cn" is the domain and its subdomains. Empty: no webhook can be registered.
+OUTGOING_WEBHOOK_HOSTS = env.list("OUTGOING_WEBHOOK_HOSTS", default=[])
 # Links in e-mails and robot messages (`make run` sets it to the address it serves).
 # A filter left empty shows "All" (全部), not django-filter's "---------".
 FILTERS_EMPTY_CHOICE_LABEL = _("All")

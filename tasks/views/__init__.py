@@ -12,6 +12,7 @@ from .reminders import (
     notification_settings,
     reminder_policy,
 )
+from .webhooks import webhook_detail, webhook_list
 
 __all__ = [
     "assignment_detail",
@@ -35,4 +36,6 @@ __all__ = [
     "task_detail",
     "task_list",
     "task_update",
+    "webhook_detail",
+    "webhook_list",
 ]

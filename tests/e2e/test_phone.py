@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from django.core.management import call_command
 from django.urls import reverse
 
+from core.models import Webhook, WebhookDelivery
 from org.models import Unit, User
 from org.services import save_person
 from plans.models import Plan, PlanImport
@@ -64,6 +65,8 @@ PAGES: dict[str, Page] = {
     "tasks:reminder_policy": Page((OFFICE,)),
     "tasks:calendar": Page((OFFICE,)),
     "tasks:delivery_list": Page((OFFICE,)),
+    "tasks:webhook_list": Page((OFFICE,)),
+    "tasks:webhook_detail": Page((OFFICE,), on="webhook"),
     "registers:request_list": Page(DEPARTMENT_WIDE),
     "registers:request_create": Page((OFFICE,)),
     "registers:request_import": Page((OFFICE,)),
@@ -144,7 +147,32 @@ def demo_objects(user: User) -> dict[str, int]:
         "reviewcase": ReviewCase.objects.order_by("pk").first().pk,
         "report": report.pk,
         "version": report.versions.order_by("pk").first().pk,
+        "webhook": _webhook(report.department).pk,
     }
+
+
+def _webhook(department) -> Webhook:
+    """The demo bureau's webhook, with a delivery failed and a long address to fit."""
+    hook, created = Webhook.objects.get_or_create(
+        department=department,
+        name="省政务公开平台",
+        defaults={
+            "url": "https://platform.example.gov.cn/api/v1/worktracker/hooks/receive?tenant=fengze",
+            "events": list(Webhook.Event.values),
+        },
+    )
+    if created:
+        WebhookDelivery.objects.create(
+            hook=hook,
+            event=Webhook.Event.SUBMITTED,
+            key="demo",
+            body="{}",
+            status=WebhookDelivery.Status.FAILED,
+            attempts=5,
+            response_code=500,
+            last_error="HTTP 500 Internal Server Error",
+        )
+    return hook
 
 
 def test_every_url_is_a_phone_page_or_said_not_to_be():
