@@ -76,6 +76,8 @@ EXPECTED = {
     "tasks:calendar": (None, OFFICE_ONLY),
     "tasks:delivery_list": (None, OFFICE_ONLY),
     "profile": (None, ANY),
+    "org:organisation_import": (None, OFFICE_ONLY),
+    "org:organisation_import_template": (None, OFFICE_ONLY),
     "reporting:dashboard": (None, ANY),  # each sees their own scope (tests/reporting)
     "reporting:brief": (None, ANY),
     "reporting:brief_docx": (None, ANY),
