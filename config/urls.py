@@ -14,6 +14,7 @@ urlpatterns = [
     path("accounts/profile/", profile, name="profile"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("organisation/", include("org.urls")),
     path("plans/", include("plans.urls")),
     path("registers/", include("registers.urls")),
     path("reporting/", include("reporting.urls")),

@@ -10,8 +10,9 @@ from django.forms.models import model_to_dict
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from .models import User
+from .models import Department, User
 
 SEEN = "seen"  # the hidden field holding the values the person was shown
 
@@ -34,6 +35,8 @@ def _shown(instance, name: str) -> str:
 
 
 if TYPE_CHECKING:
+    from django.db.models import QuerySet
+
     # What the mixins below are mixed into, for the type checker.
     _ModelForm = forms.ModelForm
 else:
@@ -158,6 +161,37 @@ class ProfileForm(forms.ModelForm):
     class Meta:
         model = User
         fields = ["full_name", "email", "email_reminders"]
+
+
+class OrganisationImportForm(forms.Form):
+    """The department (asked of administrators only) and the files of its units and people."""
+
+    department = forms.ModelChoiceField(
+        queryset=Department.objects.none(), label=gettext_lazy("Department")
+    )
+    file = forms.FileField(label=gettext_lazy("Workbook (.xlsx) or .csv file"))
+    second_file = forms.FileField(
+        label=gettext_lazy("Second .csv file"),
+        required=False,
+        help_text=gettext_lazy("With .csv files: the units in one, the people in the other."),
+    )
+
+    def __init__(self, *args: Any, departments: "QuerySet[Department]", **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        field = self.fields["department"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = departments
+        self.only = departments[0] if len(departments) == 1 else None
+        if self.only is not None:  # office staff import into their own department
+            field.required = False
+            field.widget = forms.HiddenInput()
+
+    def clean_department(self) -> Department | None:
+        return self.cleaned_data["department"] or self.only
+
+    def uploads(self) -> list[tuple[str, bytes]]:
+        files = [self.cleaned_data["file"], self.cleaned_data.get("second_file")]
+        return [(f.name, f.read()) for f in files if f]
 
 
 class FilterForm(forms.Form):

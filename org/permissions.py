@@ -52,6 +52,14 @@ def office_department(user: AnyUser) -> Department:
     return user.department
 
 
+def importable_departments(user: AnyUser) -> QuerySet[Department]:
+    """Departments whose units and people the person may import from a spreadsheet: office
+    staff their own, an administrator any; anyone else is refused (403)."""
+    if is_admin(user):
+        return Department.objects.all()
+    return Department.objects.filter(pk=office_department(user).pk)
+
+
 M = TypeVar("M", bound=Model)
 
 

@@ -1,12 +1,25 @@
+import base64
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import QuerySet
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
 
-from .forms import ProfileForm
+from . import importing
+from .forms import OrganisationImportForm, ProfileForm
 from .http import AuthenticatedRequest
-from .permissions import is_admin, is_leader, sees_whole_department
+from .models import Department
+from .permissions import importable_departments, is_admin, is_leader, sees_whole_department
+from .spreadsheets import SpreadsheetError
+
+# The files between preview and confirmation: the confirmation imports what was previewed, read
+# again and checked again against the database as it is then.
+IMPORT_SESSION_KEY = "organisation_import"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @login_required
@@ -28,3 +41,61 @@ def profile(request: AuthenticatedRequest) -> HttpResponse:
         messages.success(request, _("Saved."))
         return redirect("profile")
     return render(request, "org/profile.html", {"form": form})
+
+
+@login_required
+def organisation_import(request: AuthenticatedRequest) -> HttpResponse:
+    """Upload → preview (what would change, and every row's errors) → confirm → summary."""
+    departments = importable_departments(request.user)
+    if request.method == "POST" and "confirm" in request.POST:
+        return _confirm_import(request, departments)
+    form = OrganisationImportForm(
+        request.POST or None, request.FILES or None, departments=departments
+    )
+    if request.method == "POST" and form.is_valid():
+        department = form.cleaned_data["department"]
+        uploads = [importing.Upload(name, data) for name, data in form.uploads()]
+        try:
+            plan = importing.plan(department, importing.read(uploads))
+        except SpreadsheetError as error:
+            form.add_error("file", error.message)
+        else:
+            request.session[IMPORT_SESSION_KEY] = {
+                "department": department.pk,
+                "files": [[u.name, base64.b64encode(u.data).decode()] for u in uploads],
+            }
+            return render(request, "org/organisation_import_preview.html", {"plan": plan})
+    context = {
+        "form": form,
+        "sheets": {importing.UNITS_SHEET: importing.UNIT_COLUMNS,
+                   importing.PEOPLE_SHEET: importing.PEOPLE_COLUMNS},
+    }  # fmt: skip
+    return render(request, "org/organisation_import.html", context)
+
+
+def _confirm_import(
+    request: AuthenticatedRequest, departments: QuerySet[Department]
+) -> HttpResponse:
+    stored = request.session.get(IMPORT_SESSION_KEY)
+    if not stored:
+        messages.error(request, _("Nothing awaits confirmation: upload the file again."))
+        return redirect("org:organisation_import")
+    department = get_object_or_404(departments, pk=stored["department"])
+    uploads = [importing.Upload(name, base64.b64decode(data)) for name, data in stored["files"]]
+    plan = importing.plan(department, importing.read(uploads))
+    try:
+        importing.apply(plan)
+    except importing.ImportRefused:
+        # Someone changed the department since the preview: show what is wrong now.
+        return render(request, "org/organisation_import_preview.html", {"plan": plan})
+    del request.session[IMPORT_SESSION_KEY]
+    return render(request, "org/organisation_import_preview.html", {"plan": plan, "done": True})
+
+
+@login_required
+@require_GET
+def organisation_import_template(request: AuthenticatedRequest) -> HttpResponse:
+    importable_departments(request.user)  # refuses who may not import
+    response = HttpResponse(importing.template_xlsx(), content_type=XLSX)
+    response["Content-Disposition"] = content_disposition_header(True, "单位和人员导入模板.xlsx")
+    return response

@@ -27,7 +27,15 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from core.sizes import megabytes
-from org.spreadsheets import FORMULA_STARTS, csv_cell, keep_as_text
+from org.spreadsheets import (
+    FORMULA_STARTS,
+    SpreadsheetError,
+    csv_cell,
+    csv_rows,
+    header_key,
+    keep_as_text,
+    normalise,
+)
 from plans.parsing import PlanFormatError
 from plans.readers import isolated
 from plans.readers.office import first_sheet_values
@@ -47,12 +55,8 @@ ApplicantType = DisclosureRequest.ApplicantType
 Channel = DisclosureRequest.Channel
 
 
-class RegisterFileError(Exception):
-    """The file as a whole cannot be read (nothing is imported)."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
+# The file as a whole cannot be read (nothing is imported).
+RegisterFileError = SpreadsheetError
 
 
 @dataclass
@@ -80,13 +84,6 @@ class CellError(ValueError):
 _NUMBERING = re.compile(
     r"^(?:\([一二三四五六七八九十]+\)|[一二三四五六七八九十]+[、.]|\(\d+\)|\d+[.、)])"
 )
-_QUOTES = str.maketrans("", "", "“”\"'‘’「」『』")
-
-
-def normalise(text: str) -> str:
-    """Full-width to half-width (NFKC), without spaces or quotes."""
-    text = unicodedata.normalize("NFKC", str(text)).translate(_QUOTES)
-    return re.sub(r"\s+", "", text)
 
 
 def strip_numbering(text: str) -> str:
@@ -327,11 +324,6 @@ HEADERS = {c.field: c.header for c in COLUMNS}
 _BY_HEADER = {normalise(name): c for c in COLUMNS for name in (c.header, *c.synonyms)}
 
 
-def header_key(text: Any) -> str:
-    """「收费金额（元）」 and 「收费金额」 are one column: units in brackets are dropped."""
-    return re.sub(r"\(.*?\)$", "", normalise(text or ""))
-
-
 # --- Reading ------------------------------------------------------------------------------
 
 
@@ -363,7 +355,7 @@ def read_register(name: str, data: bytes) -> ParsedRegister:
     if kind == "xlsx":
         rows = _xlsx_rows(data)
     elif kind == "csv":
-        rows = _csv_rows(data)
+        rows = csv_rows(data)
     else:
         raise RegisterFileError(str(_("“{name}” is not an .xlsx or .csv file.").format(name=name)))
     return parse_rows(rows)
@@ -403,45 +395,6 @@ def _xlsx_rows(data: bytes) -> list[list[Any]]:
         else:
             message = _("The .xlsx file is damaged.")
         raise RegisterFileError(str(message)) from error
-
-
-def decode_csv(data: bytes) -> str:
-    """UTF-8 (with or without BOM), UTF-16 with its BOM, or GB18030, which Chinese Excel writes
-    as "CSV"."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="strict")
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # Excel's "Unicode text"
-        return data.decode("utf-16")
-    for encoding in ("utf-8", "gb18030"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise RegisterFileError(str(_("The .csv file is neither UTF-8 nor GB18030 text.")))
-
-
-def _csv_rows(data: bytes) -> list[list[Any]]:
-    try:
-        text = decode_csv(data)
-    except UnicodeDecodeError as error:
-        raise RegisterFileError(str(_("The .csv file is not UTF-8 text."))) from error
-    # A NUL byte is never text (a file cut by a crash, or written as UTF-16 in part), and
-    # PostgreSQL refuses to store it.
-    reader = csv.reader(io.StringIO(text.replace("\x00", ""), newline=""))
-    rows = []
-    try:
-        for row in reader:
-            rows.append(row)
-    except csv.Error as error:  # a cell over the csv module's limit, an unclosed quote
-        raise RegisterFileError(
-            str(
-                _(
-                    "Line {line} of the .csv file cannot be read: a cell longer than {limit} "
-                    "characters, or a quote that is never closed."
-                ).format(line=reader.line_num, limit=f"{csv.field_size_limit():,}")
-            )
-        ) from error
-    return rows
 
 
 def _blank(cells: Iterable[Any]) -> bool:

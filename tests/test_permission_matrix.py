@@ -80,6 +80,8 @@ EXPECTED = {
     "tasks:webhook_list": (None, OFFICE_ONLY),
     "tasks:webhook_detail": ("webhook", OFFICE_OWN),
     "profile": (None, ANY),
+    "org:organisation_import": (None, OFFICE_ONLY),
+    "org:organisation_import_template": (None, OFFICE_ONLY),
     "reporting:dashboard": (None, ANY),  # each sees their own scope (tests/reporting)
     "reporting:brief": (None, ANY),
     "reporting:brief_docx": (None, ANY),

@@ -42,6 +42,7 @@ class Page:
 # url name → the roles that open it on the demo. The one place to add a page.
 PAGES: dict[str, Page] = {
     "profile": Page(EVERYONE),
+    "org:organisation_import": Page(KEEPERS),
     "reporting:dashboard": Page(EVERYONE),
     "reporting:brief": Page(EVERYONE),
     "plans:plan_list": Page(EVERYONE),
@@ -85,6 +86,7 @@ NOT_PAGES = {
     "home": "redirects to the role's first page",
     "healthz": "the load balancer's check",
     "tasks:evidence_download": "a download",
+    "org:organisation_import_template": "a download",
     "registers:request_export": "a download",
     "reporting:report_export": "a download",
     "reporting:brief_docx": "a download",
