@@ -8,7 +8,6 @@ from django.utils.translation import gettext_lazy as _
 
 from core.hosts import is_allowed
 
-
 # How a body calls itself in its own documents, by the ending of its name (longest first:
 # 「管理委员会」 before 「委员会」). A 管委会 and a 委员会 are both 「我委」.
 SELF_NAMES = (
