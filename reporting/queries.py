@@ -34,6 +34,16 @@ def manual_cells(draft: ReportDraft) -> dict[int, dict[tuple[str, str], Decimal]
     return manual
 
 
+def notes_of(draft: ReportDraft) -> dict[int, dict[tuple[str, str], str]]:
+    """The notes of the cells entered by hand, by table (a note may explain a value)."""
+    notes: dict[int, dict[tuple[str, str], str]] = {}
+    for table, row, column, note in draft.manual_cells.exclude(note="").values_list(
+        "table", "row", "column", "note"
+    ):
+        notes.setdefault(table, {})[(row, column)] = note
+    return notes
+
+
 def tables_of(draft: ReportDraft) -> dict[int, TableValues]:
     """The draft's tables: the last generation's values with the cells entered by hand."""
     fmt = report_format(draft)

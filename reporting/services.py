@@ -317,6 +317,9 @@ def set_cell(
     fmt = queries.report_format(draft)
     if table not in TABLE_PARTS or (row, column) not in fmt.table(table).cells():
         raise ValidationError(_("There is no such cell in this table."))
+    problem = value is not None and checks.cell_value_error(fmt.code, (row, column), value)
+    if problem:
+        raise ValidationError({"value": _("Not entered: {problem}.").format(problem=problem)})
     cell = None
     if value is None:
         ManualCell.objects.filter(draft=draft, table=table, row=row, column=column).delete()
@@ -362,10 +365,9 @@ def mark_final(draft: ReportDraft, *, by: User) -> ReportDraft:
         raise ValidationError(_("Generate the report before marking it final."))
     blocking = [f for f in queries.findings(draft) if f.blocks_final]
     if blocking:
+        # Each failure in its own words: "G-3" alone does not say what to fix.
         raise ValidationError(
-            _("Fix the failed checks first: {rules}.").format(
-                rules="、".join(f.rule for f in blocking)
-            )
+            [_("Fix the failed checks first.")] + [f"{f.rule} {f.message}" for f in blocking]
         )
     draft.status = ReportDraft.Status.FINAL
     draft.finalised_at = timezone.now()
@@ -385,7 +387,9 @@ def reopen(draft: ReportDraft, *, by: User) -> ReportDraft:
 
 def _run_checks(draft: ReportDraft) -> list[Finding]:
     tables = queries.tables_of(draft)
-    report = checks.Report({n: t.values for n, t in tables.items()}, queries.texts_of(draft))
+    report = checks.Report(
+        {n: t.values for n, t in tables.items()}, queries.texts_of(draft), queries.notes_of(draft)
+    )
     missing = [
         (n, cell)
         for n, t in tables.items()
