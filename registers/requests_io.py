@@ -353,6 +353,12 @@ class ParsedRegister:
 
 def read_register(name: str, data: bytes) -> ParsedRegister:
     """Read an .xlsx or .csv register. Raises RegisterFileError for an unreadable file."""
+    return parse_rows(sheet_rows(name, data))
+
+
+def sheet_rows(name: str, data: bytes) -> list[list[Any]]:
+    """The rows of an .xlsx file's first sheet or of a .csv file, as cell values. Raises
+    RegisterFileError for an unreadable file."""
     if not data:
         raise RegisterFileError(str(_("The file is empty.")))
     if len(data) > MAX_BYTES:
@@ -361,12 +367,10 @@ def read_register(name: str, data: bytes) -> ParsedRegister:
         )
     kind = name.lower().rpartition(".")[2]
     if kind == "xlsx":
-        rows = _xlsx_rows(data)
-    elif kind == "csv":
-        rows = _csv_rows(data)
-    else:
-        raise RegisterFileError(str(_("“{name}” is not an .xlsx or .csv file.").format(name=name)))
-    return parse_rows(rows)
+        return _xlsx_rows(data)
+    if kind == "csv":
+        return _csv_rows(data)
+    raise RegisterFileError(str(_("“{name}” is not an .xlsx or .csv file.").format(name=name)))
 
 
 # A register is a row per request: at most a few thousand a year, a column per field.

@@ -88,8 +88,9 @@ def cell_values(rule: str, format_code: str, table: int, values: Cells) -> Findi
     """T2-3, T3-4, T4-3: every cell holds what it may (:func:`cell_value_error`)."""
     failures = []
     for cell, value in sorted(values.items()):
-        error = None if value is None else cell_value_error(format_code, cell, value)
-        if error:
+        if value is None:
+            continue
+        if error := cell_value_error(format_code, cell, value):
             failures.append((cell, f"{'/'.join(cell)}={_num(value)}：{error}"))
     return _result(
         rule,

@@ -8,7 +8,7 @@ from decimal import Decimal
 from . import checks, prose
 from .content import Finding, ReportContent, SectionContent
 from .formats import FORMATS, SECTION_TITLES, ReportFormat, cell_of
-from .models import ReportDraft, ReportSection
+from .models import PublishedReport, ReportDraft, ReportSection
 from .report import TableValues, build_table
 
 
@@ -63,13 +63,32 @@ def texts_of(draft: ReportDraft) -> dict[int, str]:
 
 
 def last_year(draft: ReportDraft) -> checks.Report | None:
+    """Last year's report to compare with: its final draft, else the report as published
+    (entered from its text), else its draft as it stands."""
     last = ReportDraft.objects.filter(department=draft.department_id, year=draft.year - 1).first()
+    if last is not None and last.computed and last.status == ReportDraft.Status.FINAL:
+        return _draft_report(last)
+    published = published_report(draft.department_id, draft.year - 1)
+    if published is not None:
+        return published
     if last is None or not last.computed:
         return None
-    return checks.Report(
-        {n: t.values for n, t in tables_of(last).items()},
-        texts_of(last),
-    )
+    return _draft_report(last)
+
+
+def _draft_report(draft: ReportDraft) -> checks.Report:
+    return checks.Report({n: t.values for n, t in tables_of(draft).items()}, texts_of(draft))
+
+
+def published_report(department_id: int, year: int) -> checks.Report | None:
+    published = PublishedReport.objects.filter(department=department_id, year=year).first()
+    if published is None:
+        return None
+    values: dict[int, checks.Cells] = {
+        int(n): {cell_of(k): Decimal(v) for k, v in cells.items()}
+        for n, cells in published.values.items()
+    }
+    return checks.Report(values, {int(n): t for n, t in published.texts.items()})
 
 
 def findings(draft: ReportDraft) -> list[Finding]:

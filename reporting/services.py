@@ -30,7 +30,14 @@ from .formats import (
     format_for,
 )
 from .json_export import as_json
-from .models import HeadingTopic, ManualCell, ReportDraft, ReportSection, ReportVersion
+from .models import (
+    HeadingTopic,
+    ManualCell,
+    PublishedReport,
+    ReportDraft,
+    ReportSection,
+    ReportVersion,
+)
 from .report import MISSING, tables_for
 
 PROSE_PARTS = (1, 5, 6)
@@ -333,6 +340,69 @@ def set_cell(
         )
     _refresh(draft, reason=_("table {number} cell entered by hand").format(number=table), by=by)
     return cell
+
+
+@transaction.atomic
+def fill_table(
+    draft: ReportDraft, *, table: int, cells: dict[tuple[str, str], Decimal], by: User
+) -> int:
+    """Enter many cells of a table at once (a pasted or uploaded table): all, or, if any cell
+    is not of the table or holds what it may not, none. The number of cells entered."""
+    _require_draft(draft)
+    fmt = queries.report_format(draft)
+    known = set(fmt.table(table).cells()) if table in TABLE_PARTS else set()
+    errors = [
+        _("{row}/{column}: {problem}").format(row=row, column=column, problem=problem)
+        for (row, column), value in cells.items()
+        if (problem := _cell_problem(fmt.code, known, (row, column), value))
+    ]
+    if errors or not cells:
+        raise ValidationError(errors or [_("No cell to enter.")])
+    existing = {(c.row, c.column): c for c in ManualCell.objects.filter(draft=draft, table=table)}
+    for key, value in cells.items():
+        cell = existing.get(key) or ManualCell(draft=draft, table=table, row=key[0], column=key[1])
+        cell.value, cell.entered_by = value, by
+        cell.save()
+    _refresh(draft, reason=_("table {number} entered in bulk").format(number=table), by=by)
+    return len(cells)
+
+
+def _cell_problem(format_code: str, known: set, cell: tuple[str, str], value: Decimal):
+    if cell not in known:
+        return _("there is no such cell in this table")
+    return checks.cell_value_error(format_code, cell, value)
+
+
+@transaction.atomic
+def save_published_report(
+    department: Department,
+    year: int,
+    *,
+    source: str,
+    values: dict[int, dict[tuple[str, str], Decimal]],
+    texts: dict[int, str],
+    by: User,
+) -> PublishedReport:
+    """Keep a year's published report (its tables read back from its text) for the next
+    year's cross-year checks; entering it again replaces it. The next year's draft is checked
+    again at once."""
+    report, _created = PublishedReport.objects.update_or_create(
+        department=department,
+        year=year,
+        defaults={
+            "source": source,
+            "values": {
+                str(n): {cell_code(c): str(v) for c, v in cells.items()}
+                for n, cells in values.items()
+            },
+            "texts": {str(n): t for n, t in texts.items()},
+            "entered_by": by,
+        },
+    )
+    following = ReportDraft.objects.filter(department=department, year=year + 1).first()
+    if following is not None and following.status == ReportDraft.Status.DRAFT:
+        _refresh(following, reason=_("last year's published report entered"), by=by)
+    return report
 
 
 @transaction.atomic

@@ -100,6 +100,8 @@ EXPECTED = {
     "reporting:report_topics": ("report", POST_ONLY),
     "reporting:report_final": ("report", POST_ONLY),
     "reporting:report_section": ("section", POST_ONLY),
+    "reporting:report_table_entry": ("report", REGISTER_KEEP),
+    "reporting:report_previous": ("report", REGISTER_KEEP),
     # Only office staff import: others are refused before any import is looked up.
     "tasks:import_preview": ("import", {**MANAGE, "leader": (403, 403), "head": (403, 403),
                                         "staff": (403, 403)}),

@@ -75,6 +75,8 @@ PAGES: dict[str, Page] = {
     "reporting:report_list": Page(DEPARTMENT_WIDE),
     "reporting:report_detail": Page(DEPARTMENT_WIDE, on="report"),
     "reporting:report_version": Page(DEPARTMENT_WIDE, on="version"),
+    "reporting:report_table_entry": Page(KEEPERS, on="report"),
+    "reporting:report_previous": Page(KEEPERS, on="report"),
     "admin:index": Page((ADMIN,)),
 }
 # URLs that are no page to look at, and why.
