@@ -75,6 +75,7 @@ def cell_value_error(format_code: str, cell: CellKey, value: Decimal) -> str | N
     """Why a value cannot stand in a cell, or None: counts are whole and not negative (but for
     2019's 本年增/减), money (formats.MONEY_CELLS) is not negative. One rule for the checks,
     hand entry and pasted tables."""
+    value = Decimal(value)
     if cell in MONEY_CELLS:
         return _("an amount of money cannot be negative") if value < 0 else None
     if value != value.to_integral_value():
@@ -98,10 +99,10 @@ def cell_values(rule: str, format_code: str, table: int, values: Cells) -> Findi
         table,
         failures,
         _("Table {table}: every cell is a whole number, not negative (money not negative).").format(
-            table=table
+            table=SECTION_TITLES[table - 1][:1]
         ),
         _("Table {table}: cells must be whole numbers, not negative ({details}).").replace(
-            "{table}", str(table)
+            "{table}", SECTION_TITLES[table - 1][:1]
         ),
     )
 
@@ -214,8 +215,12 @@ def narrative(rule: str, table: int, text: str, values: Cells) -> Finding:
         WARNING,
         table,
         failures,
-        _("Part 1 quotes table {table}'s numbers as they are.").replace("{table}", str(table)),
-        _("Part 1's text differs from table {table} ({details}).").replace("{table}", str(table)),
+        _("Part 1 quotes table {table}'s numbers as they are.").replace(
+            "{table}", SECTION_TITLES[table - 1][:1]
+        ),
+        _("Part 1's text differs from table {table} ({details}).").replace(
+            "{table}", SECTION_TITLES[table - 1][:1]
+        ),
     )
 
 

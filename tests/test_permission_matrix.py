@@ -87,6 +87,7 @@ EXPECTED = {
     "registers:request_update": ("request", REGISTER_KEEP),
     "registers:reviewcase_list": (None, READERS),
     "registers:reviewcase_create": (None, OFFICE_ONLY),
+    "registers:reviewcase_import": (None, OFFICE_ONLY),
     "registers:reviewcase_update": ("reviewcase", REGISTER_KEEP),
     # The report draft: the office writes it, leaders read it, units see nothing (404).
     "reporting:report_list": (None, READERS),

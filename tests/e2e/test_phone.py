@@ -71,6 +71,7 @@ PAGES: dict[str, Page] = {
     "registers:request_update": Page(KEEPERS, on="request"),
     "registers:reviewcase_list": Page(DEPARTMENT_WIDE),
     "registers:reviewcase_create": Page((OFFICE,)),
+    "registers:reviewcase_import": Page((OFFICE,)),
     "registers:reviewcase_update": Page(KEEPERS, on="reviewcase"),
     "reporting:report_list": Page(DEPARTMENT_WIDE),
     "reporting:report_detail": Page(DEPARTMENT_WIDE, on="report"),

@@ -10,6 +10,7 @@ import openpyxl
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import translation
 
 from reporting import queries, services, table_entry
 from reporting.formats import FORMAT_2019, FORMAT_2021, FORMATS
@@ -21,6 +22,13 @@ D = Decimal
 YEAR = 2023
 THREE = FORMATS[FORMAT_2021].table(3)
 PINGTAN = Path(__file__).resolve().parents[2].parent / "shared/reference/reports/pingtan-2022.txt"
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """Messages compared in English, whatever language an earlier request left active."""
+    with translation.override("en"):
+        yield
 
 
 def printed_rows(table, values) -> list[list[str]]:

@@ -6,11 +6,19 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from reporting import checks, queries, services
 from reporting.formats import FORMAT_2019, FORMAT_2021, FORMATS
 
 D = Decimal
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """Messages compared in English, whatever language an earlier request left active."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.mark.parametrize(
