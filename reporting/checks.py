@@ -226,7 +226,8 @@ def narrative(rule: str, table: int, text: str, values: Cells) -> Finding:
 
 # 「（待补充）」「【请填写】」「××」: text a drafter left to fill in.
 PLACEHOLDER = re.compile(
-    r"[（(【\[]\s*(?:待|请|此处)[^）)】\]]{0,12}[）)】\]]|[XＸ×]{2,}|…{3,}|_{3,}|＿{2,}"
+    r"[（(【\[]\s*(?:待|请|此处)(?:补充|补写|填写|填报|完善|核实|更新|确认|插入|定)"
+    r"[^）)】\]]{0,8}[）)】\]]|[XＸ×]{2,}|…{3,}|_{3,}|＿{2,}"
 )
 
 

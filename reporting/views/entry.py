@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from org.http import AuthenticatedRequest
 from registers.requests_io import RegisterFileError, sheet_rows
-from reporting import permissions, queries, services, table_entry
+from reporting import checks, permissions, queries, services, table_entry
 from reporting.formats import format_for
 from reporting.forms import PublishedReportForm, TableEntryForm
 from reporting.grid import table_grid
@@ -48,8 +48,11 @@ def report_table_entry(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             else:
                 messages.success(request, _("{count} cells entered.").format(count=count))
                 return redirect(f"{draft.get_absolute_url()}#part-{number}")
-        current = queries.tables_of(draft)[number].values
+        tables = queries.tables_of(draft)
+        current = tables[number].values
         context |= {
+            # What the checks will say of the table once entered (they block final, not entry).
+            "findings": _table_findings(draft, tables, number, read.cells),
             "read": read,
             "table": number,
             "grid": table_grid(fmt.table(number)).filled(read.cells, set(read.cells)),
@@ -57,6 +60,14 @@ def report_table_entry(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "paste": table_entry.rows_as_paste(rows),
         }
     return render(request, "reporting/report_table_entry.html", context)
+
+
+def _table_findings(draft, tables, number: int, cells) -> list:
+    values = {n: dict(t.values) for n, t in tables.items()}
+    values[number].update(cells)
+    report = checks.Report(values, queries.texts_of(draft), queries.notes_of(draft))
+    fmt = queries.report_format(draft)
+    return [f for f in checks.run_all(fmt, report, None) if f.table == number and not f.ok]
 
 
 @login_required

@@ -276,3 +276,12 @@ def test_last_years_published_report_feeds_this_years_cross_year_checks(
     )
     draft.refresh_from_db()
     assert not next(f for f in queries.findings(draft) if f.rule == "T3-5").ok
+
+
+def test_the_preview_says_what_the_checks_will_say_of_the_table(client, office_staff, draft):
+    client.force_login(office_staff)
+    values = three_values()
+    values[("carry_forward", "natural_person")] = D(1)  # 5 + 1 ≠ 4 + 1
+    response = _entry(client, draft, table=3, text=paste(printed_rows(THREE, values)))
+    assert "T3-1" in {f.rule for f in response.context["findings"]}
+    assert not draft.manual_cells.exists()

@@ -106,12 +106,13 @@ def test_litigation_quoted_in_part_one_is_both_kinds_of_suit_together():
 
 
 def test_g_3_a_placeholder_in_any_part_blocks_final():
-    assert checks.placeholders({1: "本机关做好公开工作。", 5: "一是……"}).ok
-    finding = checks.placeholders({1: "（一）主动公开\n（待补充）", 6: "收费××万元"})
+    assert checks.placeholders({1: "本机关做好公开工作（请见附件）。", 5: "一是……"}).ok
+    finding = checks.placeholders({1: "（一）主动公开\n（待补充）", 6: "收费××万元【请填写】"})
     assert not finding.ok
     assert finding.blocks_final
     assert "（待补充）" in finding.message
     assert "××" in finding.message
+    assert "【请填写】" in finding.message
 
 
 def test_all_new_rules_run_with_the_others():
