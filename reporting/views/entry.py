@@ -95,8 +95,11 @@ def report_previous(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                 request, _("The {year} report is kept for the checks.").format(year=year)
             )
             return redirect(draft)
+        # The tables' own rules (T3-1 …) on what was read: a misread row shows up here.
+        report = checks.Report({n: dict(v) for n, v in read.values.items()}, read.texts)
         context |= {
             "read": read,
             "grids": [table_grid(t).filled(read.values.get(t.number, {})) for t in fmt.tables],
+            "findings": [f for f in checks.run_all(fmt, report, None) if f.table and not f.ok],
         }
     return render(request, "reporting/report_previous.html", context)
