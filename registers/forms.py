@@ -105,3 +105,29 @@ class RequestImportForm(forms.Form):
                 _("The file is larger than {limit} MB.").format(limit=megabytes(MAX_BYTES))
             )
         return upload
+
+
+class ReviewCaseImportForm(forms.Form):
+    """A file of review cases; after the preview, the same rows come back as ``carried``."""
+
+    file = forms.FileField(label=_("review cases (.xlsx or .csv)"), required=False)
+    carried = forms.CharField(widget=forms.HiddenInput, required=False, strip=False)
+
+    def clean(self):
+        data = super().clean()
+        upload = data.get("file")
+        if upload is not None and upload.size > MAX_BYTES:
+            self.add_error(
+                "file",
+                _("The file is larger than {limit} MB.").format(limit=megabytes(MAX_BYTES)),
+            )
+        elif upload is None and not data.get("carried"):
+            raise forms.ValidationError(_("Choose the file to import."))
+        return data
+
+    def source(self) -> tuple[str, bytes]:
+        """The file's name and bytes: the upload, or the rows the preview carried on."""
+        upload = self.cleaned_data.get("file")
+        if upload is not None:
+            return upload.name, upload.read()
+        return "carried.csv", self.cleaned_data["carried"].encode("utf-8")

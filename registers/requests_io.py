@@ -338,13 +338,20 @@ class ParsedRegister:
     rows: list[ParsedRow]
     errors: list[RowError]
     headers: dict[str, str] = field(default_factory=dict)  # field -> header as written
+    defaults: dict[str, str] = field(default_factory=lambda: HEADERS)  # the layout's headers
 
     def header_of(self, field_name: str) -> str:
-        return self.headers.get(field_name) or HEADERS[field_name]
+        return self.headers.get(field_name) or self.defaults.get(field_name, field_name)
 
 
 def read_register(name: str, data: bytes) -> ParsedRegister:
     """Read an .xlsx or .csv register. Raises RegisterFileError for an unreadable file."""
+    return parse_rows(sheet_rows(name, data))
+
+
+def sheet_rows(name: str, data: bytes) -> list[list[Any]]:
+    """The rows of an .xlsx file's first sheet or of a .csv file, as cell values. Raises
+    RegisterFileError for an unreadable file."""
     if not data:
         raise RegisterFileError(str(_("The file is empty.")))
     if len(data) > MAX_BYTES:
@@ -353,12 +360,10 @@ def read_register(name: str, data: bytes) -> ParsedRegister:
         )
     kind = name.lower().rpartition(".")[2]
     if kind == "xlsx":
-        rows = _xlsx_rows(data)
-    elif kind == "csv":
-        rows = csv_rows(data)
-    else:
-        raise RegisterFileError(str(_("“{name}” is not an .xlsx or .csv file.").format(name=name)))
-    return parse_rows(rows)
+        return _xlsx_rows(data)
+    if kind == "csv":
+        return csv_rows(data)
+    raise RegisterFileError(str(_("“{name}” is not an .xlsx or .csv file.").format(name=name)))
 
 
 # A register is a row per request: at most a few thousand a year, a column per field.
@@ -401,27 +406,36 @@ def _blank(cells: Iterable[Any]) -> bool:
     return all(c is None or str(c).strip() == "" for c in cells)
 
 
-def find_header(rows: list[list[Any]]) -> tuple[int, dict[int, Column]]:
+def find_header(
+    rows: list[list[Any]], layout: list[Column] = COLUMNS
+) -> tuple[int, dict[int, Column]]:
     """The index of the header row and the column each recognised cell stands for."""
+    by_header = (
+        _BY_HEADER
+        if layout is COLUMNS
+        else {normalise(name): c for c in layout for name in (c.header, *c.synonyms)}
+    )
     for index, cells in enumerate(rows[:HEADER_SEARCH_ROWS]):
         columns = {
-            i: _BY_HEADER[header_key(cell)]
+            i: by_header[header_key(cell)]
             for i, cell in enumerate(cells)
-            if header_key(cell) in _BY_HEADER
+            if header_key(cell) in by_header
         }
-        if len({c.field for c in columns.values()}) >= 3:
+        if len({c.field for c in columns.values()}) >= min(3, len(layout)):
             return index, columns
     raise RegisterFileError(
         str(
             _(
                 "No header row was found: the first rows should name columns such as {columns}."
-            ).format(columns="、".join(c.header for c in COLUMNS if c.required))
+            ).format(columns="、".join(c.header for c in layout if c.required))
         )
     )
 
 
-def parse_rows(rows: list[list[Any]]) -> ParsedRegister:
-    header_index, columns = find_header(rows)
+def parse_rows(rows: list[list[Any]], layout: list[Column] = COLUMNS) -> ParsedRegister:
+    """Rows of a sheet whose columns are those of ``layout`` (the request register's by
+    default), found by their headers."""
+    header_index, columns = find_header(rows, layout)
     seen: dict[str, str] = {}
     for i, column in columns.items():
         written = str(rows[header_index][i]).strip()
@@ -434,12 +448,13 @@ def parse_rows(rows: list[list[Any]]) -> ParsedRegister:
                 )
             )
         seen[column.field] = written
-    missing = [c.header for c in COLUMNS if c.required and c.field not in seen]
+    missing = [c.header for c in layout if c.required and c.field not in seen]
     if missing:
         raise RegisterFileError(
             str(_("Columns missing: {columns}.").format(columns="、".join(missing)))
         )
-    parsed = ParsedRegister(rows=[], errors=[], headers=seen)
+    defaults = {c.field: c.header for c in layout}
+    parsed = ParsedRegister(rows=[], errors=[], headers=seen, defaults=defaults)
     for index in range(header_index + 1, len(rows)):
         cells = rows[index]
         if _blank(cells):
@@ -451,7 +466,7 @@ def parse_rows(rows: list[list[Any]]) -> ParsedRegister:
                 values[column.field] = column.parse(value)
             except CellError as error:
                 parsed.errors.append(RowError(index + 1, seen[column.field], str(error)))
-        for column in COLUMNS:
+        for column in layout:
             if column.required and column.field in values and values[column.field] in ("", None):
                 parsed.errors.append(
                     RowError(index + 1, seen[column.field], str(_("This cell is empty.")))

@@ -5,10 +5,10 @@ The reply deadline of a request is recomputed on every save, from the working-da
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -23,9 +23,6 @@ from org.models import Department, User
 from . import deadlines
 from .models import DisclosureRequest, ReviewCase
 from .requests_io import FIELDS, ParsedRegister, RowError
-
-if TYPE_CHECKING:
-    from django_stubs_ext import StrOrPromise
 
 # The 条例 took effect on 2008-05-01: no register entry is older.
 EARLIEST = datetime.date(2008, 5, 1)
@@ -141,16 +138,7 @@ def save_request(request: DisclosureRequest, *, by: User | None) -> DisclosureRe
 
 def save_review_case(case: ReviewCase, *, by: User | None) -> ReviewCase:
     """Create or update a review case; a decided case has a result and a date."""
-    errors: Errors = defaultdict(list)
-    _check_dates(case, ["filed_on", "closed_on"], timezone.localdate(), errors)
-    if case.result and not case.closed_on:
-        _add(errors, "closed_on", _("A result needs the date of the decision."))
-    if case.closed_on and not case.result:
-        _add(errors, "result", _("Say what was decided, or leave the date empty."))
-    if case.closed_on and case.filed_on and case.closed_on < case.filed_on:
-        _add(errors, "closed_on", _("Before the case was filed."))
-    if case.request is not None and case.request.department_id != case.department_id:
-        _add(errors, "request", _("Not a request of this department."))
+    errors = check_review_case(case, today=timezone.localdate())
     if errors:
         raise ValidationError(dict(errors))
     with transaction.atomic():
@@ -159,13 +147,29 @@ def save_review_case(case: ReviewCase, *, by: User | None) -> ReviewCase:
     return case
 
 
+def check_review_case(case: ReviewCase, *, today: datetime.date) -> Errors:
+    """What is wrong with a review case as entered, by field (empty when nothing is)."""
+    errors: Errors = defaultdict(list)
+    _check_dates(case, ["filed_on", "closed_on"], today, errors)
+    if case.result and not case.closed_on:
+        _add(errors, "closed_on", _("A result needs the date of the decision."))
+    if case.closed_on and not case.result:
+        _add(errors, "result", _("Say what was decided, or leave the date empty."))
+    if case.closed_on and case.filed_on and case.closed_on < case.filed_on:
+        _add(errors, "closed_on", _("Before the case was filed."))
+    if case.request is not None and case.request.department_id != case.department_id:
+        _add(errors, "request", _("Not a request of this department."))
+    return errors
+
+
 # --- Importing ----------------------------------------------------------------------------
 
 
 @dataclass
 class ImportResult:
-    created: list[DisclosureRequest]
+    created: list
     errors: list[RowError]
+    skipped: list[int] = dataclasses.field(default_factory=list)  # rows already in the register
 
     @property
     def ok(self) -> bool:
@@ -175,7 +179,9 @@ class ImportResult:
 def import_requests(
     department: Department, register: ParsedRegister, *, by: User | None
 ) -> ImportResult:
-    """Create a request per row, all or none: a file with any bad row saves nothing."""
+    """Create a request per row, all or none: a file with any bad row saves nothing. Rows
+    already in the register (the same file imported again, or a register kept on) are skipped
+    and counted, never registered twice."""
     errors = list(register.errors)
     today = timezone.localdate()
     requests = []
@@ -197,14 +203,15 @@ def import_requests(
         # One import of a department at a time: the same file posted twice at once is checked
         # against the register the first one wrote.
         Department.objects.select_for_update().filter(pk=department.pk).first()
-        errors = _already_registered(department, register, requests)
+        errors, skipped = _already_registered(department, register, requests)
         if errors:
             return ImportResult([], errors)
-        for request in requests:
+        new = [r for row, r in zip(register.rows, requests, strict=True) if row.row not in skipped]
+        for request in new:
             request.reply_due = reply_due_of(request, calendar)
             request.created_by = by
-        created = bulk_create_with_history(requests, DisclosureRequest, default_user=by)
-    return ImportResult(created, [])
+        created = bulk_create_with_history(new, DisclosureRequest, default_user=by) if new else []
+    return ImportResult(created, [], sorted(skipped))
 
 
 def _content_key(request: DisclosureRequest) -> tuple:
@@ -215,10 +222,11 @@ def _content_key(request: DisclosureRequest) -> tuple:
 
 def _already_registered(
     department: Department, register: ParsedRegister, requests: list[DisclosureRequest]
-) -> list[RowError]:
-    """Rows that are in the register already (by 编号 where written, else by content), or whose
-    编号 is twice in the file. Importing a register again refuses them rather than counting them
-    twice in the report's table 三."""
+) -> tuple[list[RowError], set[int]]:
+    """Rows whose 编号 is twice in the file (errors), and rows that are in the register already
+    (skipped): the natural key is the 编号 where written, else 收到日期 + 申请人 + 申请内容.
+    Importing a register again thus adds only its new rows, never counting a request twice in
+    the report's table 三."""
     existing = DisclosureRequest.objects.filter(department=department)
     references = set(existing.exclude(reference="").values_list("reference", flat=True))
     days = {r.received_on for r in requests if not r.reference}
@@ -229,23 +237,58 @@ def _already_registered(
         )
     }
     errors: list[RowError] = []
+    skipped: set[int] = set()
     seen_refs: dict[str, int] = {}
-    message: StrOrPromise
     for row, request in zip(register.rows, requests, strict=True):
         if request.reference:
             earlier = seen_refs.setdefault(request.reference, row.row)
             if request.reference in references:
-                message = _("编号 {ref} is in the register already.").format(ref=request.reference)
+                skipped.add(row.row)
             elif earlier != row.row:
                 message = _("编号 {ref} is also on row {row}.").format(
                     ref=request.reference, row=earlier
                 )
-            else:
-                continue
+                errors.append(RowError(row.row, "", str(message)))
+        # (twice in one file without 编号 may be two applications: the file is the register)
         elif _content_key(request) in keys:
-            # (twice in one file without 编号 may be two applications: the file is the register)
-            message = _("The same request (date, applicant, content) is in the register.")
-        else:
-            continue
-        errors.append(RowError(row.row, "", str(message)))
-    return errors
+            skipped.add(row.row)
+    return errors, skipped
+
+
+def import_review_cases(
+    department: Department, register: ParsedRegister, *, by: User | None, save: bool = True
+) -> ImportResult:
+    """Create a review case per row, all or none (``save=False``: check only, for the
+    preview). A row whose 案号 is in the register already, or twice in the file, is an error:
+    a case is counted once in table 四."""
+    errors = list(register.errors)
+    today = timezone.localdate()
+    cases = []
+    known = set(
+        ReviewCase.objects.filter(department=department)
+        .exclude(reference="")
+        .values_list("reference", flat=True)
+    )
+    seen: dict[str, int] = {}
+    for row in register.rows:
+        case = ReviewCase(department=department, **row.values)
+        bad = {e.column for e in errors if e.row == row.row}
+        for name, messages in check_review_case(case, today=today).items():
+            column = register.header_of(name)
+            errors += [RowError(row.row, column, m) for m in messages if column not in bad]
+        if case.reference:
+            earlier = seen.setdefault(case.reference, row.row)
+            if case.reference in known:
+                message = _("案号 {ref} is in the register already.").format(ref=case.reference)
+                errors.append(RowError(row.row, register.header_of("reference"), str(message)))
+            elif earlier != row.row:
+                message = _("案号 {ref} is also on row {row}.").format(
+                    ref=case.reference, row=earlier
+                )
+                errors.append(RowError(row.row, register.header_of("reference"), str(message)))
+        cases.append(case)
+    if errors or not save:
+        return ImportResult(cases if not errors else [], sorted(errors, key=lambda e: e.row))
+    with transaction.atomic():
+        created = bulk_create_with_history(cases, ReviewCase, default_user=by)
+    return ImportResult(created, [])

@@ -14,6 +14,7 @@ urlpatterns = [
     path("requests/<int:pk>/", views.request_detail, name="request_detail"),
     path("requests/<int:pk>/edit/", views.request_update, name="request_update"),
     path("review-cases/", views.reviewcase_list, name="reviewcase_list"),
+    path("review-cases/import/", views.reviewcase_import, name="reviewcase_import"),
     path("review-cases/new/", views.reviewcase_create, name="reviewcase_create"),
     path("review-cases/<int:pk>/edit/", views.reviewcase_update, name="reviewcase_update"),
 ]

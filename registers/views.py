@@ -19,9 +19,14 @@ from org.http import AuthenticatedRequest
 from org.permissions import office_department
 from org.tables import IsoDateColumn
 
-from . import permissions, queries, requests_io, services
+from . import permissions, queries, requests_io, review_cases_io, services
 from .filters import RequestFilter, ReviewCaseFilter
-from .forms import DisclosureRequestForm, RequestImportForm, ReviewCaseForm
+from .forms import (
+    DisclosureRequestForm,
+    RequestImportForm,
+    ReviewCaseForm,
+    ReviewCaseImportForm,
+)
 from .tables import RequestTable, ReviewCaseTable
 
 EXPORT_NAME = "政府信息公开申请登记"
@@ -156,11 +161,50 @@ def request_import(request: AuthenticatedRequest) -> HttpResponse:
                     request,
                     _("{count} requests imported.").format(count=len(result.created)),
                 )
+                if result.skipped:
+                    messages.info(
+                        request,
+                        _(
+                            "{count} rows were in the register already (same 编号, or same "
+                            "收到日期, 申请人 and 申请内容) and were skipped: rows {rows}."
+                        ).format(
+                            count=len(result.skipped),
+                            rows="、".join(map(str, result.skipped[:20]))
+                            + ("…" if len(result.skipped) > 20 else ""),
+                        ),
+                    )
                 return redirect("registers:request_list")
             row_errors = result.errors
     return render(
         request, "registers/request_import.html", {"form": form, "row_errors": row_errors}
     )
+
+
+@login_required
+def reviewcase_import(request: AuthenticatedRequest) -> HttpResponse:
+    """Upload review cases; the preview lists them and what is wrong; confirmed, every row is
+    created, or none."""
+    department = office_department(request.user)
+    form = ReviewCaseImportForm(request.POST or None, request.FILES or None)
+    context: dict = {"form": form, "columns": review_cases_io.COLUMNS}
+    if request.method == "POST" and form.is_valid():
+        name, data = form.source()
+        try:
+            register = review_cases_io.read_cases(name, data)
+        except requests_io.RegisterFileError as error:
+            form.add_error(None, error.message)
+        else:
+            confirm = request.POST.get("action") == "confirm"
+            result = services.import_review_cases(
+                department, register, by=request.user, save=confirm
+            )
+            if confirm and result.ok:
+                messages.success(
+                    request, _("{count} review cases imported.").format(count=len(result.created))
+                )
+                return redirect("registers:reviewcase_list")
+            context |= {"result": result, "carried": review_cases_io.as_csv(name, data).decode()}
+    return render(request, "registers/reviewcase_import.html", context)
 
 
 @login_required

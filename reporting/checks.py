@@ -8,7 +8,7 @@ corrected here.
 import difflib
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
@@ -16,7 +16,15 @@ from django.utils.translation import gettext as _
 from registers.models import ReviewCase
 
 from .content import ERROR, INFO, WARNING, Finding
-from .formats import FORMAT_2021, REVIEW_RESULTS, CellKey, ReportFormat
+from .formats import (
+    FORMAT_2019,
+    FORMAT_2021,
+    MONEY_CELLS,
+    REVIEW_RESULTS,
+    SECTION_TITLES,
+    CellKey,
+    ReportFormat,
+)
 from .report import applicant_columns, outcome_rows
 
 Cells = dict[CellKey, Decimal | None]  # a table's values, None where none was entered
@@ -54,6 +62,196 @@ def _result(rule, severity, table, failures, ok_message, fail_message) -> Findin
         fail_message.format(details=details),
         table,
         tuple(cell for cell, _detail in failures),
+    )
+
+
+# --- Cell values (any table) ----
+
+# 2019's 本年增/减 (第二十条第（五）（六）（八）项) is a change: it may be negative.
+SIGNED_COLUMNS = {FORMAT_2019: {"change"}, FORMAT_2021: set()}
+
+
+def cell_value_error(format_code: str, cell: CellKey, value: Decimal) -> str | None:
+    """Why a value cannot stand in a cell, or None: counts are whole and not negative (but for
+    2019's 本年增/减), money (formats.MONEY_CELLS) is not negative. One rule for the checks,
+    hand entry and pasted tables."""
+    value = Decimal(value)
+    if cell in MONEY_CELLS:
+        return _("an amount of money cannot be negative") if value < 0 else None
+    if value != value.to_integral_value():
+        return _("a count is a whole number")
+    if value < 0 and cell[1] not in SIGNED_COLUMNS.get(format_code, set()):
+        return _("a count cannot be negative")
+    return None
+
+
+def cell_values(rule: str, format_code: str, table: int, values: Cells) -> Finding:
+    """T2-3, T3-4, T4-3: every cell holds what it may (:func:`cell_value_error`)."""
+    failures = []
+    for cell, value in sorted(values.items()):
+        if value is None:
+            continue
+        if error := cell_value_error(format_code, cell, value):
+            failures.append((cell, f"{'/'.join(cell)}={_num(value)}：{error}"))
+    return _result(
+        rule,
+        ERROR,
+        table,
+        failures,
+        _("Table {table}: every cell is a whole number, not negative (money not negative).").format(
+            table=SECTION_TITLES[table - 1][:1]
+        ),
+        _("Table {table}: cells must be whole numbers, not negative ({details}).").replace(
+            "{table}", SECTION_TITLES[table - 1][:1]
+        ),
+    )
+
+
+def in_force_after_issuing(values: Cells, notes: dict[CellKey, str], rows: Sequence[str]):
+    """T2-4: documents issued this year but none in force is a slip (in force left blank),
+    unless every one was repealed again: then a note on the 现行有效 cell says so."""
+    failures = [
+        ((row, "in_force"), row)
+        for row in rows
+        if _n(values, (row, "issued")) > 0
+        and _n(values, (row, "in_force")) == 0
+        and not notes.get((row, "in_force"), "").strip()
+    ]
+    return _result(
+        "T2-4",
+        ERROR,
+        2,
+        failures,
+        _("Table 2: documents issued this year are counted in force."),
+        _(
+            "Table 2: documents were issued this year but none is in force ({details}): enter "
+            "the number in force, or a note on that cell saying why it is 0."
+        ),
+    )
+
+
+# --- Figures quoted in part 一 ----
+
+_GAP = r"[^。；;，,\d]"  # within one clause: no number, no clause break
+_COUNT = r"(\d+)\s*[件个]"
+
+
+@dataclass(frozen=True)
+class Quoted:
+    """A figure part 一 quotes, as real reports word it, and the cells it equals (their sum)."""
+
+    name: str
+    table: int
+    cells: tuple[CellKey, ...]
+    pattern: re.Pattern
+
+
+def _quoted(name: str, table: int, cells, pattern: str) -> Quoted:
+    return Quoted(name, table, tuple(cells), re.compile(pattern))
+
+
+_LITIGATION = [
+    ("cases", f"{kind}.total") for kind in ("litigation_direct", "litigation_after_review")
+]
+QUOTED = (
+    # 「制发规范性文件62件」「本年度制发的规范性文件共88件」 (2019: 新制作)
+    _quoted(
+        "制发",
+        2,
+        [("normative", "issued")],
+        rf"(?:制发|新制作){_GAP}{{0,12}}?规范性文件{_GAP}{{0,6}}?{_COUNT}",
+    ),
+    _quoted("废止", 2, [("normative", "repealed")], rf"废止{_GAP}{{0,12}}?{_COUNT}"),
+    _quoted("现行有效", 2, [("normative", "in_force")], rf"现行有效{_GAP}{{0,12}}?{_COUNT}"),
+    # 「新收政府信息公开申请200件」「全年共收到…申请75件」
+    _quoted("新收", 3, [("new", "total")], rf"(?:新收|收到)[^。；;，,]*?申请{_GAP}*?{_COUNT}"),
+    # 「办结…申请198件」「办理政府信息公开申请198件」「申请…，办结198件」 (not 「留言办结45件」)
+    _quoted(
+        "办结",
+        3,
+        [("total", "total")],
+        rf"(?:(?:办结|办理|答复){_GAP}{{0,20}}?申请{_GAP}{{0,8}}?{_COUNT}|申请[^。]*?办结{_GAP}*?{_COUNT})",
+    ),
+    _quoted(
+        "上年结转",
+        3,
+        [("carried_over", "total")],
+        rf"(?:上年|上一年度?)结转{_GAP}{{0,12}}?{_COUNT}",
+    ),
+    _quoted(
+        "结转下年",
+        3,
+        [("carry_forward", "total")],
+        rf"结转(?:至|到)?(?:下一?年度?|\d{{4}}年){_GAP}{{0,12}}?{_COUNT}",
+    ),
+    _quoted("行政复议", 4, [("cases", "review.total")], rf"行政复议{_GAP}{{0,8}}?{_COUNT}"),
+    _quoted("行政诉讼", 4, _LITIGATION, rf"行政诉讼{_GAP}{{0,8}}?{_COUNT}"),
+)
+
+
+def quoted_figures(text: str, table: int | None = None) -> list[tuple[Quoted, Decimal]]:
+    """The figures of :data:`QUOTED` found in ``text`` (of one table, or all), in order."""
+    found = []
+    for quoted in QUOTED:
+        if table is not None and quoted.table != table:
+            continue
+        for match in quoted.pattern.finditer(text):
+            number = next(g for g in match.groups() if g is not None)
+            found.append((quoted, Decimal(number)))
+    return found
+
+
+def narrative(rule: str, table: int, text: str, values: Cells) -> Finding:
+    """T2-5, T3-6, T4-4: every figure part 一 quotes from the table equals its cells."""
+    failures = []
+    for quoted, number in quoted_figures(text, table):
+        if not all(cell in values for cell in quoted.cells):
+            continue  # not a cell of this format (2019 has no 废止 column)
+        expected = sum((_n(values, cell) for cell in quoted.cells), Decimal(0))
+        if number != expected:
+            failures.append((quoted.cells[0], f"{quoted.name} {_num(number)} ≠ {_num(expected)}"))
+    return _result(
+        rule,
+        WARNING,
+        table,
+        failures,
+        _("Part 1 quotes table {table}'s numbers as they are.").replace(
+            "{table}", SECTION_TITLES[table - 1][:1]
+        ),
+        _("Part 1's text differs from table {table} ({details}).").replace(
+            "{table}", SECTION_TITLES[table - 1][:1]
+        ),
+    )
+
+
+# 「（待补充）」「【请填写】」「××」: text a drafter left to fill in.
+PLACEHOLDER = re.compile(
+    r"[（(【\[]\s*(?:待|请|此处)(?:补充|补写|填写|填报|完善|核实|更新|确认|插入|定)"
+    r"[^）)】\]]{0,8}[）)】\]]|[XＸ×]{2,}|…{3,}|_{3,}|＿{2,}"
+)
+
+
+def placeholders(texts: dict[int, str]) -> Finding:
+    """G-3: no placeholder is left in any part (it would be published as it is)."""
+    found = [
+        (number, match.group(0))
+        for number, text in sorted(texts.items())
+        for match in PLACEHOLDER.finditer(text or "")
+    ]
+    if not found:
+        return Finding("G-3", ERROR, True, _("No part holds a placeholder."))
+    details = "；".join(
+        _("part {part}: “{text}”").format(part=SECTION_TITLES[n - 1][:1], text=t)
+        for n, t in found[:MAX_DETAILS]
+    )
+    return Finding(
+        "G-3",
+        ERROR,
+        False,
+        _(
+            "Placeholders are still in the text ({details}): write the real text before "
+            "marking the report final."
+        ).format(details=details),
     )
 
 
@@ -120,19 +318,7 @@ def t3_total_row(values: Cells, outcomes: Sequence[str], columns: Sequence[tuple
 
 def t3_whole_numbers(values: Cells) -> Finding:
     """T3-4: every cell is a whole number, not negative."""
-    failures = [
-        (cell, "/".join(cell) + f"={_num(v)}")
-        for cell, v in sorted(values.items())
-        if v is not None and (v < 0 or v != v.to_integral_value())
-    ]
-    return _result(
-        "T3-4",
-        ERROR,
-        3,
-        failures,
-        _("Table 3: every cell is a whole number, not negative."),
-        _("Table 3: cells must be whole numbers, not negative ({details})."),
-    )
+    return cell_values("T3-4", FORMAT_2021, 3, values)
 
 
 def t3_carried_over(
@@ -162,28 +348,10 @@ def t3_carried_over(
     )
 
 
-_RECEIVED = re.compile(r"(?:新收|收到)[^。；，,]*?申请[^。；，,\d]*?(\d+)\s*件")
-# “办结M件” counts only in a sentence about the applications (not “留言办结45件”).
-_CLOSED = re.compile(r"申请[^。]*?办结[^。；，,\d]*?(\d+)\s*件")
-
-
 def t3_narrative(text: str, values: Cells) -> Finding:
     """T3-6: numbers in 一's text agree with table 三 (“新收…申请N件” = 一 总计, “办结M件” =
-    （七）总计); real reports mix 一 and 一+二, hence only a warning."""
-    failures = []
-    for pattern, row, label in ((_RECEIVED, "new", "新收"), (_CLOSED, "total", "办结")):
-        expected = _n(values, (row, "total"))
-        for match in pattern.finditer(text):
-            if Decimal(match.group(1)) != expected:
-                failures.append(((row, "total"), f"{label} {match.group(1)} ≠ {_num(expected)}"))
-    return _result(
-        "T3-6",
-        WARNING,
-        3,
-        failures,
-        _("Part 1 quotes table 3's numbers as they are."),
-        _("Part 1's text differs from table 3 ({details})."),
-    )
+    （七）总计, 结转); real reports mix 一 and 一+二, hence only a warning."""
+    return narrative("T3-6", 3, text, values)
 
 
 def t3_other_handling(values: Cells, other_rows: Sequence[str]) -> Finding:
@@ -329,6 +497,8 @@ class Report:
 
     values: dict[int, Cells]
     texts: dict[int, str]
+    # Notes on cells entered by hand, by table: a note may explain an unusual value (T2-4).
+    notes: dict[int, dict[CellKey, str]] = field(default_factory=dict)
 
 
 def _labelled(lines) -> list[tuple[str, str]]:
@@ -347,7 +517,7 @@ def run_all(report_format: ReportFormat, report: Report, last_year: Report | Non
         t3_balance(t3, columns),
         t3_total_column(t3, _labelled(block.rows), applicant_columns(three)),
         t3_total_row(t3, outcomes, columns),
-        t3_whole_numbers(t3),
+        cell_values("T3-4", report_format.code, 3, t3),
         t3_carried_over(t3, last.get(3, {}) if last else None, columns),
         t3_narrative(report.texts.get(1, ""), t3),
         t3_other_handling(t3, [o for o in outcomes if o.startswith("other")]),
@@ -360,6 +530,17 @@ def run_all(report_format: ReportFormat, report: Report, last_year: Report | Non
     findings.append(
         t2_no_regulations(two, [c.key for c in report_format.table(2).blocks[0].columns])
     )
+    code, overview = report_format.code, report.texts.get(1, "")
+    findings += [
+        cell_values("T2-3", code, 2, two),
+        in_force_after_issuing(
+            two, report.notes.get(2, {}), [r.key for r in report_format.table(2).blocks[0].rows]
+        ),
+        narrative("T2-5", 2, overview, two),
+        cell_values("T4-3", code, 4, t4),
+        narrative("T4-4", 4, overview, t4),
+        placeholders(report.texts),
+    ]
     findings.append(overview_length(report.texts.get(1, "")))
     findings.append(
         not_repeated(report.texts.get(5, ""), last_year.texts.get(5) if last_year else None)

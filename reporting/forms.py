@@ -10,7 +10,9 @@ from django.utils.translation import gettext_lazy as _
 from org.forms import DateInput, StaleEditMixin
 
 from . import queries
+from .formats import SECTION_TITLES, TABLE_PARTS
 from .models import HeadingTopic, ReportDraft
+from .table_entry import MAX_PASTE
 
 
 class NewReportForm(forms.Form):
@@ -79,3 +81,34 @@ class OptionsForm(forms.Form):
 class TopicForm(forms.Form):
     heading = forms.IntegerField(widget=forms.HiddenInput)
     topic = forms.ChoiceField(label=_("sub-topic"), choices=HeadingTopic.Topic.choices)
+
+
+TABLE_CHOICES = [(n, SECTION_TITLES[n - 1]) for n in TABLE_PARTS]
+
+
+class TableEntryForm(forms.Form):
+    """A whole table, pasted (tab-separated, as Excel and WPS copy a range) or uploaded."""
+
+    table = forms.TypedChoiceField(label=_("table"), choices=TABLE_CHOICES, coerce=int)
+    text = forms.CharField(
+        label=_("the table, copied from Excel or WPS and pasted here"),
+        required=False,
+        max_length=MAX_PASTE,
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 8}),
+    )
+    file = forms.FileField(label=_("or upload it (.xlsx or .csv)"), required=False)
+
+    def clean(self):
+        data = super().clean()
+        if not (data.get("text") or "").strip() and not data.get("file"):
+            raise forms.ValidationError(_("Paste the table or upload its file."))
+        return data
+
+
+class PublishedReportForm(forms.Form):
+    text = forms.CharField(
+        label=_("last year's report as published (its whole text, copied from the web page)"),
+        max_length=MAX_PASTE,
+        widget=forms.Textarea(attrs={"rows": 10}),
+    )

@@ -215,3 +215,32 @@ class HeadingTopic(models.Model):
 
     def __str__(self) -> str:
         return f"{self.heading} → {self.get_topic_display()}"
+
+
+class PublishedReport(models.Model):
+    """A year's report as it was published before this system kept it: its tables read back
+    from the pasted text (and parts 一, 五, 六), so the next year's cross-year checks (上年结转,
+    现行有效, 五 not repeated) work from the first year the system is used."""
+
+    department = models.ForeignKey(
+        Department, on_delete=models.CASCADE, related_name="published_reports"
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    # {"<table>": {"<row>|<column>": "<value>"}}, values as strings (exact decimals).
+    values = models.JSONField(default=dict)
+    texts = models.JSONField(default=dict)  # {"1": "…", "5": "…", "6": "…"}
+    source = models.TextField(_("published text"))
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    entered_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("published report")
+        verbose_name_plural = _("published reports")
+        constraints = [
+            models.UniqueConstraint(fields=["department", "year"], name="published_report_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.department}{self.year}年政府信息公开工作年度报告（已公开）"

@@ -19,7 +19,7 @@ from .frontmatter import (
     one_line,
     title_lines,
 )
-from .models import ReportDraft, ReportSection
+from .models import PublishedReport, ReportDraft, ReportSection
 from .report import TableValues, build_table
 
 
@@ -44,6 +44,16 @@ def manual_cells(draft: ReportDraft) -> dict[int, dict[tuple[str, str], Decimal]
         # The decimals as typed: 18651.06 stays 18651.06 and 12.00 stays 12.00.
         manual.setdefault(table, {})[(row, column)] = value.quantize(Decimal(1).scaleb(-places))
     return manual
+
+
+def notes_of(draft: ReportDraft) -> dict[int, dict[tuple[str, str], str]]:
+    """The notes of the cells entered by hand, by table (a note may explain a value)."""
+    notes: dict[int, dict[tuple[str, str], str]] = {}
+    for table, row, column, note in draft.manual_cells.exclude(note="").values_list(
+        "table", "row", "column", "note"
+    ):
+        notes.setdefault(table, {})[(row, column)] = note
+    return notes
 
 
 def tables_of(draft: ReportDraft) -> dict[int, TableValues]:
@@ -73,13 +83,32 @@ def last_years_text(draft: ReportDraft, number: int) -> str | None:
 
 
 def last_year(draft: ReportDraft) -> checks.Report | None:
+    """Last year's report to compare with: its final draft, else the report as published
+    (entered from its text), else its draft as it stands."""
     last = ReportDraft.objects.filter(department=draft.department_id, year=draft.year - 1).first()
+    if last is not None and last.computed and last.status == ReportDraft.Status.FINAL:
+        return _draft_report(last)
+    published = published_report(draft.department_id, draft.year - 1)
+    if published is not None:
+        return published
     if last is None or not last.computed:
         return None
-    return checks.Report(
-        {n: t.values for n, t in tables_of(last).items()},
-        texts_of(last),
-    )
+    return _draft_report(last)
+
+
+def _draft_report(draft: ReportDraft) -> checks.Report:
+    return checks.Report({n: t.values for n, t in tables_of(draft).items()}, texts_of(draft))
+
+
+def published_report(department_id: int, year: int) -> checks.Report | None:
+    published = PublishedReport.objects.filter(department=department_id, year=year).first()
+    if published is None:
+        return None
+    values: dict[int, checks.Cells] = {
+        int(n): {cell_of(k): Decimal(v) for k, v in cells.items()}
+        for n, cells in published.values.items()
+    }
+    return checks.Report(values, {int(n): t for n, t in published.texts.items()})
 
 
 def findings(draft: ReportDraft) -> list[Finding]:

@@ -34,7 +34,14 @@ from .formats import (
     format_for,
 )
 from .json_export import as_json
-from .models import HeadingTopic, ManualCell, ReportDraft, ReportSection, ReportVersion
+from .models import (
+    HeadingTopic,
+    ManualCell,
+    PublishedReport,
+    ReportDraft,
+    ReportSection,
+    ReportVersion,
+)
 from .report import MISSING, tables_for
 
 PROSE_PARTS = (1, 5, 6)
@@ -328,6 +335,9 @@ def set_cell(
     fmt = queries.report_format(draft)
     if table not in TABLE_PARTS or (row, column) not in fmt.table(table).cells():
         raise ValidationError(_("There is no such cell in this table."))
+    problem = value is not None and checks.cell_value_error(fmt.code, (row, column), value)
+    if problem:
+        raise ValidationError({"value": _("Not entered: {problem}.").format(problem=problem)})
     cell = None
     if value is None:
         ManualCell.objects.filter(draft=draft, table=table, row=row, column=column).delete()
@@ -387,6 +397,69 @@ def set_front_matter(
 
 
 @transaction.atomic
+def fill_table(
+    draft: ReportDraft, *, table: int, cells: dict[tuple[str, str], Decimal], by: User
+) -> int:
+    """Enter many cells of a table at once (a pasted or uploaded table): all, or, if any cell
+    is not of the table or holds what it may not, none. The number of cells entered."""
+    _require_draft(draft)
+    fmt = queries.report_format(draft)
+    known = set(fmt.table(table).cells()) if table in TABLE_PARTS else set()
+    errors = [
+        _("{row}/{column}: {problem}").format(row=row, column=column, problem=problem)
+        for (row, column), value in cells.items()
+        if (problem := _cell_problem(fmt.code, known, (row, column), value))
+    ]
+    if errors or not cells:
+        raise ValidationError(errors or [_("No cell to enter.")])
+    existing = {(c.row, c.column): c for c in ManualCell.objects.filter(draft=draft, table=table)}
+    for key, value in cells.items():
+        cell = existing.get(key) or ManualCell(draft=draft, table=table, row=key[0], column=key[1])
+        cell.value, cell.entered_by = value, by
+        cell.save()
+    _refresh(draft, reason=_("table {number} entered in bulk").format(number=table), by=by)
+    return len(cells)
+
+
+def _cell_problem(format_code: str, known: set, cell: tuple[str, str], value: Decimal):
+    if cell not in known:
+        return _("there is no such cell in this table")
+    return checks.cell_value_error(format_code, cell, value)
+
+
+@transaction.atomic
+def save_published_report(
+    department: Department,
+    year: int,
+    *,
+    source: str,
+    values: dict[int, dict[tuple[str, str], Decimal]],
+    texts: dict[int, str],
+    by: User,
+) -> PublishedReport:
+    """Keep a year's published report (its tables read back from its text) for the next
+    year's cross-year checks; entering it again replaces it. The next year's draft is checked
+    again at once."""
+    report, _created = PublishedReport.objects.update_or_create(
+        department=department,
+        year=year,
+        defaults={
+            "source": source,
+            "values": {
+                str(n): {cell_code(c): str(v) for c, v in cells.items()}
+                for n, cells in values.items()
+            },
+            "texts": {str(n): t for n, t in texts.items()},
+            "entered_by": by,
+        },
+    )
+    following = ReportDraft.objects.filter(department=department, year=year + 1).first()
+    if following is not None and following.status == ReportDraft.Status.DRAFT:
+        _refresh(following, reason=_("last year's published report entered"), by=by)
+    return report
+
+
+@transaction.atomic
 def set_options(draft: ReportDraft, options: dict) -> ReportDraft:
     """Switch part 六's optional items; the next generation writes them."""
     _require_draft(draft)
@@ -416,10 +489,9 @@ def mark_final(draft: ReportDraft, *, by: User) -> ReportDraft:
         raise ValidationError(_("Generate the report before marking it final."))
     blocking = [f for f in queries.findings(draft) if f.blocks_final]
     if blocking:
+        # Each failure in its own words: "G-3" alone does not say what to fix.
         raise ValidationError(
-            _("Fix the failed checks first: {rules}.").format(
-                rules="、".join(f.rule for f in blocking)
-            )
+            [_("Fix the failed checks first.")] + [f"{f.rule} {f.message}" for f in blocking]
         )
     draft.status = ReportDraft.Status.FINAL
     draft.finalised_at = timezone.now()
@@ -463,7 +535,9 @@ def reopen(draft: ReportDraft, *, by: User) -> ReportDraft:
 
 def _run_checks(draft: ReportDraft) -> list[Finding]:
     tables = queries.tables_of(draft)
-    report = checks.Report({n: t.values for n, t in tables.items()}, queries.texts_of(draft))
+    report = checks.Report(
+        {n: t.values for n, t in tables.items()}, queries.texts_of(draft), queries.notes_of(draft)
+    )
     missing = [
         (n, cell)
         for n, t in tables.items()

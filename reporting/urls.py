@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import dashboard, reports
+from .views import dashboard, entry, reports
 
 app_name = "reporting"
 
@@ -18,6 +18,8 @@ urlpatterns: list = [
     path("reports/<int:pk>/topics/", reports.report_topics, name="report_topics"),
     path("reports/<int:pk>/final/", reports.report_final, name="report_final"),
     path("reports/<int:pk>/export/<str:fmt>/", reports.report_export, name="report_export"),
+    path("reports/<int:pk>/tables/", entry.report_table_entry, name="report_table_entry"),
+    path("reports/<int:pk>/previous/", entry.report_previous, name="report_previous"),
     path("reports/sections/<int:pk>/", reports.report_section, name="report_section"),
     path("reports/versions/<int:pk>/", reports.report_version, name="report_version"),
     # Dashboard and progress brief: reporting/views/dashboard.py

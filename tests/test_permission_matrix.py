@@ -93,6 +93,7 @@ EXPECTED = {
     "registers:request_update": ("request", REGISTER_KEEP),
     "registers:reviewcase_list": (None, READERS),
     "registers:reviewcase_create": (None, OFFICE_ONLY),
+    "registers:reviewcase_import": (None, OFFICE_ONLY),
     "registers:reviewcase_update": ("reviewcase", REGISTER_KEEP),
     # The report draft: the office writes it, leaders read it, units see nothing (404).
     "reporting:report_list": (None, READERS),
@@ -107,6 +108,8 @@ EXPECTED = {
     "reporting:report_topics": ("report", POST_ONLY),
     "reporting:report_final": ("report", POST_ONLY),
     "reporting:report_section": ("section", POST_ONLY),
+    "reporting:report_table_entry": ("report", REGISTER_KEEP),
+    "reporting:report_previous": ("report", REGISTER_KEEP),
     "tasks:import_preview": ("import", OFFICE_OWN),
 }
 # fmt: on

@@ -75,10 +75,13 @@ PAGES: dict[str, Page] = {
     "registers:request_update": Page(KEEPERS, on="request"),
     "registers:reviewcase_list": Page(DEPARTMENT_WIDE),
     "registers:reviewcase_create": Page((OFFICE,)),
+    "registers:reviewcase_import": Page((OFFICE,)),
     "registers:reviewcase_update": Page(KEEPERS, on="reviewcase"),
     "reporting:report_list": Page(DEPARTMENT_WIDE),
     "reporting:report_detail": Page(DEPARTMENT_WIDE, on="report"),
     "reporting:report_version": Page(DEPARTMENT_WIDE, on="version"),
+    "reporting:report_table_entry": Page(KEEPERS, on="report"),
+    "reporting:report_previous": Page(KEEPERS, on="report"),
     "admin:index": Page((ADMIN,)),
 }
 # URLs that are no page to look at, and why.

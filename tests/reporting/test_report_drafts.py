@@ -218,6 +218,8 @@ def test_a_failed_error_check_blocks_mark_as_final_until_fixed(world, office_sta
     services.set_cell(
         draft, table=3, row="carry_forward", column="business", value=Decimal(2), by=office_staff
     )
+    # and part 一's sub-topics without work get their text in place of （待补充） (G-3)
+    services.edit_section(_part(draft, 1), text="2025年，本机关做好政务公开工作。", by=office_staff)
     draft = services.mark_final(draft, by=office_staff)
     assert draft.status == ReportDraft.Status.FINAL
     # a final report is not changed until reopened

@@ -33,4 +33,5 @@ class Command(BaseCommand):
         if not result.ok:
             lines = "\n".join(str(e) for e in result.errors)
             raise CommandError(f"Nothing imported; {len(result.errors)} problems:\n{lines}")
-        self.stdout.write(f"Imported {len(result.created)} requests into {dept}.")
+        skipped = f"; {len(result.skipped)} already registered, skipped" if result.skipped else ""
+        self.stdout.write(f"Imported {len(result.created)} requests into {dept}{skipped}.")
