@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.core.serializers.json import DjangoJSONEncoder
-from django.forms.models import model_to_dict
+from django.forms.models import ModelChoiceIterator, model_to_dict
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
@@ -220,3 +220,22 @@ class WrittenSelect(forms.Select):
         return mark_safe(  # every part escaped above
             f'<select name="{_escaped(name)}"{attributes}>{"".join(options)}</select>'
         )
+
+
+class UnitChoiceIterator(ModelChoiceIterator):
+    """A department's units (up to 210) read as rows, not made into objects, and labelled as
+    Unit.__str__ labels them: a list page's filter form and actions bar made them on every
+    request."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for pk, name, short_name in self.queryset.values_list("pk", "name", "short_name"):
+            yield (pk, short_name or name)
+
+
+class UnitChoiceField(forms.ModelChoiceField):
+    """A choice of unit written as rows (``UnitChoiceIterator``, ``WrittenSelect``)."""
+
+    iterator = UnitChoiceIterator
+    widget = WrittenSelect

@@ -3,7 +3,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_filters.fields import ModelChoiceField, ModelChoiceIterator
 
-from org.forms import FilterForm, WrittenSelect
+from org.forms import FilterForm, UnitChoiceIterator, WrittenSelect
 from org.models import Unit
 from plans.models import Plan
 
@@ -16,19 +16,12 @@ DUE_CHOICES = [
 ]
 
 
-class UnitChoiceIterator(ModelChoiceIterator):
-    """A department's units (up to 210) read as rows, not made into objects, and labelled as
-    Unit.__str__ labels them: a list page's filter form made them on every request."""
-
-    def __iter__(self):
-        if self.field.empty_label is not None:
-            yield ("", self.field.empty_label)
-        for pk, name, short_name in self.queryset.values_list("pk", "name", "short_name"):
-            yield (pk, short_name or name)
+class UnitFilterChoiceIterator(UnitChoiceIterator, ModelChoiceIterator):
+    """The units as rows (org.forms), for django-filter's field, whose iterator is its own."""
 
 
 class UnitChoiceField(ModelChoiceField):
-    iterator = UnitChoiceIterator
+    iterator = UnitFilterChoiceIterator
 
 
 class UnitChoiceFilter(django_filters.ModelChoiceFilter):
