@@ -175,10 +175,10 @@ class Assignment(models.Model):
         ]
         indexes = [
             # The office's menu counts the submissions awaiting review on every page
-            # (tasks/context_processors.py): read from this small index, not from every
-            # assignment of every year.
+            # (tasks/context_processors.py) by their units: read from this small index, not
+            # from every assignment of every year joined to its task.
             models.Index(
-                fields=["task"], condition=models.Q(status="submitted"), name="assignment_submitted"
+                fields=["unit"], condition=models.Q(status="submitted"), name="assignment_submitted"
             ),
         ]
 

@@ -14,7 +14,7 @@ class Migration(migrations.Migration):
             model_name="assignment",
             index=models.Index(
                 condition=models.Q(("status", "submitted")),
-                fields=["task"],
+                fields=["unit"],
                 name="assignment_submitted",
             ),
         ),

@@ -126,6 +126,21 @@ def test_the_unit_list_query_count_is_pinned(
     assert len(rows(response)) == 25
 
 
+def test_the_menu_counts_the_review_queues_submissions_and_no_other_bureaus(office_client, world):
+    # The menu counts by unit (tasks/context_processors.py), the queue by plan: they agree
+    # because work is only given to units of the plan's department.
+    for assignment in (world.own_assignment, world.foreign_assignment, world.other_assignment):
+        head = UserFactory(
+            department=assignment.unit.department, unit=assignment.unit, role=User.Role.UNIT_HEAD
+        )
+        record_progress(assignment, Report(text="已完成。"), submit=True, by=head)
+
+    queue = office_client.get(reverse("tasks:review_queue"))
+
+    assert len(rows(queue)) == 2  # this bureau's two, not the other bureau's
+    assert 'title="待审核的提交">2<' in queue.content.decode()
+
+
 # --- The unit's own list --------------------------------------------------------------------
 
 
