@@ -8,7 +8,8 @@ from tasks.models import Assignment, Notification
 
 def _count(rows: QuerySet, by: str) -> Coalesce:
     """The number of ``rows`` (all of one ``by``), as a scalar subquery."""
-    counted = rows.order_by().values(by).annotate(n=Count("pk")).values("n")
+    # COUNT(*), not of the pk: the rows are then counted from an index alone.
+    counted = rows.order_by().values(by).annotate(n=Count("*")).values("n")
     return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
 
