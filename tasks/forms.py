@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from core.models import ReminderPolicy
-from org.forms import DateInput, StaleEditMixin, UnitChoiceField, WrittenSelect
+from org.forms import DateInput, StaleEditMixin, UnitChoiceField, UnitChoices, WrittenSelect
 from org.models import Unit, UnitGroup, User
 from org.tables import MAX_PER_PAGE
 from plans.models import Heading, Plan
@@ -623,10 +623,11 @@ class BulkActionForm(forms.Form):
     # What each action needs besides the rows.
     NEEDS = {Action.DEADLINE: ["due_date"], Action.REASSIGN: ["unit", "role"]}
 
-    def __init__(self, *args, units, **kwargs):
+    def __init__(self, *args, units: UnitChoices, **kwargs):
         super().__init__(*args, **kwargs)
-        unit = cast(forms.ModelChoiceField, self.fields["unit"])
-        unit.queryset, unit.empty_label = units, _("choose a unit")
+        unit = cast(UnitChoiceField, self.fields["unit"])
+        unit.offer(units)
+        unit.empty_label = _("choose a unit")
 
     def back(self) -> str:
         """The list to go back to: its address and the query it was shown with."""
