@@ -6,13 +6,15 @@ from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.core.serializers.json import DjangoJSONEncoder
-from django.forms.models import model_to_dict
+from django.db.models import QuerySet
+from django.forms.models import ModelChoiceIterator, model_to_dict
+from django.utils.functional import cached_property
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .models import Department, User
+from .models import Department, Unit, User
 
 SEEN = "seen"  # the hidden field holding the values the person was shown
 
@@ -254,3 +256,38 @@ class WrittenSelect(forms.Select):
         return mark_safe(  # every part escaped above
             f'<select name="{_escaped(name)}"{attributes}>{"".join(options)}</select>'
         )
+
+
+class UnitChoices:
+    """Units to choose from, read as rows once however many fields offer them: the office's
+    list shows the department's 210 units in its filter and again in its actions bar."""
+
+    def __init__(self, queryset: QuerySet[Unit]):
+        self.queryset = queryset  # what a choice is checked against
+
+    @cached_property
+    def rows(self) -> list[tuple[int, str]]:
+        # Labelled as Unit.__str__ labels them, without making 210 objects.
+        units = self.queryset.values_list("pk", "name", "short_name")
+        return [(pk, short_name or name) for pk, name, short_name in units]
+
+
+class UnitChoiceIterator(ModelChoiceIterator):
+    """The choices of a unit field: its ``units`` (UnitChoices) when it was given them, else
+    its queryset's, as rows."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        yield from (getattr(self.field, "units", None) or UnitChoices(self.queryset)).rows
+
+
+class UnitChoiceField(forms.ModelChoiceField):
+    """A choice of unit written as rows (``UnitChoiceIterator``, ``WrittenSelect``)."""
+
+    iterator = UnitChoiceIterator
+    widget = WrittenSelect
+    units: UnitChoices | None = None
+
+    def offer(self, units: UnitChoices) -> None:
+        self.queryset, self.units = units.queryset, units

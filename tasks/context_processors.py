@@ -8,7 +8,8 @@ from tasks.models import Assignment, Notification
 
 def _count(rows: QuerySet, by: str) -> Coalesce:
     """The number of ``rows`` (all of one ``by``), as a scalar subquery."""
-    counted = rows.order_by().values(by).annotate(n=Count("pk")).values("n")
+    # COUNT(*), not of the pk: the rows are then counted from an index alone.
+    counted = rows.order_by().values(by).annotate(n=Count("*")).values("n")
     return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
 
@@ -21,12 +22,17 @@ def notifications(request) -> dict:
         return {}
     if not hasattr(request, "unread_notifications"):
         unread = Notification.objects.filter(recipient=user, read_at__isnull=True)
+        # The review queue's rows (permissions.visible_assignments: the department's plans),
+        # found by their units: a task is only ever given to units of its plan's department
+        # (services.check_task; the bulk actions offer no other), and the department's units
+        # are cheaper to join than the tasks of every year: 2 ms, not 30, on the bench data
+        # (tasks_assignment's index "assignment_submitted").
         submitted = Assignment.objects.filter(
-            status=Assignment.Status.SUBMITTED, task__plan__department=user.department_id
+            status=Assignment.Status.SUBMITTED, unit__department=user.department_id
         )
         counts = User.objects.filter(pk=user.pk).values_list(
             _count(unread, "recipient"),
-            _count(submitted, "task__plan__department") if is_office(user) else Value(0),
+            _count(submitted, "unit__department") if is_office(user) else Value(0),
         )
         request.unread_notifications, request.awaiting_review = counts.get()
     return {

@@ -3,7 +3,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_filters.fields import ModelChoiceField, ModelChoiceIterator
 
-from org.forms import FilterForm, WrittenSelect
+from org.forms import FilterForm, UnitChoiceIterator, UnitChoices, WrittenSelect
 from org.models import Unit
 from plans.models import Plan
 
@@ -16,19 +16,13 @@ DUE_CHOICES = [
 ]
 
 
-class UnitChoiceIterator(ModelChoiceIterator):
-    """A department's units (up to 210) read as rows, not made into objects, and labelled as
-    Unit.__str__ labels them: a list page's filter form made them on every request."""
-
-    def __iter__(self):
-        if self.field.empty_label is not None:
-            yield ("", self.field.empty_label)
-        for pk, name, short_name in self.queryset.values_list("pk", "name", "short_name"):
-            yield (pk, short_name or name)
+class UnitFilterChoiceIterator(UnitChoiceIterator, ModelChoiceIterator):
+    """The units as rows (org.forms), for django-filter's field, whose iterator is its own."""
 
 
 class UnitChoiceField(ModelChoiceField):
-    iterator = UnitChoiceIterator
+    iterator = UnitFilterChoiceIterator
+    units: UnitChoices | None = None
 
 
 class UnitChoiceFilter(django_filters.ModelChoiceFilter):
@@ -65,10 +59,11 @@ class TaskFilter(django_filters.FilterSet):
         fields = ["plan", "unit", "state", "due", "year", "q"]
         form = FilterForm
 
-    def __init__(self, *args, plans, units, **kwargs):
+    def __init__(self, *args, plans, units, **kwargs):  # units: org.forms.UnitChoices
         super().__init__(*args, **kwargs)
         self.filters["plan"].queryset = plans
-        self.filters["unit"].queryset = units
+        self.filters["unit"].queryset = units.queryset
+        self.filters["unit"].field.units = units  # the rows the actions bar offers too
 
     # With a unit chosen, status and due window are those of the unit's own part: "社管办's
     # overdue tasks" are those where 社管办 is late (the dashboard's unit figures link here).

@@ -173,6 +173,14 @@ class Assignment(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["task", "unit"], name="assignment_unit_unique"),
         ]
+        indexes = [
+            # The office's menu counts the submissions awaiting review on every page
+            # (tasks/context_processors.py) by their units: read from this small index, not
+            # from every assignment of every year joined to its task.
+            models.Index(
+                fields=["unit"], condition=models.Q(status="submitted"), name="assignment_submitted"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.task} · {self.unit}"

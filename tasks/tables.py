@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
+from django_tables2.utils import AttributeDict
 
 from core.workdays import Due
 from org.tables import IsoDateColumn, WrittenRowsTable
@@ -198,10 +199,20 @@ def _select(name: str) -> tables.CheckBoxColumn:
 def _select_cell(table: tables.Table, record: Task | Assignment, shown: Iterable[Assignment]):
     """The checkbox, and the version of each assignment the row shows: a sign-off of work
     changed after the list was opened is refused (tasks.services.bulk_sign_off)."""
-    bound = table.columns["select"]
+    # The column's own render builds and binds its attributes for every row; they are the
+    # same on every row but for the value, so they are written once a page.
+    attrs = table.__dict__.get("_select_attrs")
+    if attrs is None:
+        bound = table.columns["select"]
+        given = bound.column.attrs["td__input"]
+        attrs = table.__dict__["_select_attrs"] = (
+            given.get("name", bound.name),
+            AttributeDict({k: v for k, v in given.items() if k != "name"}).as_html(),
+        )
+    name, rest = attrs
     return format_html(
         '<td data-label="" class="select">{}{}</td>',  # a box to tick needs no label on a card
-        bound.column.render(record.pk, bound, record),
+        format_html('<input type="checkbox" name="{}" value="{}" {} />', name, record.pk, rest),
         format_html_join(
             "",
             '<input type="hidden" name="seen" value="{}:{}" form="bulk">',

@@ -6,6 +6,7 @@ from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -14,6 +15,7 @@ from django.views.generic import ListView
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
+from org.forms import UnitChoices
 from org.http import AuthenticatedRequest
 from org.models import Unit
 from org.permissions import AnyUser, is_office
@@ -39,13 +41,18 @@ class BulkActionsMixin:
     bulk_actions: tuple[str, ...] = ()
     list_name = "task_list"  # the URL's name, which the actions come back to
 
+    @cached_property
+    def units(self) -> UnitChoices:
+        """The units the actions bar assigns, and the list's filter offers: read once."""
+        return UnitChoices(_units_of(self.request.user))  # type: ignore[attr-defined]  # the view's
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)  # type: ignore[misc]
         request = self.request  # type: ignore[attr-defined]  # the view's
         if permissions.reviews_submissions(request.user):
             form = BulkActionForm(
                 initial={"origin": self.list_name, "query": request.GET.urlencode()},
-                units=_units_of(request.user),
+                units=self.units,
             )
             context["bulk"] = {"form": form, "actions": self.bulk_actions}
         return context
@@ -89,7 +96,7 @@ class TaskListView(LoginRequiredMixin, BulkActionsMixin, SingleTableMixin, Filte
         return {
             **super().get_filterset_kwargs(filterset_class),
             "plans": visible_plans(user),
-            "units": _units_of(user),
+            "units": self.units,
         }
 
 
@@ -161,7 +168,7 @@ def bulk_action(request: AuthenticatedRequest) -> HttpResponse:
     user = request.user
     if not permissions.reviews_submissions(user):
         raise PermissionDenied
-    form = BulkActionForm(request.POST, units=_units_of(user))
+    form = BulkActionForm(request.POST, units=UnitChoices(_units_of(user)))
     valid = form.is_valid()
     back = form.back()
     if not valid:

@@ -140,7 +140,10 @@ def test_the_office_edits_a_part_in_the_browser(client, office_staff, draft):
 
 def test_the_office_marks_a_consistent_report_final(client, office_staff, draft):
     client.force_login(office_staff)
-    # given: part 一 as generated still holds （待补充） where a sub-topic had no work
+    # given: part 一 left with a placeholder for the office to fill in
+    services.edit_section(
+        draft.sections.get(number=1), text="（一）主动公开。（待补充）", by=office_staff
+    )
     response = client.post(reverse("reporting:report_final", args=[draft.pk]), follow=True)
     draft.refresh_from_db()
     assert draft.status == ReportDraft.Status.DRAFT

@@ -392,3 +392,16 @@ def test_a_unit_of_another_bureau_is_not_assigned(office_client, world):
 
     assert dict(world.own_task.assignments.values_list("unit", "role")) == before
     assert said(response)[0].startswith("单位：")
+
+
+def test_the_bar_offers_the_departments_units_by_the_names_the_lists_use(office_client, world):
+    # The picker is written from rows (org.forms.UnitChoiceField), not from Unit objects: it
+    # must still offer each unit of the bureau once, labelled as Unit.__str__ labels it.
+    page = office_client.get(TASK_LIST).content.decode()
+    bar = page[page.index('id="bulk"') :]
+    picker = bar[bar.index('<select name="unit"') : bar.index("</select>")]
+
+    assert 'id="id_unit"' in picker
+    assert '<option value="" selected>请选择单位</option>' in picker
+    assert f'<option value="{world.own_unit.pk}">社管办</option>' in picker
+    assert picker.count("<option") == 1 + world.department.units.count()

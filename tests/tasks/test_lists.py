@@ -79,12 +79,12 @@ def test_the_task_list_query_count_is_pinned(
 ):
     add_tasks(world, office_staff, 28)
     office_client.get(TASK_LIST)  # warm up
-    # session, user with their unit (the top bar names it), count, plan and unit filter
-    # choices, the units the bulk actions bar assigns, page of tasks, their assignments with
-    # units, the department's working-day calendar (the deadline badges), and the bell's unread
-    # count with the submissions awaiting review (once, although render_table renders its
-    # template with the request and the context processors run again)
-    with django_assert_num_queries(10):
+    # session, user with their unit (the top bar names it), count, plan filter choices, the
+    # units the filter and the bulk actions bar offer (read once for both: 10 -> 9), page of
+    # tasks, their assignments with units, the department's working-day calendar (the deadline
+    # badges), and the bell's unread count with the submissions awaiting review (once, although
+    # render_table renders its template with the request and the context processors run again)
+    with django_assert_num_queries(9):
         response = office_client.get(TASK_LIST)
     assert len(rows(response)) == 25
 
@@ -124,6 +124,21 @@ def test_the_unit_list_query_count_is_pinned(
     with django_assert_num_queries(7):
         response = head_client.get(ASSIGNMENT_LIST)
     assert len(rows(response)) == 25
+
+
+def test_the_menu_counts_the_review_queues_submissions_and_no_other_bureaus(office_client, world):
+    # The menu counts by unit (tasks/context_processors.py), the queue by plan: they agree
+    # because work is only given to units of the plan's department.
+    for assignment in (world.own_assignment, world.foreign_assignment, world.other_assignment):
+        head = UserFactory(
+            department=assignment.unit.department, unit=assignment.unit, role=User.Role.UNIT_HEAD
+        )
+        record_progress(assignment, Report(text="已完成。"), submit=True, by=head)
+
+    queue = office_client.get(reverse("tasks:review_queue"))
+
+    assert len(rows(queue)) == 2  # this bureau's two, not the other bureau's
+    assert 'title="待审核的提交">2<' in queue.content.decode()
 
 
 # --- The unit's own list --------------------------------------------------------------------
