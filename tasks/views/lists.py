@@ -2,7 +2,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.utils import timezone
@@ -15,8 +14,8 @@ from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
 from org.http import AuthenticatedRequest
-from org.models import Unit
-from org.permissions import AnyUser, is_office
+from org.permissions import is_office
+from org.queries import department_units
 from plans.permissions import visible_plans
 from tasks import permissions, queries, services, xlsx_export
 from tasks.filters import AssignmentFilter, TaskFilter
@@ -25,12 +24,6 @@ from tasks.models import Assignment
 from tasks.tables import AssignmentTable, ReviewTable, TaskSelectTable, TaskTable
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _units_of(user: AnyUser) -> QuerySet[Unit]:
-    """The units a person's lists filter by and the bulk actions assign: their department's."""
-    department = getattr(user, "department_id", None)
-    return Unit.objects.all() if department is None else Unit.objects.filter(department=department)
 
 
 class BulkActionsMixin:
@@ -45,7 +38,7 @@ class BulkActionsMixin:
         if permissions.reviews_submissions(request.user):
             form = BulkActionForm(
                 initial={"origin": self.list_name, "query": request.GET.urlencode()},
-                units=_units_of(request.user),
+                units=department_units(request.user),
             )
             context["bulk"] = {"form": form, "actions": self.bulk_actions}
         return context
@@ -89,7 +82,7 @@ class TaskListView(LoginRequiredMixin, BulkActionsMixin, SingleTableMixin, Filte
         return {
             **super().get_filterset_kwargs(filterset_class),
             "plans": visible_plans(user),
-            "units": _units_of(user),
+            "units": department_units(user),
         }
 
 
@@ -161,7 +154,7 @@ def bulk_action(request: AuthenticatedRequest) -> HttpResponse:
     user = request.user
     if not permissions.reviews_submissions(user):
         raise PermissionDenied
-    form = BulkActionForm(request.POST, units=_units_of(user))
+    form = BulkActionForm(request.POST, units=department_units(user))
     valid = form.is_valid()
     back = form.back()
     if not valid:

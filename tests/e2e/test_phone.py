@@ -79,6 +79,7 @@ PAGES: dict[str, Page] = {
     "reporting:report_list": Page(DEPARTMENT_WIDE),
     "reporting:report_detail": Page(DEPARTMENT_WIDE, on="report"),
     "reporting:report_version": Page(DEPARTMENT_WIDE, on="version"),
+    "api:token_list": Page(EVERYONE),
     "admin:index": Page((ADMIN,)),
 }
 # URLs that are no page to look at, and why.
@@ -102,6 +103,30 @@ NOT_PAGES = {
     "reporting:report_topics": "POST only",
     "reporting:report_final": "POST only",
     "reporting:report_section": "POST only",
+    "api:token_revoke": "POST only",
+    "api:docs": "Swagger UI's own layout, not the app's",
+    **{
+        name: "JSON"
+        for name in (
+            "api:plan_list",
+            "api:plan_detail",
+            "api:task_list",
+            "api:task_detail",
+            "api:task_comment",
+            "api:assignment_list",
+            "api:assignment_detail",
+            "api:assignment_progress",
+            "api:assignment_review",
+            "api:assignment_comment",
+            "api:notification_list",
+            "api:notification_read",
+            "api:request_list",
+            "api:request_detail",
+            "api:report_list",
+            "api:report_detail",
+            "api:schema",
+        )
+    },
 }
 
 # The page's width against the screen's and, when wider, the outermost element reaching
