@@ -20,7 +20,7 @@ from registers.models import DisclosureRequest, ReviewCase
 from reporting.models import ReportDraft
 from tasks.demo import DEMO_PASSWORD
 from tasks.models import Assignment
-from tests.test_permission_matrix import app_url_names
+from tests.test_permission_matrix import API_EXPECTED, app_url_names
 
 from .conftest import ARTIFACTS, screenshot
 
@@ -105,28 +105,7 @@ NOT_PAGES = {
     "reporting:report_section": "POST only",
     "api:token_revoke": "POST only",
     "api:docs": "Swagger UI's own layout, not the app's",
-    **{
-        name: "JSON"
-        for name in (
-            "api:plan_list",
-            "api:plan_detail",
-            "api:task_list",
-            "api:task_detail",
-            "api:task_comment",
-            "api:assignment_list",
-            "api:assignment_detail",
-            "api:assignment_progress",
-            "api:assignment_review",
-            "api:assignment_comment",
-            "api:notification_list",
-            "api:notification_read",
-            "api:request_list",
-            "api:request_detail",
-            "api:report_list",
-            "api:report_detail",
-            "api:schema",
-        )
-    },
+    **dict.fromkeys(API_EXPECTED, "JSON"),  # every endpoint of the REST API
 }
 
 # The page's width against the screen's and, when wider, the outermost element reaching
