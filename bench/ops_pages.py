@@ -14,6 +14,7 @@ from django.db.models import Count
 from django.test import Client
 from django.urls import reverse
 
+from api.services import create_token, default_expiry
 from org.models import User
 from tasks.models import Assignment, ProgressUpdate, Task
 
@@ -103,6 +104,26 @@ def task_list(data: DataSet, page: int, *, changed: bool = False) -> Operation:
         floor=sql([(TASK_PAGE, where + offset), (TASK_COUNT, where), (TASK_UNITS, where + offset)]),
         baseline_is="Django admin changelist, same plan and page, units and progress read per row",
         floor_is="the page's rows with progress counts, the count, the rows' units: 3 SELECTs",
+    )
+
+
+def api_task_list(data: DataSet) -> Operation:
+    """Page 1 of the office's task list through the REST API, with a personal token, against
+    the HTML page of the same list (issue 21: within 1.5× of it)."""
+    plan = data.this_year
+    office = data.bureau.office
+    query = f"?year={plan.year}&page=1"
+    _token, raw = create_token(office, name="bench", expires_on=default_expiry())
+    api = Client(HTTP_HOST="localhost", headers={"Authorization": f"Bearer {raw}"})
+    return Operation(
+        name="API task list, page 1",
+        size=f"{Task.objects.filter(plan=plan).count():,} tasks of {plan.year}",
+        target=Target(p95_ms=LIST.p95_ms, baseline_ratio=1.5),
+        run=get(api, f"{reverse('api:task_list')}{query}"),
+        baseline=get(client_for(office), f"{reverse('tasks:task_list')}{query}"),
+        floor=sql([(TASK_PAGE, [plan.pk, PER_PAGE, 0]), (TASK_COUNT, [plan.pk])]),
+        baseline_is="the office's HTML task list, same filter and page",
+        floor_is="the page's rows with progress counts and the count: 2 SELECTs",
     )
 
 
@@ -226,6 +247,7 @@ def operations(data: DataSet) -> list[Operation]:
         task_list(data, 1),
         task_list(data, 1, changed=True),
         task_list(data, 200),
+        api_task_list(data),
         unit_todo(data),
         assignment_detail(data),
         dashboard(data),

@@ -36,6 +36,7 @@ class Target:
 
     p95_ms: float | None = None
     floor_ratio: float | None = None  # ours ÷ floor, by the median
+    baseline_ratio: float | None = None  # ours ÷ baseline, by the median (the API ÷ its page)
     min_per_second: float | None = None  # HTTP throughput
 
     def __str__(self) -> str:
@@ -44,6 +45,8 @@ class Target:
             parts.append(f"p95 ≤ {self.p95_ms:g} ms")
         if self.floor_ratio is not None:
             parts.append(f"≤ {self.floor_ratio:g}× floor")
+        if self.baseline_ratio is not None:
+            parts.append(f"≤ {self.baseline_ratio:g}× baseline")
         if self.min_per_second is not None:
             parts.append(f"≥ {self.min_per_second:g} req/s, no errors")
         return ", ".join(parts) or "none"
@@ -52,6 +55,7 @@ class Target:
         return (
             (self.p95_ms is None or row["p95_ms"] <= self.p95_ms)
             and (self.floor_ratio is None or (row["floor_ratio"] or 0) <= self.floor_ratio)
+            and (self.baseline_ratio is None or (row["baseline_ratio"] or 0) <= self.baseline_ratio)
             and (
                 self.min_per_second is None
                 or (row["requests_per_second"] >= self.min_per_second and row["errors"] == 0)

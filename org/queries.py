@@ -2,7 +2,10 @@
 
 import re
 
+from django.db.models import QuerySet
+
 from .models import Department, Unit, UnitGroup
+from .permissions import AnyUser
 
 _BRACKETED = re.compile(r"\([^)]*\)")
 
@@ -27,3 +30,9 @@ def resolve_name(index: dict[str, Unit | UnitGroup], name: str) -> Unit | UnitGr
         if candidate in index:
             return index[candidate]
     return None
+
+
+def department_units(user: AnyUser) -> QuerySet[Unit]:
+    """The units a person's lists filter by and the bulk actions assign: their department's."""
+    department = getattr(user, "department_id", None)
+    return Unit.objects.all() if department is None else Unit.objects.filter(department=department)

@@ -9,7 +9,7 @@ from django.db.models import Prefetch, Q, QuerySet
 
 from core.holidays import calendar_for
 from core.workdays import Calendar, CalendarNotCovered, Due, due_on
-from org.models import Unit
+from org.models import Unit, User
 from plans.models import Heading, Plan
 
 from .models import (
@@ -232,3 +232,15 @@ def due_of(assignment: Assignment, today: datetime.date) -> Due | None:
     """Where the assignment's deadline stands today (``Deadlines``)."""
     done = assignment.status == Assignment.Status.COMPLETED
     return Deadlines(today).of(assignment.task, done=done)
+
+
+def notifications_of(person: User) -> QuerySet[Notification]:
+    """The person's bell, newest first, with what each row names."""
+    return Notification.objects.filter(recipient=person).select_related(
+        "reminder__assignment__task",
+        "reminder__assignment__unit",
+        "event__task",
+        "event__assignment",
+        "event__unit",
+        "event__actor",
+    )

@@ -6,14 +6,16 @@ coverage test instead of escaping the matrix.
 
 import pytest
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from api.services import create_token, default_expiry
 from core.models import Digest, Webhook
 from reporting import services
 from tasks.evidence import Upload
 from tasks.importing import start_import
-from tasks.models import Assignment, Notification, Reminder
+from tasks.models import Assignment, Comment, Notification, ProgressUpdate, Reminder
 from tasks.services import Report, record_progress
 
 from .factories import UserFactory, make_request, make_review_case
@@ -111,6 +113,52 @@ EXPECTED = {
     "reporting:report_table_entry": ("report", REGISTER_KEEP),
     "reporting:report_previous": ("report", REGISTER_KEEP),
     "tasks:import_preview": ("import", OFFICE_OWN),
+    "api:docs": (None, ANY),
+    "api:token_list": (None, ANY),  # each person's own tokens (tests/api/test_tokens.py)
+    "api:token_revoke": ("token", POST_ONLY),
+}
+
+# The REST API, walked with each persona's personal token (anonymous: none): 401 instead of
+# the login page, and a POST-only endpoint answers GET with 405 once the caller is known.
+U = 401
+API_ANY = {**ANY, "anonymous": U}
+API_VIEW = {**VIEW, "anonymous": (U, U)}
+API_READERS = {**READERS, "anonymous": U}
+API_REGISTER_VIEW = {**REGISTER_VIEW, "anonymous": (U, U)}
+API_POST_ONLY = {**POST_ONLY, "anonymous": (U, U)}
+API_EXPECTED = {
+    "api:plan_list": (None, API_ANY),
+    "api:plan_detail": ("plan", API_VIEW),
+    "api:task_list": (None, API_ANY),
+    "api:task_detail": ("task", API_VIEW),
+    "api:task_comment": ("task", API_POST_ONLY),
+    "api:assignment_list": (None, API_ANY),
+    "api:assignment_detail": ("assignment", API_VIEW),
+    "api:assignment_progress": ("assignment", API_POST_ONLY),
+    "api:assignment_review": ("assignment", API_POST_ONLY),
+    "api:assignment_comment": ("assignment", API_POST_ONLY),
+    "api:notification_list": (None, API_ANY),
+    "api:notification_read": (None, {**POST_ONLY_LIST, "anonymous": U}),
+    "api:request_list": (None, API_READERS),
+    "api:request_detail": ("request", API_REGISTER_VIEW),
+    "api:report_list": (None, API_READERS),
+    "api:report_detail": ("report", API_REGISTER_VIEW),
+    "api:schema": (None, API_ANY),
+}
+# The API's writes, POSTed with a body the service accepts: who may (201; 400 where the
+# assignment's state refuses it, after the permission check), who may not (403), and who does
+# not see the object (404).
+WRITES_OK = {"anonymous": (U, U), "office": (201, 404), "leader": (403, 404),
+             "head": (201, 404), "staff": (201, 404), "other_office": (201, 404)}
+COMMENT_OK = {**WRITES_OK, "leader": (201, 404)}  # whoever sees it may comment
+API_POSTS = {
+    "api:assignment_progress": ("assignment", {"text": "已公开"}, WRITES_OK),
+    "api:assignment_review": ("assignment", {"accept": True},
+                              {**WRITES_OK, "office": (400, 404), "other_office": (400, 404),
+                               "head": (403, 404), "staff": (403, 404)}),
+    "api:assignment_comment": ("assignment", {"text": "请核实"}, COMMENT_OK),
+    "api:task_comment": ("task", {"text": "请核实"}, COMMENT_OK),
+    "api:notification_read": (None, {}, {**dict.fromkeys(ROLES, 200), "anonymous": U}),
 }
 # fmt: on
 # URLs that take more than the object: the arguments after its pk.
@@ -134,7 +182,8 @@ def app_url_names() -> set[str]:
 
 
 def test_every_url_of_the_app_is_in_the_matrix():
-    assert app_url_names() == set(EXPECTED)
+    assert app_url_names() == set(EXPECTED) | set(API_EXPECTED)
+    assert not set(EXPECTED) & set(API_EXPECTED)
 
 
 @pytest.fixture
@@ -193,6 +242,18 @@ def registers(world):
     } | report_objects(world)
 
 
+@pytest.fixture
+def tokens(world, personas):
+    """Each persona's own token, and another person's (the foreign one)."""
+    stranger = UserFactory(department=world.department, role="leader")
+    foreign = create_token(stranger, name="x", expires_on=default_expiry())[0]
+    return {
+        role: (create_token(p, name="x", expires_on=default_expiry())[0], foreign)
+        for role, p in personas.items()
+        if p is not None
+    } | {"anonymous": (foreign, foreign)}
+
+
 REPORT_KINDS = ("report", "section", "version")
 DEPARTMENT_KINDS = ("request", "reviewcase", "webhook", *REPORT_KINDS)
 
@@ -216,11 +277,13 @@ def report_objects(world):
     }
 
 
-def objects_for(world, role: str, kind: str, imports=None, files=None, registers=None):
+def objects_for(world, role: str, kind: str, imports=None, files=None, registers=None, tokens=None):
     """(own, foreign) object of the kind for the role, as the matrix defines them."""
     if kind in DEPARTMENT_KINDS:
         own, other = registers[kind][world.department], registers[kind][world.other_department]
         return (other, own) if role == "other_office" else (own, other)
+    if kind == "token":
+        return tokens[role]
     if kind == "evidence":
         own, foreign = objects_for(world, role, "assignment")
         return files[own], files[foreign]
@@ -254,7 +317,7 @@ CASES = [
 
 @pytest.mark.parametrize(("url_name", "role", "scope"), CASES)
 def test_get_outcome(
-    client, world, personas, imports, evidence_files, registers, url_name, role, scope
+    client, world, personas, imports, evidence_files, registers, tokens, url_name, role, scope
 ):
     kind, outcomes = EXPECTED[url_name]
     if personas[role] is not None:
@@ -262,7 +325,7 @@ def test_get_outcome(
     if kind is None:
         url, expected = reverse(url_name), outcomes[role]
     else:
-        obj = objects_for(world, role, kind, imports, evidence_files, registers)[
+        obj = objects_for(world, role, kind, imports, evidence_files, registers, tokens)[
             0 if scope == "own" else 1
         ]
         url = reverse(url_name, args=[obj.pk, *MORE_ARGS.get(url_name, [])])
@@ -278,6 +341,68 @@ def test_get_outcome(
 
 
 WRITES = {"INSERT", "UPDATE", "DELETE", "REPLACE"}
+
+
+def _api_call(world, personas, registers, url_name, table, role, scope):
+    """The URL of the API case and the client sending the persona's token (none: anonymous)."""
+    kind = table[url_name][0]
+    if kind is None:
+        url = reverse(url_name)
+    else:
+        own, foreign = objects_for(world, role, kind, registers=registers)
+        url = reverse(url_name, args=[(own if scope == "own" else foreign).pk])
+    person = personas[role]
+    if person is None:
+        return url, Client()
+    raw = create_token(person, name="matrix", expires_on=default_expiry())[1]
+    return url, Client(headers={"Authorization": f"Bearer {raw}"})
+
+
+def _expected(outcomes, role, scope):
+    return outcomes[role] if scope == "-" else outcomes[role][0 if scope == "own" else 1]
+
+
+API_CASES = [
+    (name, role, scope)
+    for name, (kind, _outcomes) in API_EXPECTED.items()
+    for role in ROLES
+    for scope in (("own", "foreign") if kind else ("-",))
+]
+
+
+@pytest.mark.parametrize(("url_name", "role", "scope"), API_CASES)
+def test_api_get_outcome(world, personas, registers, url_name, role, scope):
+    url, api = _api_call(world, personas, registers, url_name, API_EXPECTED, role, scope)
+    expected = _expected(API_EXPECTED[url_name][1], role, scope)
+    with CaptureQueriesContext(connection) as queries:
+        response = api.get(url)
+    assert response.status_code == expected, f"GET {url} as {role}"
+    # A GET writes nothing but the token's last-used time (at most every few minutes).
+    writes = [
+        q["sql"]
+        for q in queries
+        if q["sql"].lstrip().split()[0] in WRITES and "api_apitoken" not in q["sql"]
+    ]
+    assert writes == [], f"GET {url} as {role} wrote"
+
+
+API_POST_CASES = [
+    (name, role, scope)
+    for name, (kind, _body, _outcomes) in API_POSTS.items()
+    for role in ROLES
+    for scope in (("own", "foreign") if kind else ("-",))
+]
+
+
+@pytest.mark.parametrize(("url_name", "role", "scope"), API_POST_CASES)
+def test_api_post_outcome(world, personas, registers, url_name, role, scope):
+    url, api = _api_call(world, personas, registers, url_name, API_POSTS, role, scope)
+    _kind, body, outcomes = API_POSTS[url_name]
+    response = api.post(url, body, content_type="application/json")
+    assert response.status_code == _expected(outcomes, role, scope), f"POST {url} as {role}"
+    if response.status_code != 201 and url_name != "api:notification_read":
+        assert not ProgressUpdate.objects.exists()
+        assert not Comment.objects.exists()
 
 
 # Forged posts: another unit's or bureau's object is never changed, whatever the form says.

@@ -2,7 +2,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.utils import timezone
@@ -17,8 +16,8 @@ from django_tables2 import SingleTableMixin
 
 from org.forms import UnitChoices
 from org.http import AuthenticatedRequest
-from org.models import Unit
-from org.permissions import AnyUser, is_office
+from org.permissions import is_office
+from org.queries import department_units
 from plans.permissions import visible_plans
 from tasks import permissions, queries, services, xlsx_export
 from tasks.filters import AssignmentFilter, TaskFilter
@@ -27,12 +26,6 @@ from tasks.models import Assignment
 from tasks.tables import AssignmentTable, ReviewTable, TaskSelectTable, TaskTable
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _units_of(user: AnyUser) -> QuerySet[Unit]:
-    """The units a person's lists filter by and the bulk actions assign: their department's."""
-    department = getattr(user, "department_id", None)
-    return Unit.objects.all() if department is None else Unit.objects.filter(department=department)
 
 
 class BulkActionsMixin:
@@ -44,7 +37,7 @@ class BulkActionsMixin:
     @cached_property
     def units(self) -> UnitChoices:
         """The units the actions bar assigns, and the list's filter offers: read once."""
-        return UnitChoices(_units_of(self.request.user))  # type: ignore[attr-defined]  # the view's
+        return UnitChoices(department_units(self.request.user))  # type: ignore[attr-defined]  # the view's
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)  # type: ignore[misc]
@@ -168,7 +161,7 @@ def bulk_action(request: AuthenticatedRequest) -> HttpResponse:
     user = request.user
     if not permissions.reviews_submissions(user):
         raise PermissionDenied
-    form = BulkActionForm(request.POST, units=UnitChoices(_units_of(user)))
+    form = BulkActionForm(request.POST, units=UnitChoices(department_units(user)))
     valid = form.is_valid()
     back = form.back()
     if not valid:

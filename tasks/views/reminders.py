@@ -17,7 +17,7 @@ from core import holidays
 from core.models import CalendarDay, Digest
 from org.http import AuthenticatedRequest
 from org.permissions import office_department
-from tasks import activity, permissions, reminders
+from tasks import activity, permissions, queries, reminders
 from tasks.forms import (
     CalendarDayForm,
     NotificationSettingsForm,
@@ -33,15 +33,7 @@ def notification_list(request: AuthenticatedRequest) -> HttpResponse:
     if request.method == "POST":
         reminders.mark_read(request.user)
         return redirect("tasks:notification_list")
-    mine = Notification.objects.filter(recipient=request.user).select_related(
-        "reminder__assignment__task",
-        "reminder__assignment__unit",
-        "event__task",
-        "event__assignment",
-        "event__unit",
-        "event__actor",
-    )
-    page = Paginator(mine, 50).get_page(request.GET.get("page"))
+    page = Paginator(queries.notifications_of(request.user), 50).get_page(request.GET.get("page"))
     return render(request, "tasks/notification_list.html", {"page": page})
 
 

@@ -20,7 +20,7 @@ from registers.models import DisclosureRequest, ReviewCase
 from reporting.models import ReportDraft
 from tasks.demo import DEMO_PASSWORD
 from tasks.models import Assignment
-from tests.test_permission_matrix import app_url_names
+from tests.test_permission_matrix import API_EXPECTED, app_url_names
 
 from .conftest import ARTIFACTS, screenshot
 
@@ -82,6 +82,7 @@ PAGES: dict[str, Page] = {
     "reporting:report_version": Page(DEPARTMENT_WIDE, on="version"),
     "reporting:report_table_entry": Page(KEEPERS, on="report"),
     "reporting:report_previous": Page(KEEPERS, on="report"),
+    "api:token_list": Page(EVERYONE),
     "admin:index": Page((ADMIN,)),
 }
 # URLs that are no page to look at, and why.
@@ -105,6 +106,9 @@ NOT_PAGES = {
     "reporting:report_topics": "POST only",
     "reporting:report_final": "POST only",
     "reporting:report_section": "POST only",
+    "api:token_revoke": "POST only",
+    "api:docs": "Swagger UI's own layout, not the app's",
+    **dict.fromkeys(API_EXPECTED, "JSON"),  # every endpoint of the REST API
 }
 
 # The page's width against the screen's and, when wider, the outermost element reaching
