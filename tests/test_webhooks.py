@@ -221,6 +221,8 @@ def test_a_report_marked_final_is_posted_once_per_marking(world, hook, receiver,
     draft = reporting.generate(
         reporting.create_draft(world.department, 2025, by=office_staff), by=None
     )
+    # (a year without a plan: part 一 is written by hand, no placeholder may stay for 定稿)
+    reporting.edit_section(draft.sections.get(number=1), text="全年工作有序开展。", by=office_staff)
     # when: marked final, reopened, marked final again
     reporting.mark_final(draft, by=office_staff)
     reporting.reopen(draft, by=office_staff)

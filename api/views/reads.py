@@ -5,6 +5,7 @@ from rest_framework import generics
 
 from api import serializers
 from api.filters import FilterBackend
+from org.forms import UnitChoices
 from org.permissions import VIEW, get_visible_or_404
 from org.queries import department_units
 from plans.permissions import get_plan_or_404, visible_plans
@@ -50,7 +51,7 @@ class TaskList(generics.ListAPIView):
 
     def filterset_extra_kwargs(self) -> dict:
         user = self.request.user
-        return {"plans": visible_plans(user), "units": department_units(user)}
+        return {"plans": visible_plans(user), "units": UnitChoices(department_units(user))}
 
 
 class TaskDetail(generics.RetrieveAPIView):

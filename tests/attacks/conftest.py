@@ -15,6 +15,7 @@ from tests.test_permission_matrix import (  # noqa: F401 (fixtures used by name)
     imports,
     personas,
     registers,
+    tokens,
 )
 
 ATTEMPTS: Counter[str] = Counter()

@@ -11,7 +11,7 @@ from tests.test_permission_matrix import EXPECTED, MORE_ARGS, objects_for
 
 
 def test_every_page_and_download_of_a_logged_in_person_is_private_and_not_stored(
-    client, world, personas, imports, evidence_files, registers, attempt
+    client, world, personas, imports, evidence_files, registers, tokens, attempt
 ):
     # given: the office's own objects, and every URL of the app
     client.force_login(personas["office"])
@@ -19,7 +19,7 @@ def test_every_page_and_download_of_a_logged_in_person_is_private_and_not_stored
     for name, (kind, _outcomes) in EXPECTED.items():
         args = []
         if kind:
-            own = objects_for(world, "office", kind, imports, evidence_files, registers)[0]
+            own = objects_for(world, "office", kind, imports, evidence_files, registers, tokens)[0]
             args = [own.pk, *MORE_ARGS.get(name, [])]
 
         # when

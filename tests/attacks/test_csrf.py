@@ -24,7 +24,7 @@ FORGED = {
 
 
 def test_a_post_without_the_csrf_token_is_refused_everywhere(
-    world, office_staff, imports, evidence_files, registers, attempt
+    world, office_staff, imports, evidence_files, registers, tokens, attempt
 ):
     client = Client(enforce_csrf_checks=True)
     client.force_login(office_staff)
@@ -34,7 +34,7 @@ def test_a_post_without_the_csrf_token_is_refused_everywhere(
         kind = EXPECTED.get(url_name, (None,))[0]
         args = []
         if kind is not None:
-            obj = objects_for(world, "office", kind, imports, evidence_files, registers)[0]
+            obj = objects_for(world, "office", kind, imports, evidence_files, registers, tokens)[0]
             args = [obj.pk, *MORE_ARGS.get(url_name, [])]
         before = row_counts()
         # when

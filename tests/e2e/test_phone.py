@@ -105,6 +105,7 @@ NOT_PAGES = {
     "reporting:report_options": "POST only",
     "reporting:report_topics": "POST only",
     "reporting:report_final": "POST only",
+    "reporting:report_front": "POST only (its form is on the report's page)",
     "reporting:report_section": "POST only",
     "api:token_revoke": "POST only",
     "api:docs": "Swagger UI's own layout, not the app's",
