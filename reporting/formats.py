@@ -231,6 +231,14 @@ MONEY_CELLS = {("fees", "amount"), ("procurement", "amount")}
 MONEY_UNITS = {("procurement", "amount"): "万元"}
 
 
+def money_unit(table: "TableFormat", cell: CellKey) -> str:
+    """The unit a money cell counts in: its column's own (「（单位：万元）」), else the one
+    printed after it; "" for a count."""
+    if cell not in MONEY_CELLS:
+        return ""
+    return "万元" if "万元" in table.column(cell[1]).label else MONEY_UNITS.get(cell, "")
+
+
 # --- Table 三 ------------------------------------------------------------------------------------
 
 Outcome = DisclosureRequest.Outcome

@@ -45,7 +45,7 @@ class FrontMatterForm(StaleEditMixin, forms.ModelForm):
 
     class Meta:
         model = ReportDraft
-        fields = ["title", "opening", "sign_off_name", "sign_off_date"]
+        fields = ["title", "opening", "no_opening", "sign_off_name", "sign_off_date"]
         widgets = {
             "title": forms.Textarea(attrs={"rows": 2}),
             "opening": forms.Textarea(attrs={"rows": 5}),

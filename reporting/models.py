@@ -82,6 +82,8 @@ class ReportDraft(models.Model):
         help_text=_("A line break marks where the title is broken in print."),
     )
     opening = models.TextField(_("opening paragraph"), blank=True)
+    # Some reports go from the title straight to 一、总体情况 (seed 000): none is printed.
+    no_opening = models.BooleanField(_("no opening paragraph"), default=False)
     sign_off_name = models.CharField(_("signed by"), max_length=100, blank=True)
     sign_off_date = models.DateField(_("date signed"), null=True, blank=True)
 

@@ -133,13 +133,17 @@ def default_front_matter(draft: ReportDraft) -> dict:
         "opening": default_opening(prose.preamble(draft.year, report_format(draft).name), contact),
         "sign_off_name": department.name,
         "sign_off_date": signed or timezone.localdate(),
+        "no_opening": False,
     }
 
 
 def front_matter(draft: ReportDraft) -> dict:
     """The front matter as printed: the office's words, else the defaults."""
     defaults = default_front_matter(draft)
-    return {name: getattr(draft, name) or default for name, default in defaults.items()}
+    front = {name: getattr(draft, name) or default for name, default in defaults.items()}
+    if draft.no_opening:
+        front["opening"] = ""
+    return front
 
 
 def content(draft: ReportDraft) -> ReportContent:

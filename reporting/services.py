@@ -343,8 +343,7 @@ def set_cell(
         ManualCell.objects.filter(draft=draft, table=table, row=row, column=column).delete()
     else:
         value = Decimal(value)  # an int from a caller is a count as typed
-        exponent = value.as_tuple().exponent
-        if not isinstance(exponent, int):  # "n" (NaN) or "F" (infinity)
+        if not value.is_finite():
             raise ValidationError({"value": _("Enter a number.")})
         cell, _created = ManualCell.objects.update_or_create(
             draft=draft,
@@ -353,7 +352,7 @@ def set_cell(
             column=column,
             defaults={
                 "value": value,
-                "places": max(0, -exponent),  # printed with the decimals typed
+                "places": _places(value),
                 "note": note[:200],
                 "entered_by": by,
             },
@@ -373,11 +372,12 @@ def set_front_matter(
     opening: str,
     sign_off_name: str,
     sign_off_date: datetime.date | None,
+    no_opening: bool = False,
     by: User,
 ) -> ReportDraft:
     """The office's title, opening paragraph and sign-off. A value left empty or equal to its
     default is stored empty, so it keeps following the department's settings and the date the
-    draft is marked final."""
+    draft is marked final. ``no_opening``: the report prints no opening paragraph at all."""
     _require_draft(draft)
     defaults = queries.default_front_matter(draft)
     entered = {
@@ -391,7 +391,8 @@ def set_front_matter(
         if not value or value == defaults[name]:
             value = None if name == "sign_off_date" else ""
         setattr(draft, name, value)
-    draft.save(update_fields=list(FRONT_MATTER))
+    draft.no_opening = no_opening
+    draft.save(update_fields=[*FRONT_MATTER, "no_opening"])
     _refresh(draft, reason=_("front matter edited"), by=by)
     return draft
 
@@ -415,10 +416,16 @@ def fill_table(
     existing = {(c.row, c.column): c for c in ManualCell.objects.filter(draft=draft, table=table)}
     for key, value in cells.items():
         cell = existing.get(key) or ManualCell(draft=draft, table=table, row=key[0], column=key[1])
-        cell.value, cell.entered_by = value, by
+        cell.value, cell.places, cell.entered_by = value, _places(value), by
         cell.save()
     _refresh(draft, reason=_("table {number} entered in bulk").format(number=table), by=by)
     return len(cells)
+
+
+def _places(value: Decimal) -> int:
+    """The decimals typed (18651.06: 2), so that the cell prints as it was entered."""
+    exponent = value.as_tuple().exponent
+    return max(0, -exponent) if isinstance(exponent, int) else 0
 
 
 def _cell_problem(format_code: str, known: set, cell: tuple[str, str], value: Decimal):

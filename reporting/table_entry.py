@@ -23,7 +23,15 @@ from django.utils.translation import gettext as _
 from registers.requests_io import normalise, strip_numbering
 
 from . import checks
-from .formats import SECTION_TITLES, Block, CellKey, Line, ReportFormat, TableFormat
+from .formats import (
+    SECTION_TITLES,
+    Block,
+    CellKey,
+    Line,
+    ReportFormat,
+    TableFormat,
+    money_unit,
+)
 
 Cells = dict[CellKey, Decimal]
 MAX_PASTE = 200_000  # characters: a report is some 20,000
@@ -116,19 +124,35 @@ def read_table(table: TableFormat, format_code: str, rows: Sequence[Sequence[Any
             continue
         for i, column in enumerate(block.columns):
             text = values[i] if i < len(values) else ""
+            where = f"{label or row.key}/{column.label}"
             _put(
-                read, format_code, (row.key, column.key), text, f"{label or row.key}/{column.label}"
+                read,
+                format_code,
+                (row.key, column.key),
+                text,
+                where,
+                money_unit(table, (row.key, column.key)),
             )
     if not read.cells and not read.errors:
         read.errors.append(_("No row of the table was found: copy the table with its row labels."))
     return read
 
 
-def _put(read: TableRead, format_code: str, cell: CellKey, text: str, where: str) -> None:
+def _put(
+    read: TableRead, format_code: str, cell: CellKey, text: str, where: str, unit: str
+) -> None:
     value = _number(text) if text else Decimal(0)  # a blank cell prints as 0
     if value is None:
         read.errors.append(_("{cell}: “{text}” is not a number.").format(cell=where, text=text))
         return
+    if unit == "万元" and re.search(r"(?<!万)元$", normalise(text)):
+        # 2019's 采购总金额 names no unit and reports wrote 「4391575元」: the cell counts in 万元.
+        value = value.scaleb(-4).normalize()
+        read.notes.append(
+            _("{cell}: {text} entered as {value} {unit}.").format(
+                cell=where, text=text, value=format(value, "f"), unit=unit
+            )
+        )
     problem = checks.cell_value_error(format_code, cell, value)
     if problem:
         read.errors.append(f"{where}：{text}：{problem}")

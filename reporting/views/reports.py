@@ -300,6 +300,7 @@ def report_front(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             opening=form.cleaned_data["opening"],
             sign_off_name=form.cleaned_data["sign_off_name"],
             sign_off_date=form.cleaned_data["sign_off_date"],
+            no_opening=form.cleaned_data["no_opening"],
             by=request.user,
         )
     except ValidationError as error:

@@ -349,3 +349,17 @@ def test_docx_title_is_broken_after_the_departments_name_in_the_title_fonts(worl
     title = Document(BytesIO(_export(draft, "docx"))).paragraphs[0]
     assert title.text == "平潭综合实验区管理委员会\n2022年政府信息公开工作年度报告"
     assert title.style.font.element.rPr.rFonts.get(qn("w:eastAsia")) == "方正小标宋简体"
+
+
+def test_a_report_may_print_no_opening_paragraph(client, office_staff, draft):
+    # Seed 000 goes from its title straight to 一、总体情况.
+    client.force_login(office_staff)
+    _post_front(client, draft, opening="", no_opening="on")
+    draft.refresh_from_db()
+    assert draft.no_opening
+    content = queries.content(draft)
+    assert content.preamble == ""
+    assert json.loads(_export(draft, "json"))["opening"] == ""
+    _post_front(client, draft, no_opening="")
+    draft.refresh_from_db()
+    assert queries.content(draft).preamble.startswith("本报告根据")

@@ -287,3 +287,20 @@ def test_the_preview_says_what_the_checks_will_say_of_the_table(client, office_s
     response = _entry(client, draft, table=3, text=paste(printed_rows(THREE, values)))
     assert "T3-1" in {f.rule for f in response.context["findings"]}
     assert not draft.manual_cells.exists()
+
+
+def test_money_entered_in_bulk_keeps_the_decimals_typed(draft, office_staff):
+    # 平潭2022's 收费 9116.36 (万元) printed 9116 when a whole table was entered
+    services.fill_table(draft, table=2, cells={("fees", "amount"): D("9116.36")}, by=office_staff)
+    assert format(queries.tables_of(draft)[2].values[("fees", "amount")], "f") == "9116.36"
+
+
+def test_an_amount_pasted_in_yuan_goes_into_a_wan_yuan_cell_as_wan_yuan():
+    # seed 000's 「4391575元」 under 2019's 采购总金额, which counts in 万元
+    two = FORMATS[FORMAT_2019].table(2)
+    read = table_entry.read_table(two, FORMAT_2019, [["政府集中采购", "11", "4391575元"]])
+    assert read.errors == []
+    assert read.cells[("procurement", "amount")] == D("439.1575")
+    assert read.notes
+    read = table_entry.read_table(two, FORMAT_2019, [["政府集中采购", "11", "439.16万元"]])
+    assert read.cells[("procurement", "amount")] == D("439.16")
