@@ -14,7 +14,14 @@ from core.models import Digest
 from core.reminders import deliver
 from tasks import activity, reminders
 from tasks.models import Comment, Event, Kind, Notification, NotificationChoice
-from tasks.services import Report, Responsibility, record_progress, review_assignment, save_task
+from tasks.services import (
+    Report,
+    Responsibility,
+    record_progress,
+    review_assignment,
+    save_task,
+    set_deadline,
+)
 from tests.loopback import with_robot
 
 TZ = zoneinfo.ZoneInfo("Asia/Shanghai")
@@ -218,3 +225,12 @@ def test_a_bad_choice_saves_nothing(client, people):
     assert not NotificationChoice.objects.exists()
     people["head"].refresh_from_db()
     assert people["head"].language == ""
+
+
+def test_a_deadline_moved_from_the_list_is_told_as_one_moved_on_the_task(world, people, frozen):
+    task = world.own_task
+    old = task.due_date
+    set_deadline(task, due_date=old + datetime.timedelta(days=7), by=people["office"])
+    event = Event.objects.get(kind=Kind.DEADLINE, task=task)
+    assert (event.old_date, event.new_date) == (old, task.due_date)
+    assert {"head", "staff"} <= set(told(Kind.DEADLINE))
