@@ -8,7 +8,10 @@ from .models import Department, Unit, UnitGroup, User
 
 @admin.register(Department)
 class DepartmentAdmin(admin.ModelAdmin):
+    list_display = ["name", "parent"]
+    list_filter = ["parent"]
     search_fields = ["name"]
+    autocomplete_fields = ["parent"]
 
 
 @admin.register(Unit)

@@ -40,6 +40,17 @@ class Department(models.Model):
     """
 
     name = models.CharField(_("name"), max_length=100, unique=True)
+    # Levels: a district government's office over its departments, a city over its districts.
+    # A superior's office sees its subordinates' plans and reports, read-only; nobody sideways.
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("superior"),
+        help_text=_("The body this department reports to, e.g. the district government's office."),
+    )
     self_name = models.CharField(
         _("name for itself"),
         max_length=10,
@@ -72,6 +83,16 @@ class Department(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        super().clean()
+        if self.pk is not None and self.parent_id is not None:
+            from .levels import below  # levels reads this model
+
+            if self.parent_id == self.pk or self.parent_id in below(self.pk):
+                raise ValidationError(
+                    {"parent": _("A department cannot report to itself or to one below it.")}
+                )
 
     @property
     def own_name(self) -> str:
