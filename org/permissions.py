@@ -44,6 +44,16 @@ def is_unit_member(user: AnyUser) -> TypeGuard[User]:
     )
 
 
+def overseen_departments(user: AnyUser) -> list[int]:
+    """The departments below the person's own (at any depth), whose plans and reports the
+    superior's office staff and leaders read; empty for anyone else. Never sideways."""
+    if not sees_whole_department(user) or user.department_id is None:
+        return []
+    from .levels import below  # levels reads the models this module also imports
+
+    return below(user.department_id)
+
+
 def office_department(user: AnyUser) -> Department:
     """The department of an office staff member, whose plans, tasks and registers they keep;
     anyone else is refused (403)."""

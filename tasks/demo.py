@@ -113,12 +113,34 @@ SUMMARIES = {
 }
 
 
-@transaction.atomic
-def load_demo(year: int) -> tuple[Department, Plan, bool]:
-    """Create or refresh the demo; returns the department, the plan and whether it was new."""
-    department, _ = Department.objects.get_or_create(name=DEPARTMENT)
+# Levels: the district government's office over the bureau and one more department, so a
+# newcomer sees plans cascade down, reports roll up and departments scored.
+SUPERIOR = "泉州市丰泽区人民政府办公室"
+OTHER_DEPARTMENT = "泉州市丰泽区卫生健康局"
+# department, its sections (name, short name, is the office), its people as in PEOPLE
+ORGANISATION = [
+    (
+        SUPERIOR,
+        [("秘书科", "", True), ("政务公开科", "公开科", False)],
+        [("district", "蔡雅琴", User.Role.OFFICE, "秘书科")],
+    ),
+    (
+        OTHER_DEPARTMENT,
+        [
+            ("办公室", "", True),
+            ("医政医管科", "医政科", False),
+            ("疾病预防控制科", "疾控科", False),
+        ],
+        [("health", "许文斌", User.Role.OFFICE, "办公室")],
+    ),
+]
+LOGINS = [*PEOPLE, *(person for _, _, people in ORGANISATION for person in people)]
+
+
+def _place(department: Department, sections, schools=()) -> dict[str, Unit]:
+    """The department's units by name and short name, created where missing."""
     units: dict[str, Unit] = {}
-    for position, (name, short, is_office) in enumerate(SECTIONS):
+    for position, (name, short, is_office) in enumerate(sections):
         unit = Unit.objects.filter(department=department, name=name).first() or Unit(
             department=department,
             name=name,
@@ -127,21 +149,43 @@ def load_demo(year: int) -> tuple[Department, Plan, bool]:
             position=position,
         )
         units[short or name] = save_unit(unit)
-    for position, name in enumerate(SCHOOLS):
+    for position, name in enumerate(schools):
         unit = Unit.objects.filter(department=department, name=name).first() or Unit(
             department=department, name=name, kind=Unit.Kind.SCHOOL, position=position
         )
         units[name] = save_unit(unit)
     standard_unit_groups(department)
+    return units
 
-    people = {}
-    for username, full_name, role, unit_name in PEOPLE:
+
+def _staff(department: Department, units: dict[str, Unit], people) -> dict[str, User]:
+    staffed = {}
+    for username, full_name, role, unit_name in people:
         user = User.objects.filter(username=username).first() or User(username=username)
         user.full_name, user.role = full_name, role
         user.email = f"{username}@example.com"
         user.department = None if role == User.Role.ADMIN else department
         user.unit = units[unit_name] if unit_name else None
-        people[username] = save_person(user, password=DEMO_PASSWORD)
+        staffed[username] = save_person(user, password=DEMO_PASSWORD)
+    return staffed
+
+
+@transaction.atomic
+def load_demo(year: int) -> tuple[Department, Plan, bool]:
+    """Create or refresh the demo; returns the department, the plan and whether it was new."""
+    superior, _ = Department.objects.get_or_create(name=SUPERIOR)
+    department, _ = Department.objects.get_or_create(name=DEPARTMENT)
+    for name, sections, staff in ORGANISATION:
+        body = superior if name == SUPERIOR else Department.objects.get_or_create(name=name)[0]
+        if body != superior and body.parent_id != superior.pk:
+            body.parent = superior
+            body.save(update_fields=["parent"])
+        _staff(body, _place(body, sections), staff)
+    if department.parent_id != superior.pk:
+        department.parent = superior
+        department.save(update_fields=["parent"])
+    units = _place(department, SECTIONS, SCHOOLS)
+    people = _staff(department, units, PEOPLE)
 
     number = f"泉丰教〔{year}〕58号"
     plan = Plan.objects.filter(department=department, number=number).first()

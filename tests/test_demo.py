@@ -10,7 +10,7 @@ from django.http import HttpRequest
 
 from org.models import Department, Unit, User
 from plans.models import Heading, Plan
-from tasks.demo import DEMO_PASSWORD, PEOPLE
+from tasks.demo import DEMO_PASSWORD, LOGINS, OTHER_DEPARTMENT, PEOPLE, SUPERIOR
 from tasks.models import Assignment, ProgressUpdate, Task
 
 
@@ -48,7 +48,7 @@ def test_loading_the_demo_twice_creates_nothing_the_second_time(db):
 def test_every_demo_login_can_log_in_with_the_demo_password(client, db, run):
     for _ in range(run):
         load()
-    for username, *_rest in PEOPLE:
+    for username, *_rest in LOGINS:
         # django-axes checks every login against its lockouts and needs a request to do so.
         assert client.login(request=HttpRequest(), username=username, password=DEMO_PASSWORD), (
             username
@@ -141,3 +141,13 @@ def test_the_demo_for_another_year_adds_that_years_plan_only(demo_plan):
         before["User"],
     )
     assert Plan.objects.filter(year=2027, number="泉丰教〔2027〕58号").exists()
+
+
+def test_the_demo_bureau_and_one_more_department_report_to_the_district_office(demo_plan):
+    superior = Department.objects.get(name=SUPERIOR)
+    assert set(superior.children.values_list("name", flat=True)) == {
+        demo_plan.department.name,
+        OTHER_DEPARTMENT,
+    }
+    assert User.objects.get(username="district").department == superior
+    assert User.objects.get(username="health").department.parent == superior

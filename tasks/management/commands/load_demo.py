@@ -2,7 +2,7 @@ from django.core.management.base import BaseCommand
 from django.utils import timezone
 
 from tasks import demo
-from tasks.demo import PEOPLE
+from tasks.demo import LOGINS
 
 
 class Command(BaseCommand):
@@ -17,5 +17,5 @@ class Command(BaseCommand):
         state = "created" if created else "already present"
         self.stdout.write(f"Demo department {department}: plan “{plan}” {state}.")
         self.stdout.write(f"Demo logins (password {demo.DEMO_PASSWORD}):")
-        for username, full_name, role, unit in PEOPLE:
+        for username, full_name, role, unit in LOGINS:
             self.stdout.write(f"  {username:<8} {role.label:<22} {full_name} {unit or ''}")
