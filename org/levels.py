@@ -4,7 +4,7 @@ A tree is a few levels deep (a city, its districts, their departments), so one q
 is cheaper and clearer than a recursive CTE, and works the same on SQLite and PostgreSQL.
 """
 
-from .models import Department
+from .models import Department, superiors
 
 
 def below(department_id: int) -> list[int]:
@@ -21,11 +21,4 @@ def below(department_id: int) -> list[int]:
     return found
 
 
-def above(department_id: int) -> list[int]:
-    """The chain of superiors, nearest first."""
-    chain: list[int] = []
-    parent = Department.objects.filter(pk=department_id).values_list("parent", flat=True).first()
-    while parent is not None and parent not in chain and parent != department_id:
-        chain.append(parent)
-        parent = Department.objects.filter(pk=parent).values_list("parent", flat=True).first()
-    return chain
+above = superiors  # the chain up, nearest first

@@ -31,6 +31,16 @@ def derived_self_name(name: str) -> str:
     return next((own for end, own in SELF_NAMES if name.endswith(end)), SELF_NAME_FALLBACK)
 
 
+def superiors(department_id: int) -> list[int]:
+    """The chain of superiors of a department, nearest first (org.levels walks down)."""
+    chain: list[int] = []
+    parent = Department.objects.filter(pk=department_id).values_list("parent", flat=True).first()
+    while parent is not None and parent not in chain and parent != department_id:
+        chain.append(parent)
+        parent = Department.objects.filter(pk=parent).values_list("parent", flat=True).first()
+    return chain
+
+
 class Department(models.Model):
     """A government department that issues plans, e.g. a district education bureau.
 
@@ -87,9 +97,7 @@ class Department(models.Model):
     def clean(self) -> None:
         super().clean()
         if self.pk is not None and self.parent_id is not None:
-            from .levels import below  # levels reads this model
-
-            if self.parent_id == self.pk or self.parent_id in below(self.pk):
+            if self.parent_id == self.pk or self.pk in superiors(self.parent_id):
                 raise ValidationError(
                     {"parent": _("A department cannot report to itself or to one below it.")}
                 )
