@@ -96,11 +96,11 @@ class Department(models.Model):
 
     def clean(self) -> None:
         super().clean()
-        if self.pk is not None and self.parent_id is not None:
-            if self.parent_id == self.pk or self.pk in superiors(self.parent_id):
-                raise ValidationError(
-                    {"parent": _("A department cannot report to itself or to one below it.")}
-                )
+        parent = self.parent_id
+        if self.pk is not None and parent is not None and self.pk in (parent, *superiors(parent)):
+            raise ValidationError(
+                {"parent": _("A department cannot report to itself or to one below it.")}
+            )
 
     @property
     def own_name(self) -> str:
