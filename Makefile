@@ -16,6 +16,7 @@ setup: $(VENV)/.installed
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_demo
 	$(BIN)/python manage.py load_demo_registers
+	$(BIN)/python manage.py load_demo_schemes
 
 run: setup
 	@echo "Open http://127.0.0.1:$(PORT)/ and log in with one of the demo logins above."

@@ -18,6 +18,7 @@ urlpatterns = [
     path("plans/", include("plans.urls")),
     path("registers/", include("registers.urls")),
     path("reporting/", include("reporting.urls")),
+    path("assessment/", include("assessment.urls")),
     path("", include("api.urls")),
     path("", include("tasks.urls")),
 ]

@@ -113,6 +113,22 @@ EXPECTED = {
     "reporting:report_table_entry": ("report", REGISTER_KEEP),
     "reporting:report_previous": ("report", REGISTER_KEEP),
     "tasks:import_preview": ("import", OFFICE_OWN),
+    # The assessment: the office and leaders rank the department's units (the office edits the
+    # scheme); a unit's people see their own unit's breakdown, no ranking. Departments are
+    # ranked by the office above them only (tests/assessment): here nobody is above anybody.
+    "assessment:unit_ranking": (None, READERS),
+    "assessment:unit_xlsx": (None, READERS),
+    "assessment:unit_docx": (None, READERS),
+    "assessment:unit_scheme": (None, OFFICE_ONLY),
+    "assessment:unit_breakdown": ("unit", VIEW),
+    "assessment:department_ranking": (None, READERS),
+    "assessment:department_xlsx": (None, READERS),
+    "assessment:department_docx": (None, READERS),
+    "assessment:department_scheme": (None, OFFICE_ONLY),
+    "assessment:department_breakdown": (
+        "department",
+        {role: (L, L) if role == "anonymous" else (404, 404) for role in ROLES},
+    ),
     "api:docs": (None, ANY),
     "api:token_list": (None, ANY),  # each person's own tokens (tests/api/test_tokens.py)
     "api:token_revoke": ("token", POST_ONLY),
@@ -291,6 +307,14 @@ def objects_for(world, role: str, kind: str, imports=None, files=None, registers
         own, other = imports[world.department], imports[world.other_department]
         return (other, own) if role == "other_office" else (own, other)
     dept_scope = role in ("office", "leader", "anonymous")
+    if kind == "department":
+        own, other = world.department, world.other_department
+        return (other, own) if role == "other_office" else (own, other)
+    if kind == "unit":
+        other_office = world.other_assignment.unit
+        if role == "other_office":
+            return other_office, world.own_unit
+        return world.own_unit, other_office if dept_scope else world.other_unit
     if role == "other_office":  # bureau B's office: its own is B's, foreign is A's
         return {
             "plan": (world.other_plan, world.plan),

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "tasks",
     "registers",
     "reporting",
+    "assessment",
     "api",
 ]
 

@@ -83,6 +83,11 @@ PAGES: dict[str, Page] = {
     "reporting:report_table_entry": Page(KEEPERS, on="report"),
     "reporting:report_previous": Page(KEEPERS, on="report"),
     "api:token_list": Page(EVERYONE),
+    "assessment:unit_ranking": Page((OFFICE, LEADER)),
+    "assessment:unit_breakdown": Page((OFFICE, HEAD, LEADER, SCHOOL), on="unit"),
+    "assessment:unit_scheme": Page((OFFICE,)),
+    "assessment:department_ranking": Page((OFFICE, LEADER)),
+    "assessment:department_scheme": Page((OFFICE,)),
     "admin:index": Page((ADMIN,)),
 }
 # URLs that are no page to look at, and why.
@@ -108,6 +113,12 @@ NOT_PAGES = {
     "reporting:report_front": "POST only (its form is on the report's page)",
     "reporting:report_section": "POST only",
     "api:token_revoke": "POST only",
+    "assessment:unit_xlsx": "a download",
+    "assessment:unit_docx": "a download",
+    "assessment:department_xlsx": "a download",
+    "assessment:department_docx": "a download",
+    # None of the phone's roles has a department below its own (the demo's `district` has).
+    "assessment:department_breakdown": "opened by a superior's office; tests/assessment",
     "api:docs": "Swagger UI's own layout, not the app's",
     **dict.fromkeys(API_EXPECTED, "JSON"),  # every endpoint of the REST API
 }
@@ -158,6 +169,7 @@ def demo_objects(user: User) -> dict[str, int]:
         "report": report.pk,
         "version": report.versions.order_by("pk").first().pk,
         "webhook": _webhook(report.department).pk,
+        "unit": unit.pk,
     }
 
 

@@ -1,0 +1,344 @@
+"""A year's scores, counted in a few aggregate queries whatever the number of units or
+departments (no query per unit), and the items behind one unit's or department's deductions.
+
+The period ends on 31 December of the year, or today while the year runs: work due later is
+not yet counted against anyone, and overdue working days stop at the year's end.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce, TruncDate
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.holidays import calendar_for
+from core.workdays import Calendar, Due, due_on
+from org.models import Department, Unit
+from plans.models import Plan
+from reporting.content import ERROR, WARNING
+from reporting.models import ReportDraft
+from tasks.models import Assignment, EvidenceFile, EvidenceLink, ProgressUpdate
+
+from .catalogue import Kind, Scope, defaults
+from .models import Indicator, Scheme
+from .scoring import Score, Tally, rank
+
+Status = Assignment.Status
+# The checks' results that cost a department points (an "info" finding does not).
+COUNTED_FINDINGS = (ERROR, WARNING)
+UNIT = "unit"
+DEPARTMENT = "task__plan__department"
+
+
+@dataclass
+class Ranking:
+    """The scores of a year under a department's scheme (``scheme`` None: the catalogue's
+    default, not yet saved by the office)."""
+
+    department: Department
+    year: int
+    scope: str
+    scheme: Scheme | None
+    indicators: list[Indicator]
+    period_end: datetime.date
+    scores: list[Score]
+
+    @property
+    def ranked(self) -> list[Score]:
+        return [s for s in self.scores if s.rank is not None]
+
+    @property
+    def rows(self) -> list[tuple[Score, list[tuple[Indicator, Decimal]]]]:
+        """Each score with its points beside their indicators, for the page's labelled cells."""
+        return [(s, list(zip(self.indicators, s.points, strict=True))) for s in self.scores]
+
+
+def indicators_of(department: Department, year: int, scope: str) -> tuple[Scheme | None, list]:
+    """The department's scheme for the year and its indicators, or the catalogue's default
+    indicators (unsaved) while the office has not saved one."""
+    scheme = Scheme.objects.filter(department=department, year=year, scope=scope).first()
+    if scheme is not None:
+        return scheme, list(scheme.indicators.all())
+    return None, [
+        Indicator(kind=kind, points=points, per_item=per_item, position=i)
+        for i, (kind, points, per_item) in enumerate(defaults(scope))
+    ]
+
+
+def period_end(year: int, as_of: datetime.date | None = None) -> datetime.date:
+    return min(as_of or timezone.localdate(), datetime.date(year, 12, 31))
+
+
+def year_assignments(department_ids: Iterable[int], year: int) -> QuerySet[Assignment]:
+    """The assignments of the departments' issued (or closed) plans of the year, but not of a
+    task the office closed (its work was called off, nobody is scored on it)."""
+    return Assignment.objects.filter(
+        task__plan__department__in=list(department_ids),
+        task__plan__year=year,
+        task__plan__status__in=[Plan.Status.ISSUED, Plan.Status.CLOSED],
+        task__closed_reason="",
+    )
+
+
+def _day_of(status: str) -> Subquery:
+    """The local date of the assignment's latest update that moved it to ``status``."""
+    updates = ProgressUpdate.objects.filter(assignment=OuterRef("pk"), status=status)
+    latest = updates.order_by("-created_at", "-pk").annotate(day=TruncDate("created_at"))
+    return Subquery(latest.values("day")[:1])
+
+
+def with_dates(assignments: QuerySet[Assignment]) -> QuerySet[Assignment]:
+    """Annotated with ``done_on`` (a completed assignment's last submission, or its sign-off
+    where the office completed it without one: a unit is not late for the office's review)
+    and ``evidenced`` (a file or a link in any of its updates)."""
+    files = EvidenceFile.objects.filter(update__assignment=OuterRef("pk"))
+    links = EvidenceLink.objects.filter(update__assignment=OuterRef("pk"))
+    return assignments.annotate(
+        done_on=Coalesce(_day_of(Status.SUBMITTED), _day_of(Status.COMPLETED)),
+        evidenced=Exists(files) | Exists(links),
+    )
+
+
+def _on_time() -> Q:
+    return Q(status=Status.COMPLETED, done_on__lte=F("task__due_date"))
+
+
+def _late(end: datetime.date) -> Q:
+    """Completed after the deadline, or still open past it."""
+    completed = Q(status=Status.COMPLETED)
+    return (completed & Q(done_on__gt=F("task__due_date"))) | (
+        ~completed & Q(task__due_date__lt=end)
+    )
+
+
+def overdue_days(
+    calendar: Calendar, due: datetime.date, done_on: datetime.date | None, end: datetime.date
+) -> int:
+    """Working days from the deadline to the work's completion, or to the period's end."""
+    stop = min(done_on or end, end)
+    due_state = due_on(calendar, due, stop)
+    return due_state.days if due_state.state == Due.OVERDUE else 0
+
+
+def tallies(
+    department_ids: Iterable[int], year: int, *, by: str, end: datetime.date, calendar: Calendar
+) -> dict[int, Tally]:
+    """Tallies by unit (``by=UNIT``) or by department (``by=DEPARTMENT``): three queries."""
+    base = year_assignments(department_ids, year)
+    dated = with_dates(base)
+    completed = Q(status=Status.COMPLETED)
+    counts = (
+        dated.order_by()
+        .values(by)
+        .annotate(
+            considered=Count("pk", filter=completed | Q(task__due_date__lte=end)),
+            completed=Count("pk", filter=completed),
+            on_time=Count("pk", filter=_on_time()),
+            evidenced=Count("pk", filter=completed & Q(evidenced=True)),
+        )
+    )
+    found: dict[int, Tally] = {}
+    for row in counts:
+        key = row.pop(by)
+        found[key] = Tally(**row)
+    late = dated.filter(_late(end)).values_list(by, "task__due_date", "done_on")
+    for key, due, done_on in late:
+        found[key].overdue_days += overdue_days(calendar, due, done_on, end)
+    returns = (
+        ProgressUpdate.objects.filter(assignment__in=base.values("pk"), status=Status.RETURNED)
+        .order_by()
+        .values_list(f"assignment__{by}")
+        .annotate(n=Count("pk"))
+    )
+    for key, n in returns:
+        found[key].returns = n
+    return found
+
+
+def _reports(department_ids: Iterable[int], year: int) -> dict[int, tuple[bool, int]]:
+    """Each department's annual report of the year: (final by 31 January, counted findings)."""
+    deadline = datetime.date(year + 1, 1, 31)  # 《政府信息公开条例》第四十九条
+    found = {}
+    rows = ReportDraft.objects.filter(department__in=list(department_ids), year=year)
+    for department, status, finalised_at, checks in rows.values_list(
+        "department", "status", "finalised_at", "checks"
+    ):
+        final = (
+            status == ReportDraft.Status.FINAL
+            and finalised_at is not None
+            and timezone.localdate(finalised_at) <= deadline
+        )
+        found[department] = (final, len(failed_findings(checks)))
+    return found
+
+
+def failed_findings(checks: list[dict]) -> list[dict]:
+    return [c for c in checks if not c.get("ok") and c.get("severity") in COUNTED_FINDINGS]
+
+
+def _ranking(
+    department: Department,
+    year: int,
+    scope: str,
+    subjects: list[tuple[int, str]],
+    counted: dict[int, Tally],
+    end: datetime.date,
+    ranked: Callable[[Score], bool],
+) -> Ranking:
+    scheme, indicators = indicators_of(department, year, scope)
+    scores = [Score(pk, name, counted.get(pk, Tally())) for pk, name in subjects]
+    return Ranking(
+        department, year, scope, scheme, indicators, end, rank(scores, indicators, ranked=ranked)
+    )
+
+
+def unit_scores(
+    department: Department, year: int, *, as_of: datetime.date | None = None
+) -> Ranking:
+    """Every unit of the department for the year, under the department's unit scheme. A unit
+    with nothing due is listed but not ranked."""
+    end = period_end(year, as_of)
+    calendar = calendar_for(year, department=department.pk)
+    counted = tallies([department.pk], year, by=UNIT, end=end, calendar=calendar)
+    units = Unit.objects.filter(department=department).values_list("pk", "short_name", "name")
+    subjects = [(pk, short or name) for pk, short, name in units]
+    return _ranking(
+        department, year, Scope.UNITS, subjects, counted, end, lambda s: s.tally.considered > 0
+    )
+
+
+def department_scores(
+    superior: Department,
+    department_ids: Iterable[int],
+    year: int,
+    *,
+    as_of: datetime.date | None = None,
+) -> Ranking:
+    """Every given department (those below ``superior``) for the year, under the superior's
+    department scheme: their assignments taken together, and their annual reports. Every
+    department is ranked: each is expected to run a plan and publish a report."""
+    ids = list(department_ids)
+    end = period_end(year, as_of)
+    counted = tallies(ids, year, by=DEPARTMENT, end=end, calendar=calendar_for(year))
+    for pk, (final, findings) in _reports(ids, year).items():
+        tally = counted.setdefault(pk, Tally())
+        tally.report_final, tally.findings = final, findings
+    subjects = list(Department.objects.filter(pk__in=ids).values_list("pk", "name"))
+    return _ranking(superior, year, Scope.DEPARTMENTS, subjects, counted, end, lambda s: True)
+
+
+# --- What lies behind one row's points ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Item:
+    """A record behind a deduction or a missed point: what, when, where to see it."""
+
+    text: str
+    url: str
+    note: str = ""
+
+
+@dataclass
+class Breakdown:
+    ranking: Ranking
+    score: Score
+    items: dict[str, list[Item]] = field(default_factory=dict)  # by indicator kind
+
+    @property
+    def lines(self) -> list[tuple[Indicator, object, list[Item]]]:
+        """(indicator, its points, the items behind them) in the scheme's order."""
+        return [
+            (indicator, points, self.items.get(indicator.kind, []))
+            for indicator, points in zip(self.ranking.indicators, self.score.points, strict=True)
+        ]
+
+
+def _assignment_items(
+    assignments: QuerySet[Assignment], end: datetime.date, calendar: Calendar
+) -> dict[str, list[Item]]:
+    dated = with_dates(assignments).select_related("task", "unit").order_by("task__due_date")
+    late, bare = [], []
+    for a in dated.filter(_late(end)):
+        days = overdue_days(calendar, a.task.due_date, a.done_on, end)  # type: ignore[attr-defined]
+        if a.status == Status.COMPLETED:
+            note = _("deadline {due}, done {done}: {days} working days late")
+        else:
+            note = _("deadline {due}, {status}: {days} working days overdue")
+        note = note.format(
+            due=a.task.due_date,
+            done=a.done_on,  # type: ignore[attr-defined]
+            status=a.get_status_display(),
+            days=days,
+        )
+        late.append(Item(f"{a.task} · {a.unit}", a.get_absolute_url(), note))
+    for a in dated.filter(Q(status=Status.COMPLETED) & Q(evidenced=False)):
+        bare.append(Item(f"{a.task} · {a.unit}", a.get_absolute_url(), _("no file or link")))
+    returns = (
+        ProgressUpdate.objects.filter(
+            assignment__in=assignments.values("pk"), status=Status.RETURNED
+        )
+        .select_related("assignment__task", "assignment__unit")
+        .order_by("created_at")
+    )
+    returned = [
+        Item(
+            str(r.assignment),
+            r.assignment.get_absolute_url(),
+            _("returned {date}: {why}").format(
+                date=timezone.localdate(r.created_at), why=r.text or "—"
+            ),
+        )
+        for r in returns
+    ]
+    return {
+        Kind.ON_TIME: late,
+        Kind.OVERDUE_DAYS: late,  # late work is at least one working day overdue (due_on)
+        Kind.EVIDENCE: bare,
+        Kind.RETURNS: returned,
+    }
+
+
+def _score_of(ranking: Ranking, pk: int) -> Score:
+    return next(s for s in ranking.scores if s.pk == pk)
+
+
+def unit_breakdown(unit: Unit, year: int, *, as_of: datetime.date | None = None) -> Breakdown:
+    ranking = unit_scores(unit.department, year, as_of=as_of)
+    calendar = calendar_for(year, department=unit.department_id)
+    assignments = year_assignments([unit.department_id], year).filter(unit=unit)
+    items = _assignment_items(assignments, ranking.period_end, calendar)
+    return Breakdown(ranking, _score_of(ranking, unit.pk), items)
+
+
+def department_breakdown(
+    superior: Department,
+    department_ids: Iterable[int],
+    department: Department,
+    year: int,
+    *,
+    as_of: datetime.date | None = None,
+) -> Breakdown:
+    ranking = department_scores(superior, department_ids, year, as_of=as_of)
+    assignments = year_assignments([department.pk], year)
+    items = _assignment_items(assignments, ranking.period_end, calendar_for(year))
+    draft = ReportDraft.objects.filter(department=department, year=year).first()
+    if draft is None:
+        items[Kind.REPORT_FINAL] = [Item(_("No annual report draft for the year."), "")]
+    else:
+        url = draft.get_absolute_url()
+        if draft.status == ReportDraft.Status.FINAL and draft.finalised_at:
+            state = _("final since {date}").format(date=timezone.localdate(draft.finalised_at))
+        else:
+            state = draft.get_status_display()
+        items[Kind.REPORT_FINAL] = [Item(str(draft), url, str(state))]
+        items[Kind.FINDINGS] = [
+            Item(f"{c['rule']} {c['message']}", url) for c in failed_findings(draft.checks)
+        ]
+    return Breakdown(ranking, _score_of(ranking, department.pk), items)

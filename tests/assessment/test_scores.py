@@ -1,0 +1,174 @@
+import datetime
+from decimal import Decimal
+
+import pytest
+
+from assessment.catalogue import Kind
+from assessment.models import Indicator, Scheme
+from assessment.queries import department_scores, unit_scores
+
+from .conftest import AS_OF
+
+
+def test_units_are_tallied_from_their_assignments(year_of_work):
+    ranking = unit_scores(year_of_work.department, 2026, as_of=AS_OF)
+    tallies = {s.name: s.tally for s in ranking.scores}
+    own, late, office = tallies["社管办"], tallies["计财股"], tallies["办公室"]
+    assert (own.considered, own.completed, own.on_time, own.evidenced) == (1, 1, 1, 1)
+    assert (own.returns, own.overdue_days) == (0, 0)
+    # submitted on 8 July (the accepted submission) against 30 June: 1,2,3,6,7,8 July
+    assert (late.completed, late.on_time, late.evidenced, late.returns) == (1, 0, 0, 1)
+    assert late.overdue_days == 6
+    # still open on Friday 10 July: eight working days past Tuesday 30 June
+    assert (office.considered, office.completed, office.overdue_days) == (1, 0, 8)
+
+
+def _points(ranking, name):
+    score = next(s for s in ranking.scores if s.name == name)
+    return dict(zip((i.kind for i in ranking.indicators), score.points, strict=True)), score
+
+
+def test_each_indicator_of_the_default_unit_scheme_scores_or_deducts(year_of_work):
+    # given the catalogue's default: on time × 70, evidence × 30, −2 a return (≤ 10),
+    # −0.5 an overdue working day (≤ 15)
+    ranking = unit_scores(year_of_work.department, 2026, as_of=AS_OF)
+    assert ranking.scheme is None
+    own, own_score = _points(ranking, "社管办")
+    late, late_score = _points(ranking, "计财股")
+    office, office_score = _points(ranking, "办公室")
+    assert own == {
+        Kind.ON_TIME: Decimal(70),
+        Kind.EVIDENCE: Decimal(30),
+        Kind.RETURNS: Decimal(0),
+        Kind.OVERDUE_DAYS: Decimal(0),
+    }
+    assert late == {
+        Kind.ON_TIME: Decimal(0),
+        Kind.EVIDENCE: Decimal(0),
+        Kind.RETURNS: Decimal(-2),
+        Kind.OVERDUE_DAYS: Decimal(-3),  # 6 days × 0.5
+    }
+    assert office[Kind.OVERDUE_DAYS] == Decimal(-4)  # 8 days × 0.5
+    # a total is never below zero
+    assert (own_score.total, late_score.total, office_score.total) == (100, 0, 0)
+
+
+def test_deductions_stop_at_their_cap(year_of_work, office_staff):
+    # given a scheme taking 5 a return at most 3, and 2 an overdue day at most 7
+    scheme = Scheme.objects.create(department=year_of_work.department, year=2026, scope="units")
+    Indicator.objects.create(scheme=scheme, kind=Kind.ON_TIME, points=100, position=0)
+    Indicator.objects.create(scheme=scheme, kind=Kind.RETURNS, points=3, per_item=5, position=1)
+    Indicator.objects.create(
+        scheme=scheme, kind=Kind.OVERDUE_DAYS, points=7, per_item=2, position=2
+    )
+    late, _score = _points(unit_scores(year_of_work.department, 2026, as_of=AS_OF), "计财股")
+    assert late == {Kind.ON_TIME: 0, Kind.RETURNS: Decimal(-3), Kind.OVERDUE_DAYS: Decimal(-7)}
+
+
+def test_work_not_yet_due_is_not_counted_against_a_unit(world, office_staff):
+    # given: nothing done, deadlines on 30 June, seen in May
+    ranking = unit_scores(world.department, 2026, as_of=datetime.date(2026, 5, 20))
+    # then: nobody is ranked, nobody loses a point
+    assert [s.rank for s in ranking.scores] == [None, None, None]
+    assert all(s.tally.overdue_days == 0 for s in ranking.scores)
+
+
+def test_overdue_days_stop_at_the_years_end(world):
+    ranking = unit_scores(world.department, 2026, as_of=datetime.date(2027, 3, 1))
+    assert ranking.period_end == datetime.date(2026, 12, 31)
+    own = next(s for s in ranking.scores if s.name == "社管办").tally
+    # 1 July – 31 December 2026 in the 2026 holiday calendar
+    from core.holidays import calendar_for
+
+    assert own.overdue_days == calendar_for(2026).between(
+        datetime.date(2026, 6, 30), datetime.date(2026, 12, 31)
+    )
+
+
+def test_the_ranking_shares_ranks_on_equal_totals_and_leaves_idle_units_unranked(
+    world, office_staff
+):
+    # given: a fourth unit with no work at all, and every assignment late and open
+    from tests.factories import UnitFactory
+
+    UnitFactory(department=world.department, name="人事股")
+    ranking = unit_scores(world.department, 2026, as_of=AS_OF)
+    # then: the three units with work share rank 1 (all 0 points), the idle one is last
+    assert [(s.name, s.rank) for s in ranking.scores] == [
+        ("办公室", 1),
+        ("社管办", 1),
+        ("计财股", 1),
+        ("人事股", None),
+    ]
+
+
+def test_the_ranking_orders_by_total(year_of_work):
+    ranking = unit_scores(year_of_work.department, 2026, as_of=AS_OF)
+    assert [(s.name, s.rank) for s in ranking.scores][:1] == [("社管办", 1)]
+    assert {s.rank for s in ranking.scores[1:]} == {2}
+
+
+def test_departments_are_scored_on_their_work_and_their_report(
+    year_of_work, district, django_assert_max_num_queries
+):
+    from reporting import services
+    from reporting.models import ReportDraft
+
+    office, _staff, _leader = district
+    # given: the bureau's report final on 20 January, bureau B's still a draft with findings
+    draft = services.create_draft(year_of_work.department, 2026, by=None)
+    ReportDraft.objects.filter(pk=draft.pk).update(
+        status=ReportDraft.Status.FINAL,
+        finalised_at=datetime.datetime(2027, 1, 20, 9, tzinfo=datetime.UTC),
+    )
+    other = services.create_draft(year_of_work.other_department, 2026, by=None)
+    failing = [
+        {"rule": "T3-1", "severity": "error", "ok": False, "message": "不平衡"},
+        {"rule": "T2-5", "severity": "warning", "ok": False, "message": "不一致"},
+        {"rule": "T3-6", "severity": "info", "ok": False, "message": "提示"},
+        {"rule": "T3-2", "severity": "error", "ok": True, "message": "通过"},
+    ]
+    ReportDraft.objects.filter(pk=other.pk).update(checks=failing)
+    ids = [year_of_work.department.pk, year_of_work.other_department.pk]
+    # when: a handful of queries whatever the number of departments
+    with django_assert_max_num_queries(8):
+        ranking = department_scores(office, ids, 2026, as_of=AS_OF)
+    # then
+    bureau, bureau_score = _points(ranking, year_of_work.department.name)
+    other_points, _ = _points(ranking, year_of_work.other_department.name)
+    assert bureau_score.tally.considered == 3
+    assert bureau_score.tally.on_time == 1
+    assert bureau[Kind.REPORT_FINAL] == 30
+    assert bureau[Kind.ON_TIME] == Decimal("16.67")  # 1 of 3 × 50
+    assert bureau[Kind.RETURNS] == -2
+    assert bureau[Kind.OVERDUE_DAYS] == Decimal(-7)  # (6 + 8) × 0.5
+    assert other_points[Kind.REPORT_FINAL] == 0
+    assert other_points[Kind.FINDINGS] == -2  # the error and the warning, not the info
+
+
+def test_a_report_final_after_31_january_scores_nothing(world, district):
+    from reporting import services
+    from reporting.models import ReportDraft
+
+    office, _staff, _leader = district
+    draft = services.create_draft(world.department, 2026, by=None)
+    ReportDraft.objects.filter(pk=draft.pk).update(
+        status=ReportDraft.Status.FINAL,
+        # 1 February 00:30 in Beijing is still 31 January in UTC: the local date counts
+        finalised_at=datetime.datetime(2027, 1, 31, 16, 30, tzinfo=datetime.UTC),
+    )
+    ranking = department_scores(office, [world.department.pk], 2026, as_of=AS_OF)
+    assert ranking.scores[0].tally.report_final is False
+
+
+@pytest.mark.parametrize("n_units", [3, 12])
+def test_unit_scores_take_the_same_queries_for_any_number_of_units(
+    world, n_units, django_assert_num_queries
+):
+    from tests.factories import UnitFactory
+
+    for i in range(n_units):
+        UnitFactory(department=world.department, name=f"学校{i}")
+    # the calendar, the counts, the late rows, the returns, the units, the scheme
+    with django_assert_num_queries(6):
+        unit_scores(world.department, 2026, as_of=AS_OF)
