@@ -176,3 +176,30 @@ def _formset(rows):
     for i, (kind, points, each) in enumerate(rows):
         data |= {f"form-{i}-kind": kind, f"form-{i}-points": points, f"form-{i}-per_item": each}
     return data
+
+
+def test_a_departments_breakdown_links_its_report_and_its_findings(
+    client, district, seen_on_10_july
+):
+    from reporting import services
+    from reporting.models import ReportDraft
+
+    world = seen_on_10_july
+    _office, staff, _leader = district
+    draft = services.create_draft(world.department, 2026, by=None)
+    failing = [{"rule": "T3-1", "severity": "error", "ok": False, "message": "第三表收支不平衡"}]
+    ReportDraft.objects.filter(pk=draft.pk).update(checks=failing)
+    client.force_login(staff)
+    url = reverse("assessment:department_breakdown", args=[world.department.pk])
+    response = client.get(url, {"year": 2026})
+    lines = {i.kind: (p, items) for i, p, items in response.context["breakdown"].lines}
+    points, findings = lines[Kind.FINDINGS]
+    assert points == -1
+    assert [(i.text, i.url) for i in findings] == [
+        ("T3-1 第三表收支不平衡", draft.get_absolute_url())
+    ]
+    assert lines[Kind.REPORT_FINAL][1][0].url == draft.get_absolute_url()
+    # and the 通报 of the departments names where the bureau lost points
+    notice = client.get(reverse("assessment:department_docx"), {"year": 2026})
+    text = "\n".join(p.text for p in Document(BytesIO(notice.content)).paragraphs)
+    assert f"{world.department.name}：" in text
