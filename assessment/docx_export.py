@@ -18,10 +18,6 @@ from .queries import Ranking
 from .wording import opening, shortfalls, subject_label, title
 
 
-def file_name(ranking: Ranking, extension: str) -> str:
-    return f"{title(ranking)}.{extension}".replace(":", "").replace("：", "").replace(",", "")
-
-
 def notice_title(ranking: Ranking) -> str:
     return _("Notice of the results: {title}").format(title=title(ranking))
 

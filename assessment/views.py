@@ -19,7 +19,7 @@ from org.http import AuthenticatedRequest
 from . import docx_export, permissions, queries, services, xlsx_export
 from .catalogue import CATALOGUE, Kind, Scope, rule_text
 from .forms import IndicatorFormSet
-from .wording import subject_label, title
+from .wording import file_name, subject_label, title
 
 RANKING_URL = {
     Scope.UNITS: "assessment:unit_ranking",
@@ -83,7 +83,7 @@ def ranking_export(request: AuthenticatedRequest, scope: str, fmt: str) -> HttpR
         return _no_calendar(request, error, year)
     data = xlsx_export.ranking_workbook(result) if fmt == "xlsx" else docx_export.render(result)
     response = HttpResponse(data, content_type=CONTENT_TYPES[fmt])
-    name = docx_export.file_name(result, fmt)
+    name = file_name(result, fmt)
     response["Content-Disposition"] = content_disposition_header(True, name)
     return response
 

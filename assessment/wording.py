@@ -20,6 +20,11 @@ def title(ranking: Ranking) -> str:
     return text.format(department=ranking.department.name, year=ranking.year)
 
 
+def file_name(ranking: Ranking, extension: str) -> str:
+    """The title, without the punctuation some file systems refuse."""
+    return f"{title(ranking)}.{extension}".replace(":", "").replace("：", "").replace(",", "")
+
+
 def subject_label(ranking: Ranking) -> str:
     return _("unit") if ranking.scope == Scope.UNITS else _("department")
 
