@@ -10,7 +10,7 @@ adds up (never silently corrected).
 from dataclasses import dataclass
 from decimal import Decimal
 
-from .formats import Cells, ReportFormat, TableFormat, outcome_row
+from .formats import Cells, ReportFormat, TableFormat, cell_of, outcome_row
 
 COMPUTED = "computed"  # from the registers and metric figures
 MANUAL = "manual"  # entered by hand
@@ -139,3 +139,27 @@ def tables_for(
         t.number: build_table(t, *sources[t.number], manual.get(t.number, {}))
         for t in report_format.tables
     }
+
+
+def typed_cells(rows) -> dict[int, dict[tuple[str, str], Decimal]]:
+    """(table, row, column, value, places) rows of ManualCell → values by table, as typed."""
+    manual: dict[int, dict[tuple[str, str], Decimal]] = {}
+    for table, row, column, value, places in rows:
+        # The decimals as typed: 18651.06 stays 18651.06 and 12.00 stays 12.00.
+        manual.setdefault(table, {})[(row, column)] = value.quantize(Decimal(1).scaleb(-places))
+    return manual
+
+
+def stored_tables(
+    fmt: ReportFormat, stored: dict | None, manual: dict[int, dict[tuple[str, str], Decimal]]
+) -> dict[int, TableValues]:
+    """Tables from a generation's stored values (``ReportDraft.computed``) and hand-entered
+    cells: one draft's, or many read at once (``rollup``)."""
+    tables = {}
+    for table in fmt.tables:
+        cells = (stored or {}).get(str(table.number), {})
+        computed = {cell_of(k): Decimal(v) for k, v in cells.items()}
+        # Tables 三 and 四 come wholly from the registers; table 二 where a metric feeds a cell.
+        sourced = set(computed) if table.number == 2 else set(table.cells())
+        tables[table.number] = build_table(table, computed, sourced, manual.get(table.number, {}))
+    return tables

@@ -19,14 +19,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core import webhooks
-from core.models import Webhook
+from core.models import Digest, Webhook
 from core.queue import queue_on_commit
 from org.models import Department, Unit, User
 from plans.models import Heading, Plan
 from tasks.models import Task
 from tasks.services import Responsibility, save_task
 
-from . import aggregates, checks, exports, prose, queries
+from . import aggregates, checks, exports, prose, queries, rollup
 from .content import Finding
 from .formats import (
     TABLE_PARTS,
@@ -36,11 +36,13 @@ from .formats import (
 from .json_export import as_json
 from .models import (
     HeadingTopic,
+    LateReportReminder,
     ManualCell,
     PublishedReport,
     ReportDraft,
     ReportSection,
     ReportVersion,
+    RollupPart,
 )
 from .report import MISSING, tables_for
 
@@ -151,6 +153,12 @@ def generate(draft: ReportDraft, *, by: User | None) -> ReportDraft:
     _require_draft(draft)
     try:
         computed, texts = _compute(draft)
+        # A region's report: the departments' parts added to the superior's own figures.
+        parts = rollup.parts_of(draft)
+        own = computed, texts.get(1, "")
+        rolls_up = any(p.department_id != draft.department_id for p in parts)
+        if rolls_up:
+            computed, texts[1] = rollup.combine(draft, *own, parts)
     except Exception as error:
         ReportDraft.objects.filter(pk=draft.pk).update(
             generation=ReportDraft.Generation.FAILED, generation_error=str(error)[:500]
@@ -175,6 +183,12 @@ def generate(draft: ReportDraft, *, by: User | None) -> ReportDraft:
         for section in draft.sections.all():
             section.generated_text = texts.get(section.number, "")
             section.save(update_fields=["generated_text"])
+        if rolls_up:
+            RollupPart.objects.update_or_create(
+                draft=draft,
+                department_id=draft.department_id,
+                defaults={"source": RollupPart.Source.OWN, "values": own[0], "overview": own[1]},
+            )
         ensure_deadline_task(draft, by=by)
         _refresh(draft, reason=_("generated"), by=by)
     return draft
@@ -569,3 +583,74 @@ def _refresh(draft: ReportDraft, *, reason: str, by: User | None) -> None:
         document=as_json(queries.content(draft)),
         created_by=by,
     )
+
+
+# --- The region's report --------------------------------------------------------------------------
+
+
+def roll_up(superior: Department, year: int, departments: list[int], *, by: User) -> ReportDraft:
+    """The superior's report of the year made the region's (逐级汇总): the chosen departments'
+    reports (directly below it) taken as they stand now, their tables summed with its own
+    registers' and their parts 一 drawn into its own; then generated (queued). Choosing again
+    replaces the choice. Refused, with nothing saved, for a department not directly below, one
+    without a report of the year, or a superior's report already final."""
+    chosen = set(departments)
+    direct = set(Department.objects.filter(parent=superior).values_list("pk", flat=True))
+    if not chosen:
+        raise ValidationError(_("Choose at least one department."))
+    if chosen - direct:
+        raise ValidationError(_("Only the departments directly below yours can be rolled up."))
+    found = rollup.contributions(sorted(chosen), year)
+    missing = chosen - {c.department.pk for c in found}
+    if missing:
+        names = Department.objects.filter(pk__in=missing).order_by("name")
+        raise ValidationError(
+            _("No report of {year} to roll up: {names}.").format(
+                year=year, names="、".join(d.name for d in names)
+            )
+        )
+    with transaction.atomic():
+        draft = ReportDraft.objects.filter(department=superior, year=year).first()
+        if draft is None:
+            draft = create_draft(superior, year, by=by)
+        _require_draft(draft)
+        draft.rollup_parts.exclude(department=superior).delete()
+        RollupPart.objects.bulk_create(c.as_part(draft) for c in found)
+    return request_generation(draft, by=by)
+
+
+def remind_late_reports(superior: Department, year: int, *, by: User) -> list[Department]:
+    """Tell the office staff of each department below the superior whose report of the year
+    is late (past its deadline, not final) by e-mail, at once. Once a day per department and
+    year: a reminder is a row unique on (department, year, day), and the digest each person
+    gets is unique on its batch, so pressing twice (or two superiors pressing) sends once.
+    The departments reminded now."""
+    today = timezone.localdate()
+    late = [s for s in rollup.standings(superior, year, today) if s.is_late]
+    reminded = []
+    with transaction.atomic():
+        for standing in late:
+            reminder, created = LateReportReminder.objects.get_or_create(
+                department=standing.department,
+                year=year,
+                date=today,
+                defaults={"deadline": standing.deadline, "state": standing.state, "sent_by": by},
+            )
+            if not created:
+                continue
+            reminded.append(standing.department)
+            office = User.objects.filter(
+                department=standing.department, role=User.Role.OFFICE, is_active=True
+            ).exclude(email="")
+            for person in office:
+                digest = Digest.objects.create(
+                    channel=Digest.Channel.EMAIL,
+                    date=today,
+                    batch=f"{LATE_REPORT_BATCH}{reminder.pk}",
+                    recipient=person,
+                )
+                queue_on_commit("core.jobs.deliver_digest", digest.pk)
+    return reminded
+
+
+LATE_REPORT_BATCH = "late-report-"  # a digest telling one LateReportReminder (``reminders``)
