@@ -267,10 +267,11 @@ class RollupPart(models.Model):
     draft = models.ForeignKey(ReportDraft, on_delete=models.CASCADE, related_name="rollup_parts")
     department = models.ForeignKey(Department, on_delete=models.CASCADE, related_name="+")
     source = models.CharField(_("source"), max_length=10, choices=Source.choices)
-    # {"<table>": {"<row>|<column>": "<value>"}}, values as strings (exact decimals).
+    # {"<table>": {"<row>|<column>": "<value>"}}, values as strings (exact decimals); a cell
+    # left out is 0 (the own registers' part keeps every cell its generation computed).
     values = models.JSONField(default=dict)
     overview = models.TextField(_("part 一"), blank=True)
-    checks = models.JSONField(default=list, blank=True)  # Finding.as_dict() of its own checks
+    checks = models.JSONField(default=list, blank=True)  # Finding.as_dict() of those it failed
     taken_at = models.DateTimeField(_("rolled up"), auto_now=True)
 
     class Meta:

@@ -173,13 +173,17 @@ class Contribution:
     checks: list[Finding] = field(default_factory=list)
 
     def as_part(self, draft: ReportDraft) -> RollupPart:
+        """Its non-zero cells (a zero adds nothing: most of a department's cells) and its failed
+        checks: what the sum and the page need, small enough to write 600 at once."""
         return RollupPart(
             draft=draft,
             department=self.department,
             source=self.source,
-            values=to_json(self.values),
+            values=to_json(
+                {n: {c: v for c, v in cells.items() if v} for n, cells in self.values.items()}
+            ),
             overview=self.overview,
-            checks=[f.as_dict() for f in self.checks],
+            checks=[f.as_dict() for f in self.checks if not f.ok],
         )
 
 
