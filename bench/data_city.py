@@ -83,10 +83,7 @@ def make_city(*, scale: float = 1.0, seed: int = 2026, year: int = YEAR) -> City
     for n, department in enumerate(departments):
         data_report.make_requests(department, year, scaled(REQUESTS), seed=seed * 1000 + n)
     _reports(departments, year, rng)
-    city = City(office, list(districts), year=year)
-    for department in departments:
-        city.departments.setdefault(department.parent_id, []).append(department.pk)  # type: ignore[arg-type]
-    return city
+    return City(office, list(districts), _by_district(districts), year)
 
 
 def existing(year: int = YEAR) -> City | None:
@@ -95,10 +92,16 @@ def existing(year: int = YEAR) -> City | None:
     if office is None:
         return None
     districts = list(Department.objects.filter(parent=office).order_by("pk"))
-    city = City(office, districts, year=year)
-    for pk, parent in Department.objects.filter(parent__in=districts).values_list("pk", "parent"):
-        city.departments.setdefault(parent, []).append(pk)
-    return city
+    return City(office, districts, _by_district(districts), year)
+
+
+def _by_district(districts: list[Department]) -> dict[int, list[int]]:
+    """The departments below each district, in the order they were made."""
+    found: dict[int, list[int]] = {d.pk: [] for d in districts}
+    below = Department.objects.filter(parent__in=districts).order_by("pk")
+    for pk, parent in below.values_list("pk", "parent"):
+        found[parent].append(pk)  # type: ignore[index]  # filtered on a parent: never None
+    return found
 
 
 def _staff(bodies: list[Department], *, units: int) -> None:
