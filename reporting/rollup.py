@@ -104,6 +104,8 @@ class Standing:
         if days:
             return _("{days} days late, not final yet").format(days=days)
         left = (self.deadline - self.as_of).days
+        if not left:
+            return _("not final yet, due today")
         return _("not final yet, {days} days to the deadline").format(days=left)
 
 

@@ -283,10 +283,13 @@ def test_standings_say_how_late_each_report_is_in_words(client, district, office
         late = client.get(URL, {"year": YEAR}).content.decode()
     with at(YEAR + 1, 1, 20):
         early = client.get(URL, {"year": YEAR}).content.decode()
+    with at(YEAR + 1, 1, 31):
+        due = client.get(URL, {"year": YEAR}).content.decode()
     # then
     assert "逾期2天定稿" in late
     assert "逾期3天，尚未定稿" in late
     assert "尚未定稿，距截止还有11天" in early  # 卫健局, before its deadline
+    assert "尚未定稿，今天截止" in due
     assert "尚未定稿" not in late.replace("逾期3天，尚未定稿", "")
     assert "2026-01-31" in late  # the deadline, 《条例》第四十九条
     # a leader reads: no button to remind or roll up
