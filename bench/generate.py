@@ -33,6 +33,7 @@ class DataSet:
     bureau: data.Bureau
     plans: dict[int, Plan] = field(default_factory=dict)  # by year
     as_of: datetime.date = AS_OF
+    scale: float = 1.0  # of the rows that make their own data (the city of ``data_city``)
 
     @property
     def this_year(self) -> Plan:
@@ -51,7 +52,7 @@ def provincial(*, scale: float = 1.0, seed: int = 2026, years: int = YEARS) -> D
         schools=scaled(SCHOOLS),
         people_per_unit=PEOPLE_PER_UNIT,
     )
-    made = DataSet(bureau)
+    made = DataSet(bureau, scale=scale)
     for year in range(AS_OF.year - years + 1, AS_OF.year + 1):
         as_of = AS_OF if year == AS_OF.year else datetime.date(year, 12, 31)
         year_seed = seed * 100 + year
@@ -73,8 +74,9 @@ def provincial(*, scale: float = 1.0, seed: int = 2026, years: int = YEARS) -> D
     return made
 
 
-def existing() -> DataSet:
-    """The data set ``provincial`` made earlier in this database."""
+def existing(*, scale: float = 1.0) -> DataSet:
+    """The data set ``provincial`` made earlier in this database; ``scale``, that of the rows
+    making their own data."""
     from org.models import Department, Unit, User
 
     department = Department.objects.get(name="基准省教育厅")
@@ -88,7 +90,7 @@ def existing() -> DataSet:
         ),
     )
     plans = {p.year: p for p in Plan.objects.filter(department=department)}
-    return DataSet(bureau, plans)
+    return DataSet(bureau, plans, scale=scale)
 
 
 def counts() -> dict[str, int]:

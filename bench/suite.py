@@ -234,13 +234,14 @@ def write(rows: list[dict], run: dict) -> None:
 
 
 def operations(data) -> list[Operation]:
-    from bench import ops_http, ops_import, ops_jobs, ops_pages
+    from bench import ops_http, ops_import, ops_jobs, ops_pages, ops_rollup
 
     return [
         *ops_pages.operations(data),
         *ops_jobs.operations(data),
         *ops_import.operations(data),
         *ops_http.operations(data),
+        *ops_rollup.operations(data),
     ]
 
 
@@ -267,7 +268,7 @@ def main(argv: list[str] | None = None) -> int:
         start = time.perf_counter()
         call_command("bench_data", scale=options.scale)
         made_in = round(time.perf_counter() - start, 1)
-    data = generate.existing()
+    data = generate.existing(scale=options.scale)
     sizes = generate.counts()
     print(f"Data set: {', '.join(f'{n:,} {k}' for k, n in sizes.items())}.")
     rows = []

@@ -73,6 +73,17 @@ class SectionContent:
     text: str  # paragraphs separated by newlines
 
 
+@dataclass(frozen=True)
+class CellSource:
+    """Where a cell of a region's report came from (逐级汇总): what each department (and the
+    superior's own registers) gave it, e.g. ((「区教育局」, 3), (「区卫健局」, 2))."""
+
+    table: int
+    key: CellKey
+    label: str  # the row's and column's labels, e.g. 「一、本年新收政府信息公开申请数量 / 自然人」
+    values: tuple[tuple[str, Value], ...]
+
+
 @dataclass
 class ReportContent:
     department: str
@@ -91,6 +102,8 @@ class ReportContent:
     # The title's printed lines when the office broke it itself; else ``printed_title``
     # breaks it at a natural boundary.
     title_lines: tuple[str, ...] = ()
+    # A region's report: each non-zero cell's breakdown by department (``rollup.sources``).
+    sources: list[CellSource] = field(default_factory=list)
 
     @property
     def printed_title(self) -> tuple[str, ...]:

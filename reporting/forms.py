@@ -112,3 +112,23 @@ class PublishedReportForm(forms.Form):
         max_length=MAX_PASTE,
         widget=forms.Textarea(attrs={"rows": 10}),
     )
+
+
+class RollupForm(forms.Form):
+    """The departments whose reports the superior's report rolls up, for a year."""
+
+    year = forms.IntegerField(widget=forms.HiddenInput, min_value=2019, max_value=2100)
+    departments = forms.TypedMultipleChoiceField(
+        label=_("departments"),
+        coerce=int,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Choose at least one department.")},
+    )
+
+    def __init__(self, *args, departments: list[tuple[int, str]], **kwargs):
+        super().__init__(*args, **kwargs)
+        cast(forms.TypedMultipleChoiceField, self.fields["departments"]).choices = departments
+
+
+class YearForm(forms.Form):
+    year = forms.IntegerField(label=_("year"), min_value=2019, max_value=2100)

@@ -246,3 +246,68 @@ class PublishedReport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.department}{self.year}年政府信息公开工作年度报告（已公开）"
+
+
+# --- The region's report: what each subordinate department gave it ----------------------------
+
+
+class RollupPart(models.Model):
+    """One department's share of a superior's report for the region (逐级汇总, 《条例》第四十九
+    条): the values of its tables and its part 一 as they stood when the superior's office rolled
+    them up, and the checks they passed then. The superior's own registers are a part too
+    (``department`` = the draft's own), so every cell of the sum is traceable to where it came
+    from."""
+
+    class Source(models.TextChoices):
+        OWN = "own", _("own registers")
+        FINAL = "final", _("final report")
+        PUBLISHED = "published", _("published report")
+        DRAFT = "draft", _("report still in draft")
+
+    draft = models.ForeignKey(ReportDraft, on_delete=models.CASCADE, related_name="rollup_parts")
+    department = models.ForeignKey(Department, on_delete=models.CASCADE, related_name="+")
+    source = models.CharField(_("source"), max_length=10, choices=Source.choices)
+    # {"<table>": {"<row>|<column>": "<value>"}}, values as strings (exact decimals); a cell
+    # left out is 0 (the own registers' part keeps every cell its generation computed).
+    values = models.JSONField(default=dict)
+    overview = models.TextField(_("part 一"), blank=True)
+    checks = models.JSONField(default=list, blank=True)  # Finding.as_dict() of those it failed
+    taken_at = models.DateTimeField(_("rolled up"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("roll-up part")
+        verbose_name_plural = _("roll-up parts")
+        ordering = ["draft", "department__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["draft", "department"], name="rollup_part_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.draft} · {self.department}"
+
+
+class LateReportReminder(models.Model):
+    """A superior's reminder to a department whose report of the year is late: one a day per
+    department and year whoever presses, so pressing twice sends once (the row is the "sent")."""
+
+    department = models.ForeignKey(Department, on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField(_("year"))
+    date = models.DateField(_("date"))
+    deadline = models.DateField(_("deadline"))
+    state = models.CharField(_("state of the report"), max_length=10)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("late report reminder")
+        verbose_name_plural = _("late report reminders")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["department", "year", "date"], name="late_report_reminder_once_a_day"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.department} {self.year}"

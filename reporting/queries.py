@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from . import checks, prose
+from . import checks, prose, rollup
 from .content import Finding, ReportContent, SectionContent
 from .formats import FORMATS, SECTION_TITLES, ReportFormat, cell_of
 from .frontmatter import (
@@ -20,7 +20,7 @@ from .frontmatter import (
     title_lines,
 )
 from .models import PublishedReport, ReportDraft, ReportSection
-from .report import TableValues, build_table
+from .report import TableValues, stored_tables, typed_cells
 
 
 def report_format(draft: ReportDraft) -> ReportFormat:
@@ -38,12 +38,7 @@ def data_changes(section: ReportSection) -> list[str]:
 
 
 def manual_cells(draft: ReportDraft) -> dict[int, dict[tuple[str, str], Decimal]]:
-    manual: dict[int, dict[tuple[str, str], Decimal]] = {}
-    cells = draft.manual_cells.values_list("table", "row", "column", "value", "places")
-    for table, row, column, value, places in cells:
-        # The decimals as typed: 18651.06 stays 18651.06 and 12.00 stays 12.00.
-        manual.setdefault(table, {})[(row, column)] = value.quantize(Decimal(1).scaleb(-places))
-    return manual
+    return typed_cells(draft.manual_cells.values_list("table", "row", "column", "value", "places"))
 
 
 def notes_of(draft: ReportDraft) -> dict[int, dict[tuple[str, str], str]]:
@@ -58,16 +53,7 @@ def notes_of(draft: ReportDraft) -> dict[int, dict[tuple[str, str], str]]:
 
 def tables_of(draft: ReportDraft) -> dict[int, TableValues]:
     """The draft's tables: the last generation's values with the cells entered by hand."""
-    fmt = report_format(draft)
-    manual = manual_cells(draft)
-    tables = {}
-    for table in fmt.tables:
-        stored = (draft.computed or {}).get(str(table.number), {})
-        computed = {cell_of(k): Decimal(v) for k, v in stored.items()}
-        # Tables 三 and 四 come wholly from the registers; table 二 where a metric feeds a cell.
-        sourced = set(computed) if table.number == 2 else set(table.cells())
-        tables[table.number] = build_table(table, computed, sourced, manual.get(table.number, {}))
-    return tables
+    return stored_tables(report_format(draft), draft.computed, manual_cells(draft))
 
 
 def texts_of(draft: ReportDraft) -> dict[int, str]:
@@ -171,4 +157,5 @@ def content(draft: ReportDraft) -> ReportContent:
         checks=findings(draft),
         preamble=front["opening"],
         sign_off=(front["sign_off_name"], chinese_date(signed)),
+        sources=rollup.sources(draft),
     )

@@ -9,8 +9,9 @@ adds up (never silently corrected).
 
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cache
 
-from .formats import Cells, ReportFormat, TableFormat, outcome_row
+from .formats import Cells, ReportFormat, TableFormat, cell_of, outcome_row
 
 COMPUTED = "computed"  # from the registers and metric figures
 MANUAL = "manual"  # entered by hand
@@ -41,11 +42,10 @@ def table_three_base(counts: Cells, report_format: str) -> Cells:
 def _derive_three(table: TableFormat, values: Cells, manual: Cells) -> None:
     columns = applicant_columns(table)
     rows = [r.key for b in table.blocks for r in b.rows]
+    outcomes = outcome_rows(table)
     for column in columns:
         if (TOTAL, column) not in manual:
-            values[(TOTAL, column)] = sum(
-                (values[(r, column)] for r in outcome_rows(table)), Decimal(0)
-            )
+            values[(TOTAL, column)] = sum((values[(r, column)] for r in outcomes), Decimal(0))
     for row in rows:
         if (row, TOTAL) not in manual:
             values[(row, TOTAL)] = sum((values[(row, c)] for c in columns), Decimal(0))
@@ -93,7 +93,8 @@ def build_table(
     """
     values: dict[tuple[str, str], Decimal | None] = {}
     sources: dict[tuple[str, str], str] = {}
-    for cell in table.cells():
+    cells = table_cells(table)
+    for cell in cells:
         if cell in manual:
             values[cell], sources[cell] = manual[cell], MANUAL
         elif cell in sourced:
@@ -101,13 +102,19 @@ def build_table(
         else:
             values[cell], sources[cell] = None, MISSING
     _derive(table, values, manual)
-    base = {c: computed.get(c, Decimal(0)) if c in sourced else None for c in table.cells()}
+    base = {c: computed.get(c, Decimal(0)) if c in sourced else None for c in cells}
     _derive(table, base, {})
     return TableValues(table, values, sources, base)
 
 
 def all_sourced(table: TableFormat) -> set[tuple[str, str]]:
-    return set(table.cells())
+    return set(table_cells(table))
+
+
+@cache
+def table_cells(table: TableFormat) -> tuple[tuple[str, str], ...]:
+    """A table's cells, made once (a roll-up builds the tables of hundreds of reports)."""
+    return tuple(table.cells())
 
 
 def table_two_cells(metric_values: dict[str, Decimal]) -> tuple[Cells, set[tuple[str, str]]]:
@@ -139,3 +146,27 @@ def tables_for(
         t.number: build_table(t, *sources[t.number], manual.get(t.number, {}))
         for t in report_format.tables
     }
+
+
+def typed_cells(rows) -> dict[int, dict[tuple[str, str], Decimal]]:
+    """(table, row, column, value, places) rows of ManualCell → values by table, as typed."""
+    manual: dict[int, dict[tuple[str, str], Decimal]] = {}
+    for table, row, column, value, places in rows:
+        # The decimals as typed: 18651.06 stays 18651.06 and 12.00 stays 12.00.
+        manual.setdefault(table, {})[(row, column)] = value.quantize(Decimal(1).scaleb(-places))
+    return manual
+
+
+def stored_tables(
+    fmt: ReportFormat, stored: dict | None, manual: dict[int, dict[tuple[str, str], Decimal]]
+) -> dict[int, TableValues]:
+    """Tables from a generation's stored values (``ReportDraft.computed``) and hand-entered
+    cells: one draft's, or many read at once (``rollup``)."""
+    tables = {}
+    for table in fmt.tables:
+        cells = (stored or {}).get(str(table.number), {})
+        computed = {cell_of(k): Decimal(v) for k, v in cells.items()}
+        # Tables 三 and 四 come wholly from the registers; table 二 where a metric feeds a cell.
+        sourced = set(computed) if table.number == 2 else all_sourced(table)
+        tables[table.number] = build_table(table, computed, sourced, manual.get(table.number, {}))
+    return tables

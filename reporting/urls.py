@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import dashboard, entry, reports
+from .views import dashboard, entry, reports, rollup
 
 app_name = "reporting"
 
@@ -22,6 +22,10 @@ urlpatterns: list = [
     path("reports/<int:pk>/previous/", entry.report_previous, name="report_previous"),
     path("reports/sections/<int:pk>/", reports.report_section, name="report_section"),
     path("reports/versions/<int:pk>/", reports.report_version, name="report_version"),
+    # The region's report: reporting/views/rollup.py
+    path("rollup/", rollup.rollup_view, name="rollup"),
+    path("rollup/remind/", rollup.rollup_remind, name="rollup_remind"),
+    path("rollup/generate/", rollup.rollup_generate, name="rollup_generate"),
     # Dashboard and progress brief: reporting/views/dashboard.py
     path("dashboard/", dashboard.dashboard_view, name="dashboard"),
     path("brief/", dashboard.brief_view, name="brief"),

@@ -14,6 +14,7 @@ from openpyxl.utils import get_column_letter
 from org.spreadsheets import keep_as_text
 
 from .content import ReportContent
+from .formats import SECTION_TITLES
 from .grid import LABEL, VALUE, Grid, GridCell, table_grid
 
 TABLES = (2, 3, 4)
@@ -33,11 +34,33 @@ def write_xlsx(content: ReportContent) -> bytes:
     for number in TABLES:
         grid = table_grid(content.format.table(number)).filled(content.table_values(number))
         _write_sheet(workbook, grid, f"{content.title} {grid.title}")
+    if content.sources:
+        _write_sources(workbook, content)
     workbook.properties.title = content.title
     workbook.properties.creator = content.department
     out = BytesIO()
     workbook.save(out)
     return out.getvalue()
+
+
+SOURCES_SHEET = "来源"
+SOURCES_HEADINGS = ("表", "单元格", "来源", "数值")
+
+
+def _write_sources(workbook: Workbook, content: ReportContent) -> None:
+    """A region's report: one line per cell and department that gave it a figure, so each
+    figure of the tables is traceable (and the sheet can be pivoted or summed to check)."""
+    sheet = workbook.create_sheet(SOURCES_SHEET)
+    sheet.append(SOURCES_HEADINGS)
+    for cell in sheet[1]:
+        cell.font = TITLE_FONT
+    for source in content.sources:
+        table = SECTION_TITLES[source.table - 1].split("、", 1)[0]
+        for department, value in source.values:
+            sheet.append((table, source.label, department, value))
+    keep_as_text(sheet)
+    for column, width in zip("ABCD", (6, 60, 36, 14), strict=True):
+        sheet.column_dimensions[column].width = width
 
 
 def sheet_name(grid: Grid) -> str:

@@ -266,16 +266,16 @@ def remind_by_hand(assignment: Assignment, *, note: str, by: User) -> Reminder |
 
 def digest_items(digest: Digest) -> list[Reminder]:
     """What a digest tells: the reminders of its day (or its manual reminder); nothing in an
-    event's own e-mail (``tasks.activity``)."""
-    if digest.batch.startswith("event-"):
-        return []
+    e-mail of its own for something else (an event's, ``tasks.activity``; a late report's)."""
     reminders = Reminder.objects.filter(date=digest.date).select_related(
         "assignment__unit", "assignment__task__plan"
     )
     if digest.batch.startswith("manual-"):
         reminders = reminders.filter(pk=int(digest.batch.removeprefix("manual-")))
-    else:
+    elif digest.batch == "daily":
         reminders = reminders.exclude(rule=Reminder.Rule.MANUAL)
+    else:
+        return []  # an event's own e-mail, or another app's (a late report's reminder)
     if digest.recipient_id:
         reminders = reminders.filter(notifications__recipient=digest.recipient_id)
     else:

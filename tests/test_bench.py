@@ -9,10 +9,11 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection, transaction
 
-from bench import generate, ops_pages, suite
+from bench import data_city, generate, ops_pages, ops_rollup, suite
 from bench.management.commands.bench_data import Command as BenchData
-from org.models import Unit
+from org.models import Department, Unit
 from registers.models import DisclosureRequest
+from reporting.models import ReportDraft
 from tasks.models import Assignment, ProgressUpdate, Task
 
 pytestmark = [
@@ -126,6 +127,42 @@ def test_each_page_row_is_timed_with_its_baseline_and_floor(settings, client):
             and (floor_ratio is None or row["floor_ratio"] <= floor_ratio)
             and (baseline_ratio is None or row["baseline_ratio"] <= baseline_ratio)
         )
+
+
+def test_the_city_has_its_districts_departments_units_and_a_report_each():
+    # when
+    city = data_city.make_city(scale=0.1)
+    # then: 15 × 40 × 20 scaled, the superiors without a report until the roll-up
+    assert len(city.districts) == 2
+    assert [len(city.departments[d.pk]) for d in city.districts] == [4, 4]
+    department = city.departments[city.districts[0].pk][0]
+    assert Unit.objects.filter(department=department).count() == 2
+    assert Department.objects.get(pk=department).parent == city.districts[0]
+    drafts = ReportDraft.objects.filter(department__parent__in=city.districts)
+    assert drafts.count() == 8
+    assert not ReportDraft.objects.filter(department__in=[city.office, *city.districts]).exists()
+    assert DisclosureRequest.objects.filter(department=department).count() == 1
+    assert all(d.computed["3"] and d.checks for d in drafts)
+    assert data_city.existing().departments == city.departments
+
+
+def test_the_city_roll_up_row_is_timed_with_its_baseline_and_floor_and_leaves_nothing():
+    # given: the rows' data set, and a twentieth of the city
+    data = generate.provincial(scale=SCALE, years=1)
+    data.scale = 0.05
+    departments = Department.objects.count()
+    # when
+    (op,) = ops_rollup.operations(data)
+    row = suite.measure(op)
+    # then: its sums were checked against the naive ones (measure raises otherwise)
+    assert row["operation"] == "roll-up report (city)"
+    assert row["size"] == "1 districts × 2 departments × 1 units"
+    assert row["departments"] == 2
+    assert row["median_ms"] > 0
+    assert row["baseline_ms"] > 0
+    assert row["floor_ms"] > 0
+    assert row["target_met"] == (row["p95_ms"] <= 10_000)
+    assert Department.objects.count() == departments  # the city was undone
 
 
 def test_the_suite_prints_one_table_and_writes_the_rows_as_json(tmp_path, monkeypatch):

@@ -49,6 +49,9 @@ REGISTER_VIEW = {**VIEW, "head": (404, 404), "staff": (404, 404)}
 REGISTER_KEEP = {**MANAGE, "head": (404, 404), "staff": (404, 404)}
 # Only office staff: others are refused before any object is looked up.
 OFFICE_OWN = {**MANAGE, "leader": (403, 403), "head": (403, 403), "staff": (403, 403)}
+# The region's report is a superior's: no persona's department has one below it (403 for all;
+# the superior's office and leaders: tests/reporting/test_rollup.py).
+SUPERIORS_ONLY = {**dict.fromkeys(ROLES, 403), "anonymous": L}
 EXPECTED = {
     "healthz": (None, dict.fromkeys(ROLES, 200)),  # the load balancer's check: no login
     "home": (None, {**ANY, "office": 302, "leader": 302, "head": 302, "staff": 302,
@@ -112,6 +115,9 @@ EXPECTED = {
     "reporting:report_section": ("section", POST_ONLY),
     "reporting:report_table_entry": ("report", REGISTER_KEEP),
     "reporting:report_previous": ("report", REGISTER_KEEP),
+    "reporting:rollup": (None, SUPERIORS_ONLY),
+    "reporting:rollup_remind": (None, POST_ONLY_LIST),
+    "reporting:rollup_generate": (None, POST_ONLY_LIST),
     "tasks:import_preview": ("import", OFFICE_OWN),
     # The assessment: the office and leaders rank the department's units (the office edits the
     # scheme); a unit's people see their own unit's breakdown, no ranking. Departments are

@@ -14,9 +14,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from org.http import AuthenticatedRequest
-from org.permissions import office_department
+from org.permissions import office_department, overseen_departments
 from plans.models import Heading
-from reporting import aggregates, exports, pdf_export, permissions, queries, services
+from reporting import aggregates, exports, pdf_export, permissions, queries, rollup, services
 from reporting.formats import MONEY_UNITS, SECTION_TITLES, TABLE_PARTS, cell_code, cell_of
 from reporting.forms import (
     CellForm,
@@ -57,7 +57,11 @@ def report_list(request: AuthenticatedRequest) -> HttpResponse:
                 services.request_generation(draft, by=request.user)
                 return redirect(draft)
     reports = permissions.visible_reports(request.user).select_related("department")
-    return render(request, "reporting/report_list.html", {"reports": reports, "form": form})
+    return render(
+        request,
+        "reporting/report_list.html",
+        {"reports": reports, "form": form, "oversees": overseen_departments(request.user)},
+    )
 
 
 def _cell_flags(draft: ReportDraft, findings) -> dict:
@@ -171,8 +175,10 @@ def _detail(
         for s in sections
     ]
     tables = {t["number"]: t for t in _tables(draft, findings)}
+    sources = rollup.sources(draft)
     for part in parts:
         part["table"] = tables.get(part["section"].number)
+        part["sources"] = [s for s in sources if s.table == part["section"].number]
     return render(
         request,
         "reporting/report_detail.html",

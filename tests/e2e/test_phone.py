@@ -18,7 +18,7 @@ from org.services import save_person
 from plans.models import Plan, PlanImport
 from registers.models import DisclosureRequest, ReviewCase
 from reporting.models import ReportDraft
-from tasks.demo import DEMO_PASSWORD
+from tasks.demo import DEMO_PASSWORD, DEPARTMENT
 from tasks.models import Assignment
 from tests.test_permission_matrix import API_EXPECTED, app_url_names
 
@@ -27,6 +27,7 @@ from .conftest import ARTIFACTS, screenshot
 PHONE = {"width": 390, "height": 844}
 OFFICE, HEAD, LEADER, SCHOOL, ADMIN = "office", "head", "leader", "school", "admin"
 EVERYONE = (OFFICE, HEAD, LEADER, SCHOOL, ADMIN)
+DISTRICT = "district"  # the district government's office, over the bureau and 区卫健局
 DEPARTMENT_WIDE = (OFFICE, LEADER, ADMIN)  # who reads the department's registers and reports
 KEEPERS = (OFFICE, ADMIN)  # who edits plans, tasks and register entries
 
@@ -82,6 +83,7 @@ PAGES: dict[str, Page] = {
     "reporting:report_version": Page(DEPARTMENT_WIDE, on="version"),
     "reporting:report_table_entry": Page(KEEPERS, on="report"),
     "reporting:report_previous": Page(KEEPERS, on="report"),
+    "reporting:rollup": Page((DISTRICT,)),
     "api:token_list": Page(EVERYONE),
     "assessment:unit_ranking": Page((OFFICE, LEADER)),
     "assessment:unit_breakdown": Page((OFFICE, HEAD, LEADER, SCHOOL), on="unit"),
@@ -106,6 +108,8 @@ NOT_PAGES = {
     "tasks:assignment_remind": "POST only",
     "tasks:bulk_action": "POST only",
     "reporting:report_generate": "POST only",
+    "reporting:rollup_remind": "POST only (its button is on the roll-up page)",
+    "reporting:rollup_generate": "POST only (its form is on the roll-up page)",
     "reporting:report_cell": "POST only",
     "reporting:report_options": "POST only",
     "reporting:report_topics": "POST only",
@@ -158,7 +162,7 @@ def demo_objects(user: User) -> dict[str, int]:
     )
     assignment = Assignment.objects.filter(unit=unit).order_by("pk").first()
     assert assignment is not None
-    report = ReportDraft.objects.get()
+    report = ReportDraft.objects.get(department__name=DEPARTMENT)  # 区卫健局 has its own
     return {
         "plan": Plan.objects.get().pk,
         "task": assignment.task_id,
@@ -220,7 +224,7 @@ def test_every_page_of_every_role_fits_a_phone(demo, login, live_server):
     measured: list[str] = []
     too_wide: list[str] = []
 
-    for role in EVERYONE:
+    for role in (*EVERYONE, DISTRICT):
         # when: the role logs in on a phone
         page = login(role, DEMO_PASSWORD, **PHONE)
         objects = demo_objects(User.objects.get(username=role))

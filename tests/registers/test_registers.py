@@ -20,6 +20,7 @@ from registers import queries, services
 from registers.models import DisclosureRequest, ReviewCase
 from reporting import queries as report_queries
 from reporting.models import ReportDraft
+from tasks.demo import DEPARTMENT
 from tests.factories import make_request, make_review_case
 
 D = datetime.date
@@ -397,7 +398,7 @@ def test_the_demo_years_report_is_drafted_once_and_generated_again_on_each_load(
     # when
     _load_demo_registers_twice()
     # then: one draft, generated twice, its tables from the registers and part 一 from the plan
-    draft = ReportDraft.objects.get()
+    draft = ReportDraft.objects.get(department__name=DEPARTMENT)  # 区卫健局 has its own
     assert (draft.year, draft.generation, draft.progress) == (2026, "done", 100)
     assert draft.versions.count() == 2
     three = report_queries.tables_of(draft)[3].values

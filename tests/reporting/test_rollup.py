@@ -1,0 +1,392 @@
+"""The region's report (年度报告汇总) through real requests: the standings of the departments below
+against their deadline in words, the reminder of the late ones (sent once a day, through a real
+SMTP server on loopback), and the roll-up: the sums, their sources on the page and in the .xlsx,
+and the checks of the sum and of each department."""
+
+import datetime
+import io
+import re
+import zoneinfo
+from decimal import Decimal
+from io import BytesIO
+
+import pytest
+import time_machine
+from django.core.exceptions import ValidationError
+from django.core.management import call_command
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from core.models import Digest
+from core.reminders import deliver
+from org.models import Department, User
+from registers.models import DisclosureRequest
+from reporting import queries, services
+from reporting.jobs import generate_report_draft
+from reporting.models import LateReportReminder, ReportDraft, RollupPart
+from tests.factories import DepartmentFactory, UnitFactory, UserFactory, make_request
+from tests.tasks.conftest import mailbox  # noqa: F401  (the SMTP server on loopback)
+
+YEAR = 2025
+TZ = zoneinfo.ZoneInfo("Asia/Shanghai")
+URL = reverse("reporting:rollup")
+OVERVIEW = """{name}{year}年政务公开工作有序推进。
+（一）主动公开
+{name}全年主动公开信息若干条。
+（二）依申请公开
+{name}申请均按期答复。"""
+
+
+def at(year, month, day):
+    return time_machine.travel(datetime.datetime(year, month, day, 10, tzinfo=TZ), tick=False)
+
+
+@pytest.fixture
+def district(world):
+    """区政府办公室 over the world's bureau (教育局) and 卫健局, each with office staff."""
+    superior = DepartmentFactory(name="泉州市丰泽区人民政府办公室")
+    office = UnitFactory(department=superior, name="秘书科", is_office=True)
+    world.department.parent = superior
+    world.department.save(update_fields=["parent"])
+    health = DepartmentFactory(name="泉州市丰泽区卫生健康局", parent=superior)
+    health_office = UnitFactory(department=health, name="办公室", is_office=True)
+    people = {
+        "district": UserFactory(
+            username="district", department=superior, unit=office, role=User.Role.OFFICE
+        ),
+        "district_leader": UserFactory(department=superior, role=User.Role.LEADER),
+        "district_head": UserFactory(department=superior, unit=office, role=User.Role.UNIT_HEAD),
+        "health": UserFactory(
+            username="health",
+            department=health,
+            unit=health_office,
+            role=User.Role.OFFICE,
+            email="health@wsj.example.cn",
+        ),
+    }
+    return superior, world.department, health, people
+
+
+def report(department: Department, cells: dict, *, by: User, final: bool = False):
+    """A department's report of YEAR with cells entered by hand and its own part 一."""
+    with at(YEAR, 12, 20):
+        draft = services.create_draft(department, YEAR, by=by)
+        for (table, row, column), value in cells.items():
+            services.set_cell(draft, table=table, row=row, column=column, value=value, by=by)
+        draft = services.generate(draft, by=by)
+        text = OVERVIEW.format(name=department.name, year=YEAR)
+        services.edit_section(draft.sections.get(number=1), text=text, by=by)
+    if final:
+        with at(YEAR + 1, 1, 20):
+            draft = services.mark_final(draft, by=by)
+    return draft
+
+
+EDUCATION = {
+    (2, "normative", "issued"): 2,
+    (2, "normative", "in_force"): 9,
+    (3, "new", "natural_person"): 3,
+    (3, "disclosed", "natural_person"): 3,
+}
+HEALTH = {
+    (2, "normative", "issued"): 5,
+    (2, "normative", "in_force"): 12,
+    (3, "new", "natural_person"): 2,
+    (3, "new", "business"): 1,
+    (3, "disclosed", "natural_person"): 1,
+    (3, "partly_disclosed", "natural_person"): 1,
+    (3, "disclosed", "business"): 1,
+}
+
+
+@pytest.fixture
+def reports(district, office_staff):
+    _superior, education, health, people = district
+    return (
+        report(education, EDUCATION, by=office_staff, final=True),
+        report(health, HEALTH, by=people["health"], final=True),
+    )
+
+
+def checkbox(page: str, department: Department) -> str:
+    found = re.search(
+        rf'<input type="checkbox" name="departments" value="{department.pk}"[^>]*>', page
+    )
+    assert found, department
+    return "checked" if " checked" in found.group(0) else "not checked"
+
+
+def rolled_up(client, person, departments, django_capture_on_commit_callbacks, monkeypatch):
+    """The office's roll-up through the page; the generation job it queues, run here."""
+    queued = []
+    monkeypatch.setattr(generate_report_draft, "delay", lambda *args: queued.append(args))
+    client.force_login(person)
+    with at(YEAR + 1, 2, 10), django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("reporting:rollup_generate"),
+            {"year": YEAR, "departments": [d.pk for d in departments]},
+        )
+    assert len(queued) == 1, response
+    with at(YEAR + 1, 2, 10):
+        generate_report_draft(*queued[0])
+    return response
+
+
+def deliver_pending() -> None:
+    """The delivery jobs the reminder queued, run here."""
+    for pk in Digest.objects.filter(status=Digest.Status.PENDING).values_list("pk", flat=True):
+        deliver(pk)
+
+
+def test_the_regions_tables_are_the_departments_cells_added_to_its_own_registers(
+    client, district, reports, django_capture_on_commit_callbacks, monkeypatch
+):
+    # given: the district office's own register has one request answered in the year
+    superior, education, health, people = district
+    make_request(
+        superior,
+        received_on=datetime.date(YEAR, 3, 2),
+        replied_on=datetime.date(YEAR, 3, 20),
+        outcome=DisclosureRequest.Outcome.DISCLOSED,
+    )
+    # when
+    response = rolled_up(
+        client,
+        people["district"],
+        [education, health],
+        django_capture_on_commit_callbacks,
+        monkeypatch,
+    )
+    # then: the superior's own report of the year holds the sums
+    draft = ReportDraft.objects.get(department=superior, year=YEAR)
+    assert response.status_code == 302
+    assert response.url == draft.get_absolute_url()
+    assert draft.generation == ReportDraft.Generation.DONE
+    tables = queries.tables_of(draft)
+    three, two = tables[3].values, tables[2].values
+    assert three[("new", "natural_person")] == 3 + 2 + 1
+    assert three[("new", "business")] == 1
+    assert three[("disclosed", "natural_person")] == 3 + 1 + 1
+    assert three[("partly_disclosed", "natural_person")] == 1
+    assert three[("new", "total")] == 3 + 3 + 1
+    assert three[("total", "total")] == 7
+    assert two[("normative", "issued")] == 2 + 5
+    # part 一 keeps the format's topics, a paragraph per department under each
+    text = draft.sections.get(number=1).text
+    assert "（一）主动公开\n" in text
+    assert "泉州市丰泽区教育局：泉州市丰泽区教育局全年主动公开信息若干条。" in text
+    assert "泉州市丰泽区卫生健康局：泉州市丰泽区卫生健康局申请均按期答复。" in text
+    assert text.index("（一）主动公开") < text.index("卫生健康局全年主动公开")
+    assert text.index("卫生健康局全年主动公开") < text.index("（二）依申请公开")
+
+
+def test_every_figure_of_the_sum_is_traced_to_its_department_on_the_page_and_in_the_xlsx(
+    client, district, reports, django_capture_on_commit_callbacks, monkeypatch
+):
+    superior, education, health, people = district
+    rolled_up(
+        client,
+        people["district"],
+        [education, health],
+        django_capture_on_commit_callbacks,
+        monkeypatch,
+    )
+    draft = ReportDraft.objects.get(department=superior, year=YEAR)
+    # the page: a 来源 breakdown under the tables
+    page = client.get(draft.get_absolute_url()).content.decode()
+    assert "一、本年新收政府信息公开申请数量 / 申请人情况 / 自然人" in page
+    assert "泉州市丰泽区卫生健康局 2；泉州市丰泽区教育局 3" in page
+    # the .xlsx: a 来源 sheet, one line per cell and department, adding up to the tables
+    response = client.get(reverse("reporting:report_export", args=[draft.pk, "xlsx"]))
+    sheet = load_workbook(BytesIO(response.content))["来源"]
+    lines = list(sheet.iter_rows(values_only=True))
+    assert lines[0] == ("表", "单元格", "来源", "数值")
+    new = "一、本年新收政府信息公开申请数量 / 申请人情况 / 自然人"
+    assert sorted((d, v) for t, c, d, v in lines[1:] if t == "三" and c == new) == [
+        ("泉州市丰泽区卫生健康局", 2),
+        ("泉州市丰泽区教育局", 3),
+    ]
+    values = queries.tables_of(draft)
+    for table, number in (("二", 2), ("三", 3)):
+        by_cell: dict[str, Decimal] = {}
+        for t, cell, _department, value in lines[1:]:
+            if t == table:
+                by_cell[cell] = by_cell.get(cell, Decimal(0)) + Decimal(value)
+        fmt = queries.report_format(draft).table(number)
+        for row in fmt.blocks[0].rows:
+            for column in fmt.blocks[0].columns:
+                label = " / ".join(dict.fromkeys((*row.path, *column.path)))
+                if label in by_cell:
+                    assert values[number].values[(row.key, column.key)] == by_cell[label]
+
+
+def test_the_checks_run_on_the_sum_and_on_each_department_listed_by_department(
+    client, district, office_staff, django_capture_on_commit_callbacks, monkeypatch
+):
+    # given: 卫健局's table 三 does not balance (5 new, 1 answered, none carried forward)
+    superior, education, health, people = district
+    report(education, EDUCATION, by=office_staff, final=True)
+    report(
+        health,
+        {(3, "new", "natural_person"): 5, (3, "disclosed", "natural_person"): 1},
+        by=people["health"],
+    )
+    # when: the district office rolls up both, the draft too
+    rolled_up(
+        client,
+        people["district"],
+        [education, health],
+        django_capture_on_commit_callbacks,
+        monkeypatch,
+    )
+    # then: 卫健局's part carries its failure, 教育局's none, and the sum fails the same rule
+    draft = ReportDraft.objects.get(department=superior, year=YEAR)
+    parts = {p.department_id: p for p in draft.rollup_parts.all()}
+    assert parts[health.pk].source == RollupPart.Source.DRAFT
+    assert parts[education.pk].source == RollupPart.Source.FINAL
+    assert parts[superior.pk].source == RollupPart.Source.OWN
+    failed = {p.department_id: {c["rule"] for c in p.checks if not c["ok"]} for p in parts.values()}
+    assert "T3-1" in failed[health.pk]
+    assert "T3-1" not in failed[education.pk]
+    assert any(f.rule == "T3-1" and not f.ok for f in queries.findings(draft))
+    with at(YEAR + 1, 2, 10):
+        page = client.get(URL, {"year": YEAR}).content.decode()
+    health_row = page[page.index('<td data-label="机关">泉州市丰泽区卫生健康局</td><td') :]
+    assert "T3-1" in health_row[: health_row.index("</tr>")]
+
+
+def test_departments_final_or_published_are_chosen_by_default_and_ones_without_a_report_not_offered(
+    client, district, office_staff
+):
+    _superior, education, health, people = district
+    report(education, EDUCATION, by=office_staff, final=True)
+    report(health, HEALTH, by=people["health"])
+    client.force_login(people["district"])
+    with at(YEAR + 1, 2, 3):
+        page = client.get(URL, {"year": YEAR}).content.decode()
+        none = client.get(URL, {"year": YEAR - 1}).content.decode()
+    assert checkbox(page, education) == "checked"
+    assert checkbox(page, health) == "not checked"
+    assert 'name="departments"' not in none  # nobody has a report of the year before
+
+
+def test_standings_say_how_late_each_report_is_in_words(client, district, office_staff):
+    # given: 教育局 final two days after its deadline, 卫健局 still a draft
+    _superior, education, health, people = district
+    draft = report(education, EDUCATION, by=office_staff)
+    with at(YEAR + 1, 2, 2):
+        services.mark_final(draft, by=office_staff)
+    report(health, HEALTH, by=people["health"])
+    client.force_login(people["district_leader"])
+    # when: seen on 3 February and on 20 January
+    with at(YEAR + 1, 2, 3):
+        late = client.get(URL, {"year": YEAR}).content.decode()
+    with at(YEAR + 1, 1, 20):
+        early = client.get(URL, {"year": YEAR}).content.decode()
+    with at(YEAR + 1, 1, 31):
+        due = client.get(URL, {"year": YEAR}).content.decode()
+    # then
+    assert "逾期2天定稿" in late
+    assert "逾期3天，尚未定稿" in late
+    assert "尚未定稿，距截止还有11天" in early  # 卫健局, before its deadline
+    assert "尚未定稿，今天截止" in due
+    assert "尚未定稿" not in late.replace("逾期3天，尚未定稿", "")
+    assert "2026-01-31" in late  # the deadline, 《条例》第四十九条
+    # a leader reads: no button to remind or roll up
+    assert reverse("reporting:rollup_remind") not in late
+    assert reverse("reporting:rollup_generate") not in late
+
+
+def test_the_late_departments_office_is_reminded_once_however_often_the_button_is_pressed(
+    client,
+    district,
+    office_staff,
+    mailbox,  # noqa: F811
+):
+    # given: 教育局 final on time, 卫健局 not final, a week after the deadline
+    _superior, education, health, people = district
+    report(education, EDUCATION, by=office_staff, final=True)
+    report(health, HEALTH, by=people["health"])
+    client.force_login(people["district"])
+    # when: the office presses twice, and once more the same day
+    with at(YEAR + 1, 2, 7):
+        for _press in range(3):
+            response = client.post(reverse("reporting:rollup_remind"), {"year": YEAR})
+            assert response.status_code == 302
+        deliver_pending()
+    # then: one e-mail, to 卫健局's office, in Chinese, with the deadline
+    assert mailbox.to() == ["health@wsj.example.cn"]
+    message = mailbox.messages[0]
+    assert "2026-01-31" in message["Subject"]
+    body = message.get_content()
+    assert "泉州市丰泽区人民政府办公室" in body
+    assert "泉州市丰泽区卫生健康局" in body
+    assert "第四十九条" in body
+    assert LateReportReminder.objects.get().department == health
+    # the next day, a press reminds again
+    with at(YEAR + 1, 2, 8):
+        client.post(reverse("reporting:rollup_remind"), {"year": YEAR})
+        deliver_pending()
+    assert len(mailbox.messages) == 2
+
+
+@pytest.mark.parametrize(
+    ("who", "get", "post"),
+    [
+        ("district", 200, 302),
+        ("district_leader", 200, 403),
+        ("district_head", 403, 403),
+        ("bureau_office", 403, 403),  # a department with nothing below it
+        ("anonymous", 302, 302),
+    ],
+)
+def test_only_the_superiors_office_acts_and_its_leaders_read(
+    client, district, office_staff, who, get, post
+):
+    people = {**district[3], "bureau_office": office_staff}
+    if who != "anonymous":
+        client.force_login(people[who])
+    assert client.get(URL).status_code == get
+    response = client.post(reverse("reporting:rollup_remind"), {"year": YEAR})
+    assert response.status_code == post
+    if who == "anonymous":
+        assert response.url.startswith(reverse("login"))
+
+
+def test_a_roll_up_of_a_department_not_directly_below_is_refused_and_nothing_is_saved(
+    client, district, office_staff, world
+):
+    superior, _education, _health, people = district
+    report(world.other_department, EDUCATION, by=office_staff)
+    client.force_login(people["district"])
+    response = client.post(
+        reverse("reporting:rollup_generate"),
+        {"year": YEAR, "departments": [world.other_department.pk]},
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert not ReportDraft.objects.filter(department=superior).exists()
+    with pytest.raises(ValidationError):
+        services.roll_up(superior, YEAR, [world.other_department.pk], by=people["district"])
+
+
+def test_after_the_demo_is_loaded_the_district_office_sees_one_department_final_and_one_not(
+    client, db
+):
+    # given: `make setup` on 1 December 2026
+    with at(2026, 12, 1):
+        call_command("load_demo", year=2026, stdout=io.StringIO())
+        call_command("load_demo_registers", year=2026, stdout=io.StringIO())
+        call_command("load_demo_registers", year=2026, stdout=io.StringIO())  # loaded twice
+        # when: the district office opens its roll-up page (last year's, by default)
+        client.force_login(User.objects.get(username="district"))
+        page = client.get(URL).content.decode()
+        this_year = client.get(URL, {"year": 2026}).content.decode()
+    # then
+    assert "泉州市丰泽区卫生健康局" in page
+    assert "按时定稿" in page  # 卫健局's report of 2025, final on 21 January
+    assert "逾期304天，尚未定稿" in page  # the bureau has none of 2025
+    assert this_year.count("尚未定稿，距截止还有61天") == 2  # both drafts of 2026
+    health = Department.objects.get(name="泉州市丰泽区卫生健康局")
+    assert ReportDraft.objects.filter(department=health).count() == 2
+    assert ReportDraft.objects.get(department=health, year=2026).manual_cells.exists()
