@@ -209,7 +209,8 @@ def import_requests(
         Department.objects.select_for_update().filter(pk=department.pk).first()
         errors, registered = _already_registered(department, register, requests)
         merged: list[tuple[DisclosureRequest, list[str]]] = []
-        updated, unchanged = [], []
+        updated: list[int] = []
+        unchanged: list[int] = []
         for row, request in zip(register.rows, requests, strict=True):
             existing = registered.get(row.row)
             if existing is None:
