@@ -24,11 +24,13 @@ from django.urls import reverse
 from docx import Document
 
 from org.models import User
+from reporting import pdf_export
 from reporting.formats import FORMATS, MONEY_UNITS, CellKey, TableFormat
 from reporting.frontmatter import chinese_date
 from reporting.grid import VALUE, table_grid
 from reporting.models import ReportDraft
 from tests.factories import DepartmentFactory, UnitFactory, UserFactory
+from tests.reporting.test_report_pdf import layout_faults, pdf_pages
 
 REFERENCE = Path(__file__).resolve().parents[2].parent / "shared" / "reference"
 TABLE_HEADS = {
@@ -319,6 +321,11 @@ def test_a_published_report_reentered_is_exported_as_it_was_published(
     assert paragraphs[0].replace("\n", "") == report.title  # broken in print, not changed
     assert not report.opening or report.opening in paragraphs
     assert paragraphs[-2:] == [name, chinese_date(date)]
+    if pdf_export.available():
+        # and its PDF is laid out as offices print, page by page
+        pages = pdf_pages(_export(client, draft, "pdf"))
+        assert layout_faults(pages) == []
+        assert "".join(pages[-1][-2:]).replace(" ", "") == name + chinese_date(date)
 
 
 # --- The checks on a real report ----

@@ -34,12 +34,17 @@ FOOTER = re.compile(r"^— \d+ —$")
 FILLER = "本行文字只为把后面的表格向下推一行，看它在页面上各个位置是否仍然排得妥当。"
 
 
-def _pages(content) -> list[list[str]]:
-    with pdfplumber.open(BytesIO(write_pdf(content))) as pdf:
+def pdf_pages(data: bytes) -> list[list[str]]:
+    """A PDF's pages as their lines of text, the page numbers left out."""
+    with pdfplumber.open(BytesIO(data)) as pdf:
         return [
             [line for line in (page.extract_text() or "").splitlines() if not FOOTER.match(line)]
             for page in pdf.pages
         ]
+
+
+def _pages(content) -> list[list[str]]:
+    return pdf_pages(write_pdf(content))
 
 
 def _figures(line: str) -> int:
