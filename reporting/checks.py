@@ -160,12 +160,13 @@ _LITIGATION = [
     ("cases", f"{kind}.total") for kind in ("litigation_direct", "litigation_after_review")
 ]
 QUOTED = (
-    # 「制发规范性文件62件」「本年度制发的规范性文件共88件」 (2019: 新制作)
+    # 「制发规范性文件62件」「本年度制发的规范性文件共88件」「制定印发行政规范性文件11件」
+    # (2019: 新制作)
     _quoted(
         "制发",
         2,
         [("normative", "issued")],
-        rf"(?:制发|新制作){_GAP}{{0,12}}?规范性文件{_GAP}{{0,6}}?{_COUNT}",
+        rf"(?:制发|新制作|印发){_GAP}{{0,12}}?规范性文件{_GAP}{{0,6}}?{_COUNT}",
     ),
     _quoted("废止", 2, [("normative", "repealed")], rf"废止{_GAP}{{0,12}}?{_COUNT}"),
     _quoted("现行有效", 2, [("normative", "in_force")], rf"现行有效{_GAP}{{0,12}}?{_COUNT}"),
