@@ -242,9 +242,7 @@ def _blank(value: object) -> bool:
     return value in ("", None) or (not isinstance(value, bool) and value == 0)
 
 
-def _merge(
-    existing: DisclosureRequest, request: DisclosureRequest, values: dict
-) -> list[str]:
+def _merge(existing: DisclosureRequest, request: DisclosureRequest, values: dict) -> list[str]:
     """Copy onto ``existing`` the file's filled cells that differ from it (the request as read,
     so each value is what the model holds); the fields changed."""
     changed = []
@@ -275,9 +273,7 @@ def _already_registered(
     wanted = {r.reference for r in requests if r.reference}
     by_reference = {r.reference: r for r in existing.filter(reference__in=wanted)}
     days = {r.received_on for r in requests if not r.reference}
-    by_content = {
-        _content_key(r): r for r in existing.filter(reference="", received_on__in=days)
-    }
+    by_content = {_content_key(r): r for r in existing.filter(reference="", received_on__in=days)}
     errors: list[RowError] = []
     registered: dict[int, DisclosureRequest] = {}
     seen_refs: dict[str, int] = {}

@@ -163,9 +163,7 @@ def request_import(request: AuthenticatedRequest) -> HttpResponse:
             if result.ok:
                 messages.success(
                     request,
-                    _(
-                        "{added} requests added, {updated} updated, {unchanged} unchanged."
-                    ).format(
+                    _("{added} requests added, {updated} updated, {unchanged} unchanged.").format(
                         added=len(result.created),
                         updated=len(result.updated),
                         unchanged=len(result.unchanged),
