@@ -291,3 +291,18 @@ class UnitChoiceField(forms.ModelChoiceField):
 
     def offer(self, units: UnitChoices) -> None:
         self.queryset, self.units = units.queryset, units
+
+
+class DepartmentSettingsForm(forms.ModelForm):
+    """What the year-end report takes from its department: how it calls itself (「我局」), the
+    contact and the place of publication its opening paragraph names."""
+
+    class Meta:
+        model = Department
+        fields = [
+            "self_name",
+            "contact_address",
+            "contact_postcode",
+            "contact_phone",
+            "report_site",
+        ]

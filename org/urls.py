@@ -4,6 +4,7 @@ from . import views
 
 app_name = "org"
 urlpatterns = [
+    path("settings/", views.department_settings, name="department_settings"),
     path("import/", views.organisation_import, name="organisation_import"),
     path(
         "import/template.xlsx",

@@ -10,10 +10,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from . import importing
-from .forms import OrganisationImportForm, ProfileForm
+from .forms import DepartmentSettingsForm, OrganisationImportForm, ProfileForm
 from .http import AuthenticatedRequest
 from .models import Department
-from .permissions import importable_departments, is_admin, is_leader, sees_whole_department
+from .permissions import (
+    importable_departments,
+    is_admin,
+    is_leader,
+    office_department,
+    sees_whole_department,
+)
 from .spreadsheets import SpreadsheetError
 
 # The files between preview and confirmation: the confirmation imports what was previewed, read
@@ -41,6 +47,18 @@ def profile(request: AuthenticatedRequest) -> HttpResponse:
         messages.success(request, _("Saved."))
         return redirect("profile")
     return render(request, "org/profile.html", {"form": form})
+
+
+@login_required
+def department_settings(request: AuthenticatedRequest) -> HttpResponse:
+    """The department's report settings, kept by its office staff (anyone else: 403)."""
+    department = office_department(request.user)
+    form = DepartmentSettingsForm(request.POST or None, instance=department)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Saved."))
+        return redirect("org:department_settings")
+    return render(request, "org/department_settings.html", {"form": form})
 
 
 @login_required

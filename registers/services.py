@@ -169,7 +169,9 @@ def check_review_case(case: ReviewCase, *, today: datetime.date) -> Errors:
 class ImportResult:
     created: list
     errors: list[RowError]
-    skipped: list[int] = dataclasses.field(default_factory=list)  # rows already in the register
+    # Rows of requests in the register already: those the file changed (merged), the rest.
+    updated: list[int] = dataclasses.field(default_factory=list)
+    unchanged: list[int] = dataclasses.field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -179,9 +181,11 @@ class ImportResult:
 def import_requests(
     department: Department, register: ParsedRegister, *, by: User | None
 ) -> ImportResult:
-    """Create a request per row, all or none: a file with any bad row saves nothing. Rows
-    already in the register (the same file imported again, or a register kept on) are skipped
-    and counted, never registered twice."""
+    """Create a request per new row, all or none: a file with any bad row saves nothing. A row
+    of a request in the register already (the same file imported again, or a register kept on)
+    is merged into it: what the file fills in or changes since (a reply date, an outcome) is
+    kept, a blank cell erases nothing, and an unchanged row is left alone. No request is ever
+    registered twice."""
     errors = list(register.errors)
     today = timezone.localdate()
     requests = []
@@ -203,15 +207,53 @@ def import_requests(
         # One import of a department at a time: the same file posted twice at once is checked
         # against the register the first one wrote.
         Department.objects.select_for_update().filter(pk=department.pk).first()
-        errors, skipped = _already_registered(department, register, requests)
+        errors, registered = _already_registered(department, register, requests)
+        merged: list[tuple[DisclosureRequest, list[str]]] = []
+        updated: list[int] = []
+        unchanged: list[int] = []
+        for row, request in zip(register.rows, requests, strict=True):
+            existing = registered.get(row.row)
+            if existing is None:
+                continue
+            changed = _merge(existing, request, row.values)
+            (updated if changed else unchanged).append(row.row)
+            if changed:
+                merged.append((existing, changed))
+                for field, messages in check_request(existing, today=today).items():
+                    column = register.header_of(field)
+                    errors += [RowError(row.row, column, m) for m in messages]
         if errors:
-            return ImportResult([], errors)
-        new = [r for row, r in zip(register.rows, requests, strict=True) if row.row not in skipped]
+            return ImportResult([], sorted(errors, key=lambda e: e.row))
+        rows = zip(register.rows, requests, strict=True)
+        new = [request for row, request in rows if row.row not in registered]
         for request in new:
             request.reply_due = reply_due_of(request, calendar)
             request.created_by = by
         created = bulk_create_with_history(new, DisclosureRequest, default_user=by) if new else []
-    return ImportResult(created, [], sorted(skipped))
+        for request, changed in merged:
+            request.reply_due = reply_due_of(request, calendar)
+            request._history_user = by  # type: ignore[attr-defined]  # simple_history reads it
+            request.save(update_fields=[*changed, "reply_due"])
+    return ImportResult(created, [], updated, unchanged)
+
+
+def _blank(value: object) -> bool:
+    """A cell left empty in the file (parsed as "", None or 0): it erases nothing."""
+    return value in ("", None) or (not isinstance(value, bool) and value == 0)
+
+
+def _merge(existing: DisclosureRequest, request: DisclosureRequest, values: dict) -> list[str]:
+    """Copy onto ``existing`` the file's filled cells that differ from it (the request as read,
+    so each value is what the model holds); the fields changed."""
+    changed = []
+    for name in values:
+        if name not in FIELDS:
+            continue
+        value = getattr(request, name)
+        if not _blank(value) and getattr(existing, name) != value:
+            setattr(existing, name, value)
+            changed.append(name)
+    return changed
 
 
 def _content_key(request: DisclosureRequest) -> tuple:
@@ -222,37 +264,33 @@ def _content_key(request: DisclosureRequest) -> tuple:
 
 def _already_registered(
     department: Department, register: ParsedRegister, requests: list[DisclosureRequest]
-) -> tuple[list[RowError], set[int]]:
-    """Rows whose 编号 is twice in the file (errors), and rows that are in the register already
-    (skipped): the natural key is the 编号 where written, else 收到日期 + 申请人 + 申请内容.
-    Importing a register again thus adds only its new rows, never counting a request twice in
-    the report's table 三."""
+) -> tuple[list[RowError], dict[int, DisclosureRequest]]:
+    """Rows whose 编号 is twice in the file (errors), and the rows of requests in the register
+    already, with them: the natural key is the 编号 where written, else 收到日期 + 申请人 +
+    申请内容. Importing a register again thus adds only its new rows, never counting a request
+    twice in the report's table 三."""
     existing = DisclosureRequest.objects.filter(department=department)
-    references = set(existing.exclude(reference="").values_list("reference", flat=True))
+    wanted = {r.reference for r in requests if r.reference}
+    by_reference = {r.reference: r for r in existing.filter(reference__in=wanted)}
     days = {r.received_on for r in requests if not r.reference}
-    keys = {
-        _content_key(r)
-        for r in existing.filter(reference="", received_on__in=days).only(
-            "received_on", "applicant_name", "content"
-        )
-    }
+    by_content = {_content_key(r): r for r in existing.filter(reference="", received_on__in=days)}
     errors: list[RowError] = []
-    skipped: set[int] = set()
+    registered: dict[int, DisclosureRequest] = {}
     seen_refs: dict[str, int] = {}
     for row, request in zip(register.rows, requests, strict=True):
         if request.reference:
             earlier = seen_refs.setdefault(request.reference, row.row)
-            if request.reference in references:
-                skipped.add(row.row)
-            elif earlier != row.row:
+            if earlier != row.row:
                 message = _("编号 {ref} is also on row {row}.").format(
                     ref=request.reference, row=earlier
                 )
                 errors.append(RowError(row.row, "", str(message)))
+            elif request.reference in by_reference:
+                registered[row.row] = by_reference[request.reference]
         # (twice in one file without 编号 may be two applications: the file is the register)
-        elif _content_key(request) in keys:
-            skipped.add(row.row)
-    return errors, skipped
+        elif _content_key(request) in by_content:
+            registered[row.row] = by_content[_content_key(request)]
+    return errors, registered
 
 
 def import_review_cases(

@@ -142,6 +142,10 @@ def reviewcase_update(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return _save(request, form, services.save_review_case, CASE_FORM, context)
 
 
+def _rows(rows: list[int]) -> str:
+    return "、".join(map(str, rows[:20])) + ("…" if len(rows) > 20 else "") or "—"
+
+
 @login_required
 def request_import(request: AuthenticatedRequest) -> HttpResponse:
     """Upload a register; every row is created, or, if any row is wrong, none."""
@@ -159,19 +163,21 @@ def request_import(request: AuthenticatedRequest) -> HttpResponse:
             if result.ok:
                 messages.success(
                     request,
-                    _("{count} requests imported.").format(count=len(result.created)),
+                    _("{added} requests added, {updated} updated, {unchanged} unchanged.").format(
+                        added=len(result.created),
+                        updated=len(result.updated),
+                        unchanged=len(result.unchanged),
+                    ),
                 )
-                if result.skipped:
+                if result.updated or result.unchanged:
                     messages.info(
                         request,
                         _(
-                            "{count} rows were in the register already (same 编号, or same "
-                            "收到日期, 申请人 and 申请内容) and were skipped: rows {rows}."
-                        ).format(
-                            count=len(result.skipped),
-                            rows="、".join(map(str, result.skipped[:20]))
-                            + ("…" if len(result.skipped) > 20 else ""),
-                        ),
+                            "Rows of requests in the register already (same 编号, or same "
+                            "收到日期, 申请人 and 申请内容) were merged into them: what the file "
+                            "filled in or changed is kept, a blank cell erases nothing. Updated: "
+                            "rows {updated}."
+                        ).format(updated=_rows(result.updated)),
                     )
                 return redirect("registers:request_list")
             row_errors = result.errors

@@ -9,6 +9,7 @@ the theme's font. The fonts' table names each font's common substitute (方正�
 仿宋_GB2312 → 仿宋, 楷体_GB2312 → 楷体) for machines without the GB2312 fonts.
 """
 
+from collections.abc import Set
 from io import BytesIO
 
 from docx import Document
@@ -50,8 +51,19 @@ TABLE_STYLE = "报告表格"
 SIGN_OFF_STYLE = "报告落款"
 
 
-def write_docx(content: ReportContent) -> bytes:
+def report_grids(content: ReportContent) -> dict[int, Grid]:
+    """Tables 二, 三 and 四 as the document lays them out, filled with the report's figures."""
+    return {
+        number: table_grid(content.format.table(number)).filled(content.table_values(number))
+        for number in (2, 3, 4)
+    }
+
+
+def write_docx(content: ReportContent, *, new_page_before: Set[int] = frozenset()) -> bytes:
+    """The report as .docx; the tables numbered in ``new_page_before`` start a new page (the PDF
+    export asks for it where LibreOffice would split a table badly, see ``pdf_layout``)."""
     document = Document()
+    grids = report_grids(content)
     _set_up_page(document)
     _add_styles(document)
     _add_font_substitutes(document)
@@ -65,9 +77,8 @@ def write_docx(content: ReportContent) -> bytes:
         for text in paragraphs(section.text):
             style = SUBHEADING_STYLE if is_subheading(text) else BODY_STYLE
             document.add_paragraph(text, style=style)
-        if number in (2, 3, 4):
-            grid = table_grid(content.format.table(number)).filled(content.table_values(number))
-            _add_table(document, grid)
+        if number in grids:
+            _add_table(document, grids[number], new_page=number in new_page_before)
     if content.sign_off:
         # The sign-off's lines stay together, with the blank line above them.
         lines = [document.add_paragraph("", style=BODY_STYLE)]
@@ -206,7 +217,7 @@ def column_widths(grid: Grid) -> list[int]:
     return [int(w) for w in [*label_widths, *[value_width] * values]]
 
 
-def _add_table(document, grid: Grid) -> None:
+def _add_table(document, grid: Grid, *, new_page: bool = False) -> None:
     table = document.add_table(rows=grid.height, cols=grid.width)
     table.style = document.styles["Table Grid"]
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
@@ -222,11 +233,12 @@ def _add_table(document, grid: Grid) -> None:
     header_rows = _header_rows(grid)
     # Table 三 is the one that can run over a page: its header is repeated there. Table 二's
     # blocks have headers of their own, and 四 is one line of figures.
+    # cantSplit before tblHeader: the order Word itself writes trPr in.
+    for row in table.rows:
+        _cant_split(row)
     if grid.cells[0].colspan < grid.width and grid.height - header_rows > 1:
         for row in table.rows[:header_rows]:
             _repeat_as_header(row)
-    for row in table.rows:
-        _cant_split(row)
     style = document.styles[TABLE_STYLE]
 
     for spec in grid.cells:
@@ -241,6 +253,11 @@ def _add_table(document, grid: Grid) -> None:
             paragraph.alignment = WD_PARAGRAPH_ALIGNMENT.LEFT
         paragraph.add_run(spec.text)
     _keep_together(table, grid)
+    if new_page:
+        # Page break before on the first row's paragraphs: Word and LibreOffice both move the
+        # whole table to the next page (LibreOffice reads it as the table's own break).
+        for cell in table.rows[0].cells:
+            cell.paragraphs[0].paragraph_format.page_break_before = True
     # A table directly followed by the next heading: keep a line between them.
     document.add_paragraph("", style=TABLE_STYLE)
 
@@ -268,10 +285,11 @@ def _cant_split(row) -> None:
 
 
 def _keep_together(table, grid: Grid) -> None:
-    """Keep-with-next on every row but the table's last (Word's and LibreOffice's way of
-    keeping a table on one page when it fits): a table, and each of table 二's blocks with its
-    header rows, starts on the page where it ends, so no header stands alone at a page's
-    foot and none is repeated over just the table's last lines."""
+    """Keep-with-next on every row but the table's last (Word's way of keeping a table on one
+    page when it fits): a table, and each of table 二's blocks with its header rows, starts on
+    the page where it ends, so no header stands alone at a page's foot and none is repeated
+    over just the table's last lines. LibreOffice ignores keep-with-next inside tables: the PDF
+    export checks its pages and starts such a table on a new page instead (``pdf_layout``)."""
     for row in table.rows[:-1]:
         for cell in row.cells:
             for paragraph in cell.paragraphs:

@@ -11,7 +11,8 @@ import tempfile
 from pathlib import Path
 
 from .content import ReportContent
-from .docx_export import write_docx
+from .docx_export import report_grids, write_docx
+from .pdf_layout import badly_split
 
 TIMEOUT = 120  # seconds: a cold LibreOffice start takes a few; a report converts in one or two
 
@@ -30,13 +31,28 @@ def available() -> bool:
 
 
 def write_pdf(content: ReportContent) -> bytes:
+    """The report converted by LibreOffice; where it split a table badly (``pdf_layout``), that
+    table starts a new page and the document is converted again, a table at a time."""
+    grids = list(report_grids(content).values())
+    new_page: set[int] = set()
+    pdf = _convert(write_docx(content))
+    for _ in grids:
+        bad = [number for number in badly_split(grids, pdf) or () if number not in new_page]
+        if not bad:
+            break
+        new_page.add(bad[0])
+        pdf = _convert(write_docx(content, new_page_before=new_page))
+    return pdf
+
+
+def _convert(docx: bytes) -> bytes:
     program = soffice()
     if program is None:
         raise PdfUnavailable("LibreOffice (soffice) is not installed on the server.")
     with tempfile.TemporaryDirectory(prefix="report-pdf-") as folder:
         work = Path(folder)
         source = work / "report.docx"
-        source.write_bytes(write_docx(content))
+        source.write_bytes(docx)
         # A profile of its own: LibreOffice refuses to start while another instance (a person's
         # desktop, a parallel conversion) holds the default profile's lock.
         profile = (work / "profile").as_uri()

@@ -147,17 +147,27 @@ def _put(
         return
     if unit == "万元" and re.search(r"(?<!万)元$", normalise(text)):
         # 2019's 采购总金额 names no unit and reports wrote 「4391575元」: the cell counts in 万元.
-        value = value.scaleb(-4).normalize()
-        read.notes.append(
-            _("{cell}: {text} entered as {value} {unit}.").format(
-                cell=where, text=text, value=format(value, "f"), unit=unit
-            )
-        )
+        value = _converted(value, "元", unit, where, text, read.notes)
     problem = checks.cell_value_error(format_code, cell, value)
     if problem:
         read.errors.append(f"{where}：{text}：{problem}")
         return
     read.cells[cell] = value
+
+
+def _converted(value: Decimal, printed: str, unit: str, where: str, text: str, notes: list[str]):
+    """An amount printed in 元 or 万元, in the unit its cell counts in; a note says so."""
+    if not unit or printed == unit or printed not in ("元", "万元"):
+        return value
+    value = value.scaleb(-4 if printed == "元" else 4).normalize()
+    if value == value.to_integral_value():
+        value = value.quantize(Decimal(1))  # normalize() writes 100 as 1E+2
+    notes.append(
+        _("{cell}: {text} entered as {value} {unit}.").format(
+            cell=where, text=text, value=format(value, "f"), unit=unit
+        )
+    )
+    return value
 
 
 # --- A published report's text ----
@@ -277,6 +287,22 @@ def _row_values(
     return numbers, False
 
 
+# 「（单位：万元）」「单位:元」「金额（元）」 in a header, as NFKC leaves it.
+_STATED_UNIT = re.compile(r"单位\s*:?\s*(万元|元)|\(\s*(万元|元)\s*\)")
+
+
+def _stated_unit(header: str) -> str:
+    """The money unit a table's header text states last before a row, "" if none."""
+    found = _STATED_UNIT.findall(header)
+    return next((u for u in found[-1] if u), "") if found else ""
+
+
+def _printed_unit(run: str) -> str:
+    """The unit printed after a row's figure (「4391575元」), "" if none."""
+    match = re.search(r"\d\s*(万元|元)", run)
+    return match.group(1) if match else ""
+
+
 def _section_bounds(text: str) -> dict[int, int]:
     """Where each part's heading stands (numbering kept: 「三、本年度办理结果」 is no part)."""
     starts, at = {}, 0
@@ -324,7 +350,7 @@ def read_published(text: str, report_format: ReportFormat) -> PublishedRead:
     quoted = {
         quoted.cells[0]: number
         for quoted, number in checks.quoted_figures(texts.get(1, ""))
-        if len(quoted.cells) == 1
+        if len(quoted.cells) == 1 and not quoted.alternatives  # an unambiguous cell only
     }
     for table in report_format.tables:
         section = plain[bounds[table.number] : ends[table.number]]
@@ -340,7 +366,7 @@ def _read_section(
     if table.number == 4:
         last = section.rfind("总计")
         runs = [_NUMBERS.match(section[last + 2 :]).group(0)] if last >= 0 else [""]  # type: ignore[union-attr]
-        positions = [(rows[0], runs[0])]
+        positions = [(rows[0], runs[0], "")]
     else:
         positions, at = [], 0
         matches = []
@@ -357,12 +383,21 @@ def _read_section(
             at = match.end()
         for i, (line, match) in enumerate(matches):
             end = matches[i + 1][1].start() if i + 1 < len(matches) else len(section)
-            positions.append((line, _NUMBERS.match(section[match.end() : end]).group(0)))  # type: ignore[union-attr]
-    for (block, row), run in positions:
+            run = _NUMBERS.match(section[match.end() : end]).group(0)  # type: ignore[union-attr]
+            positions.append((line, run, _stated_unit(section[: match.start()])))
+    for (block, row), run, stated in positions:
         cells = [(row.key, c.key) for c in block.columns]
         numbers, doubtful = _row_values(table, cells, run, quoted)
         if numbers is None:
             continue
+        for i, cell in enumerate(cells):
+            # The unit printed after the figure (「4391575元」), else the one the header states
+            # (「本年收费金额（单位：元）」), in the unit the cell counts in.
+            printed = _printed_unit(run) or stated
+            where = f"{row.label}/{block.columns[i].label}"
+            unit = money_unit(table, cell)
+            shown = " ".join(run.split())
+            numbers[i] = _converted(numbers[i], printed, unit, where, shown, read.notes)
         values.update(zip(cells, numbers, strict=True))
         if doubtful:
             read.notes.append(

@@ -85,6 +85,7 @@ EXPECTED = {
     "tasks:webhook_list": (None, OFFICE_ONLY),
     "tasks:webhook_detail": ("webhook", OFFICE_OWN),
     "profile": (None, ANY),
+    "org:department_settings": (None, OFFICE_ONLY),
     "org:organisation_import": (None, OFFICE_ONLY),
     "org:organisation_import_template": (None, OFFICE_ONLY),
     "reporting:dashboard": (None, ANY),  # each sees their own scope (tests/reporting)

@@ -43,6 +43,7 @@ class Page:
 # url name → the roles that open it on the demo. The one place to add a page.
 PAGES: dict[str, Page] = {
     "profile": Page(EVERYONE),
+    "org:department_settings": Page((OFFICE,)),
     "org:organisation_import": Page(KEEPERS),
     "reporting:dashboard": Page(EVERYONE),
     "reporting:brief": Page(EVERYONE),

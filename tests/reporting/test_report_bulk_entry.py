@@ -234,6 +234,34 @@ def test_a_2019_seed_reads_back_as_the_published_tables():
     assert read.values[2][("punishment", "change")] == -3
 
 
+@pytest.mark.parametrize(
+    ("header", "printed", "amount"),
+    [
+        ("本年收费金额（单位：万元）", "9116.36", "9116.36"),
+        ("本年收费金额（单位：元）", "91163600", "9116.36"),
+        ("本年收费金额（元）", "91163612.5", "9116.36125"),
+    ],
+)
+def test_an_amount_read_back_is_taken_in_the_unit_its_header_states(header, printed, amount):
+    published = "本年收费金额（单位：万元）行政事业性收费9116.36"
+    assert published in pingtan()
+    text = pingtan().replace(published, f"{header}行政事业性收费{printed}")
+    read = table_entry.read_published(text, FORMATS[FORMAT_2021])
+    assert read.errors == []
+    assert read.values[2][("fees", "amount")] == D(amount)  # the cell counts in 万元
+    # a conversion is said in the preview
+    said = [note for note in read.notes if "行政事业性收费" in note and amount in note]
+    assert bool(said) == (printed != amount)
+
+
+def test_an_amount_printed_with_its_unit_is_converted_when_read_back():
+    # Seed 000 (2019): 「采购总金额」 names no unit and the report wrote 「4391575元」.
+    read = table_entry.read_published(seed_text("000"), FORMATS[FORMAT_2019])
+    assert read.values[2][("procurement", "amount")] == D("439.1575")
+    assert read.values[2][("procurement", "projects")] == 11
+    assert any("439.1575" in note for note in read.notes)
+
+
 def test_a_text_that_is_no_report_is_refused():
     read = table_entry.read_published("一、总体要求和目标\n二、工作任务", FORMATS[FORMAT_2021])
     assert read.errors

@@ -33,5 +33,7 @@ class Command(BaseCommand):
         if not result.ok:
             lines = "\n".join(str(e) for e in result.errors)
             raise CommandError(f"Nothing imported; {len(result.errors)} problems:\n{lines}")
-        skipped = f"; {len(result.skipped)} already registered, skipped" if result.skipped else ""
-        self.stdout.write(f"Imported {len(result.created)} requests into {dept}{skipped}.")
+        self.stdout.write(
+            f"Imported into {dept}: {len(result.created)} requests added, "
+            f"{len(result.updated)} updated, {len(result.unchanged)} unchanged."
+        )
