@@ -23,6 +23,8 @@ module decides the rest, the same way for both.
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import QuerySet
 
@@ -65,13 +67,6 @@ class Placement:
     @classmethod
     def assigned(cls, identity: ExternalIdentity) -> "Placement":
         return cls(identity.assigned_department, identity.assigned_unit, identity.assigned_role)
-
-    def same_as(self, other: "Placement") -> bool:
-        return (self.department, self.unit, self.role) == (
-            other.department,
-            other.unit,
-            other.role,
-        )
 
 
 NO_ACCESS = Placement(None, None, User.Role.UNIT_STAFF)
@@ -126,6 +121,10 @@ def _identity_for(entry: DirectoryEntry) -> ExternalIdentity:
         return identity
     user = User.objects.filter(username__iexact=entry.username).first()
     if user is None:
+        try:
+            User.username_validator(entry.username)
+        except ValidationError as error:
+            raise SignInRefused(f"{entry.username!r} is no login of ours") from error
         user = User(username=entry.username)
         user.set_unusable_password()
         user.role = NO_ACCESS.role
@@ -139,6 +138,15 @@ def _identity_for(entry: DirectoryEntry) -> ExternalIdentity:
         subject=entry.subject,
         assigned_role=user.role if user.unit_id is None and user.department_id is None else "",
     )
+
+
+def _valid_email(address: str) -> str:
+    """The directory's address, or "" if it is none (the person's own stays)."""
+    try:
+        validate_email(address.strip())
+    except ValidationError:
+        return ""
+    return address.strip()
 
 
 def outside_login_throttle(request, credentials: dict | None = None) -> bool:
@@ -155,10 +163,12 @@ def sign_in(entry: DirectoryEntry) -> User:
     user = identity.user
     if user.is_superuser or user.role == User.Role.ADMIN:
         raise SignInRefused(f"{user.username} is a system administrator")
+    if not user.is_active:
+        raise SignInRefused(f"{user.username} is deactivated")
     full_name_length = User._meta.get_field("full_name").max_length
     user.full_name = (entry.full_name.strip() or user.full_name)[:full_name_length]
-    user.email = entry.email.strip() or user.email
-    if Placement.of(user).same_as(Placement.assigned(identity)):
+    user.email = _valid_email(entry.email) or user.email
+    if Placement.of(user) == Placement.assigned(identity):
         placement = place(entry)
         user.department, user.unit, user.role = placement.department, placement.unit, placement.role
         identity.assigned_department, identity.assigned_unit = placement.department, placement.unit

@@ -202,6 +202,14 @@ def test_ldap_never_signs_in_a_system_administrator(client, ldap_on, sysadmin):
     assert log_in(client, "admin", PASSWORD).status_code == 302
 
 
+def test_a_deactivated_person_stays_out_whatever_the_directory_says(client, ldap_on, world):
+    log_in(client, "zhangsan", "directory-zhangsan")
+    client.logout()
+    User.objects.filter(username="zhangsan").update(is_active=False)
+    assert log_in(client, "zhangsan", "directory-zhangsan").status_code == 200
+    assert "_auth_user_id" not in client.session
+
+
 def test_local_passwords_and_the_lockout_work_as_before_beside_the_directory(
     client, ldap_on, office_staff
 ):
@@ -373,6 +381,13 @@ def test_a_person_the_office_imported_is_linked_and_keeps_the_office_placement(w
     assert user == imported
     assert (user.unit, user.role, user.full_name) == (world.other_unit, "unit_head", "某人")
     assert user.has_usable_password()  # their local password is theirs to keep
+
+
+def test_a_login_that_is_no_login_of_ours_or_a_bad_address_is_handled(world):
+    with pytest.raises(sso.SignInRefused):
+        sso.sign_in(sso.DirectoryEntry(ExternalIdentity.Source.OIDC, "s-2", "has space"))
+    user = sso.sign_in(entry(email="not an address", unit="计财股"))
+    assert (user.email, user.unit) == ("", world.other_unit)
 
 
 def test_the_office_places_a_person_the_directory_could_not_by_importing_them(
