@@ -154,7 +154,12 @@ def test_a_directory_unit_we_do_not_know_leaves_the_person_without_access(client
     assert client.get(reverse("home")).url == reverse("unit_pending")
     page = client.get(reverse("unit_pending")).content.decode()
     assert "请联系办公室为您分配科室" in page
-    assert client.get(reverse("tasks:task_list")).status_code == 403
+    # every other page sends them there, the API refuses them; logging out still works
+    for name in ("tasks:assignment_list", "plans:plan_list", "reporting:dashboard", "profile"):
+        assert client.get(reverse(name)).url == reverse("unit_pending"), name
+    assert client.get(reverse("api:assignment_list")).status_code == 403
+    assert client.post(reverse("logout")).status_code == 302
+    assert "_auth_user_id" not in client.session
 
 
 def test_once_the_office_assigns_a_unit_later_logins_keep_it_and_refresh_the_name(
