@@ -58,7 +58,6 @@ def test_a_person_logs_in_with_the_provider_and_lands_on_their_units_work(
         # then: back in the app as 王五 of 社管办, on their unit's work
         screenshot(page, "sso-oidc-landed")
         assert "王五 · 社管办" in page.locator(".who").inner_text()
-
         assert User.objects.filter(username="wangwu", unit__short_name="社管办").exists()
     finally:
         context.close()
