@@ -3,7 +3,10 @@ gives it a temporary configuration) and panva's oidc-provider on node (tests/oid
 login places the person by the directory's unit and role, or leaves them without access; later
 logins refresh the name and e-mail and leave the office's placement alone."""
 
+import os
 import shutil
+import subprocess
+import sys
 from collections.abc import Iterator
 
 import pytest
@@ -16,6 +19,7 @@ from org.models import ExternalIdentity, User
 from org.services import add_alias, save_person
 from tasks.permissions import visible_assignments
 from tests.factories import PASSWORD, UserFactory
+from tests.conftest import ROOT
 from tests.loopback import OIDCProvider, missing
 from tests.org.test_org_import import confirm, upload, workbook
 
@@ -41,6 +45,33 @@ def test_single_sign_on_is_off_unless_turned_on(client, db):
     assert "Log in with" not in client.get(reverse("login")).content.decode()
     assert client.get(reverse("oidc_login")).status_code == 404
     assert client.get(reverse("oidc_callback"), {"code": "x", "state": "y"}).status_code == 404
+
+
+def test_the_environment_turns_each_on(tmp_path):
+    """As deploy/sso.md has one turn them on: environment variables, read by config/settings."""
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings.test",
+        "OIDC_ENABLED": "true",
+        "LDAP_ENABLED": "yes",
+        "SSO_ROLE_VALUES": "科长=unit_head,局领导=leader",
+        "LDAP_USER_FILTER": "(sAMAccountName=%(user)s)",
+    }
+    script = (
+        "import django; django.setup(); from django.conf import settings as s; "
+        "print(s.AUTHENTICATION_BACKENDS); print(s.SSO_ROLE_VALUES); print(s.LDAP_USER_FILTER)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    assert out.returncode == 0, out.stderr
+    backends, roles, search = out.stdout.splitlines()
+    assert backends == str(
+        [*BASE_BACKENDS[:-1], "org.backends.LDAPBackend", "org.backends.OIDCBackend"]
+        + BASE_BACKENDS[-1:]
+    )
+    assert roles == str({"科长": "unit_head", "局领导": "leader"})
+    assert search == "(sAMAccountName=%(user)s)"
 
 
 # --- LDAP ----------------------------------------------------------------------------------
