@@ -231,13 +231,15 @@ SSO_DEPARTMENT = env("SSO_DEPARTMENT", default="")
 SSO_ROLE_VALUES = env.dict("SSO_ROLE_VALUES", default={})
 
 OIDC_ENABLED = env.bool("OIDC_ENABLED", default=False)
+# Turned on, these must be set: the app refuses to start without them (django-environ says which).
+_oidc = {} if OIDC_ENABLED else {"default": ""}
 OIDC_PROVIDER_NAME = env("OIDC_PROVIDER_NAME", default="")  # the login page's "Log in with …"
-OIDC_RP_CLIENT_ID = env("OIDC_RP_CLIENT_ID", default="")
-OIDC_RP_CLIENT_SECRET = env("OIDC_RP_CLIENT_SECRET", default="")
-OIDC_OP_AUTHORIZATION_ENDPOINT = env("OIDC_OP_AUTHORIZATION_ENDPOINT", default="")
-OIDC_OP_TOKEN_ENDPOINT = env("OIDC_OP_TOKEN_ENDPOINT", default="")
-OIDC_OP_USER_ENDPOINT = env("OIDC_OP_USER_ENDPOINT", default="")
-OIDC_OP_JWKS_ENDPOINT = env("OIDC_OP_JWKS_ENDPOINT", default="")
+OIDC_RP_CLIENT_ID = env("OIDC_RP_CLIENT_ID", **_oidc)
+OIDC_RP_CLIENT_SECRET = env("OIDC_RP_CLIENT_SECRET", **_oidc)
+OIDC_OP_AUTHORIZATION_ENDPOINT = env("OIDC_OP_AUTHORIZATION_ENDPOINT", **_oidc)
+OIDC_OP_TOKEN_ENDPOINT = env("OIDC_OP_TOKEN_ENDPOINT", **_oidc)
+OIDC_OP_USER_ENDPOINT = env("OIDC_OP_USER_ENDPOINT", **_oidc)
+OIDC_OP_JWKS_ENDPOINT = env("OIDC_OP_JWKS_ENDPOINT", **_oidc)
 OIDC_RP_SIGN_ALGO = env("OIDC_RP_SIGN_ALGO", default="RS256")
 OIDC_RP_SCOPES = env("OIDC_RP_SCOPES", default="openid email profile")
 OIDC_USE_PKCE = True  # the code is worth nothing to whoever intercepts the redirect
@@ -251,11 +253,12 @@ OIDC_UNIT_CLAIM = env("OIDC_UNIT_CLAIM", default="")
 OIDC_ROLE_CLAIM = env("OIDC_ROLE_CLAIM", default="")
 
 LDAP_ENABLED = env.bool("LDAP_ENABLED", default=False)
-AUTH_LDAP_SERVER_URI = env("LDAP_SERVER_URI", default="")
+_ldap = {} if LDAP_ENABLED else {"default": ""}
+AUTH_LDAP_SERVER_URI = env("LDAP_SERVER_URI", **_ldap)
 AUTH_LDAP_START_TLS = env.bool("LDAP_START_TLS", default=False)
 AUTH_LDAP_BIND_DN = env("LDAP_BIND_DN", default="")
 AUTH_LDAP_BIND_PASSWORD = env("LDAP_BIND_PASSWORD", default="")
-LDAP_USER_SEARCH_BASE = env("LDAP_USER_SEARCH_BASE", default="")
+LDAP_USER_SEARCH_BASE = env("LDAP_USER_SEARCH_BASE", **_ldap)
 LDAP_USER_FILTER = env("LDAP_USER_FILTER", default="(uid=%(user)s)")
 LDAP_NAME_ATTRIBUTE = env("LDAP_NAME_ATTRIBUTE", default="cn")
 LDAP_EMAIL_ATTRIBUTE = env("LDAP_EMAIL_ATTRIBUTE", default="mail")

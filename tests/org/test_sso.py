@@ -18,8 +18,8 @@ from org import sso
 from org.models import ExternalIdentity, User
 from org.services import add_alias, save_person
 from tasks.permissions import visible_assignments
-from tests.factories import PASSWORD, UserFactory
 from tests.conftest import ROOT
+from tests.factories import PASSWORD, UserFactory
 from tests.loopback import OIDCProvider, missing
 from tests.org.test_org_import import confirm, upload, workbook
 
@@ -49,6 +49,16 @@ def test_single_sign_on_is_off_unless_turned_on(client, db):
 
 def test_the_environment_turns_each_on(tmp_path):
     """As deploy/sso.md has one turn them on: environment variables, read by config/settings."""
+    required = {
+        "OIDC_RP_CLIENT_ID": "worktracker",
+        "OIDC_RP_CLIENT_SECRET": "secret",
+        **{
+            f"OIDC_OP_{part}_ENDPOINT": f"https://sso.example.gov.cn/{part.lower()}"
+            for part in ("AUTHORIZATION", "TOKEN", "USER", "JWKS")
+        },
+        "LDAP_SERVER_URI": "ldaps://ldap.example.gov.cn",
+        "LDAP_USER_SEARCH_BASE": "ou=people,dc=example,dc=gov,dc=cn",
+    }
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "config.settings.test",
@@ -61,15 +71,25 @@ def test_the_environment_turns_each_on(tmp_path):
         "import django; django.setup(); from django.conf import settings as s; "
         "print(s.AUTHENTICATION_BACKENDS); print(s.SSO_ROLE_VALUES); print(s.LDAP_USER_FILTER)"
     )
-    out = subprocess.run(
-        [sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True
-    )
+
+    def run(**more: str) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [sys.executable, "-c", script],
+            cwd=ROOT,
+            env={**env, **more},
+            capture_output=True,
+            text=True,
+        )
+
+    # turned on without what it needs: refused at start, naming the variable
+    out = run(**{name: value for name, value in required.items() if name != "OIDC_RP_CLIENT_ID"})
+    assert out.returncode != 0
+    assert "Set the OIDC_RP_CLIENT_ID environment variable" in out.stderr
+    out = run(**required)
     assert out.returncode == 0, out.stderr
     backends, roles, search = out.stdout.splitlines()
-    assert backends == str(
-        [*BASE_BACKENDS[:-1], "org.backends.LDAPBackend", "org.backends.OIDCBackend"]
-        + BASE_BACKENDS[-1:]
-    )
+    sso_backends = ["org.backends.LDAPBackend", "org.backends.OIDCBackend"]
+    assert backends == str([*BASE_BACKENDS[:-1], *sso_backends, BASE_BACKENDS[-1]])
     assert roles == str({"科长": "unit_head", "局领导": "leader"})
     assert search == "(sAMAccountName=%(user)s)"
 
