@@ -37,10 +37,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 @login_required
 def home(request: AuthenticatedRequest) -> HttpResponse:
     """Leaders start on the dashboard (工作台), office staff on the task list, a unit's people
-    on their own work; a person signed in through a directory that gave no unit, on a page
-    asking them to have one assigned."""
-    if not is_placed(request.user):
-        return redirect("unit_pending")
+    on their own work. (Someone not yet placed never gets here: org.middleware.)"""
     if is_leader(request.user):
         return redirect("reporting:dashboard")
     if is_admin(request.user) or sees_whole_department(request.user):
