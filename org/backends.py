@@ -6,6 +6,7 @@ one more query on every request. A session remembers the backend that logged its
 each backend answers for its sessions.
 """
 
+import json
 import logging
 from typing import Any
 
@@ -83,8 +84,8 @@ class LDAPBackend(DjangoLDAPBackend):
 
         entry = sso.DirectoryEntry(
             source=ExternalIdentity.Source.LDAP,
-            subject=username.lower(),
-            username=username,
+            subject=username.lower(),  # directories compare logins without case
+            username=username.lower(),
             full_name=attribute(settings.LDAP_NAME_ATTRIBUTE),
             email=attribute(settings.LDAP_EMAIL_ATTRIBUTE),
             department=attribute(settings.LDAP_DEPARTMENT_ATTRIBUTE),
@@ -105,5 +106,10 @@ def _signed_in(entry: sso.DirectoryEntry) -> User | None:
     try:
         return sso.sign_in(entry)
     except sso.SignInRefused as refusal:
-        logger.warning("event=sso_refused source=%s reason=%s", entry.source, refusal)
+        # json.dumps quotes the reason, so a login written into it cannot forge another field.
+        logger.warning(
+            "event=sso_refused source=%s reason=%s",
+            entry.source,
+            json.dumps(str(refusal), ensure_ascii=False),
+        )
         return None
