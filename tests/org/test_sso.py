@@ -12,7 +12,7 @@ from collections.abc import Iterator
 import pytest
 from django.conf import settings
 from django.test import Client
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 
 from org import sso
 from org.models import ExternalIdentity, User
@@ -22,6 +22,7 @@ from tests.conftest import ROOT
 from tests.factories import PASSWORD, UserFactory
 from tests.loopback import OIDCProvider, missing
 from tests.org.test_org_import import confirm, upload, workbook
+from tests.test_permission_matrix import app_url_names
 
 BASE_BACKENDS = list(settings.AUTHENTICATION_BACKENDS)
 LDAP_BACKENDS = [*BASE_BACKENDS[:-1], "org.backends.LDAPBackend", BASE_BACKENDS[-1]]
@@ -470,3 +471,27 @@ def test_the_office_places_a_person_the_directory_could_not_by_importing_them(
     user.refresh_from_db()
     assert (user.unit, user.role) == (world.own_unit, User.Role.UNIT_HEAD)
     assert client.get(reverse("home")).url == reverse("tasks:assignment_list")
+
+
+def test_every_url_of_the_app_keeps_an_unplaced_person_to_the_waiting_page(client, world):
+    user = sso.sign_in(entry(unit="档案室"))
+    client.force_login(user)
+    for name in sorted(app_url_names()):
+        url = next(_reversed(name))
+        response = client.get(url)
+        if name in ("unit_pending", "healthz"):
+            assert response.status_code == 200, url
+        elif name.startswith("api:"):
+            assert response.status_code == 403, url
+        else:
+            assert (response.status_code, response.url) == (302, reverse("unit_pending")), url
+
+
+def _reversed(name: str) -> Iterator[str]:
+    """The URL of ``name`` with whatever arguments it takes (the middleware answers before any
+    object is looked up)."""
+    for args in ([], [1], [1, "docx"]):
+        try:
+            yield reverse(name, args=args)
+        except NoReverseMatch:
+            continue
