@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: run setup test bench lint messages clean
+.PHONY: run setup test bench lint messages clean oidc-provider
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,12 @@ test: $(VENV)/.installed
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/mypy
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# The OpenID Connect provider the single sign-on tests start (tests/oidc/provider.mjs): the npm
+# packages of its lock file. Without it (or node) those tests are skipped, except in CI.
+oidc-provider: tests/oidc/node_modules/.package-lock.json
+tests/oidc/node_modules/.package-lock.json: tests/oidc/package-lock.json
+	npm ci --prefix tests/oidc --no-audit --no-fund
 
 # Benchmarks, not part of `make test` (bench/README.md): the provincial data set made afresh in
 # a database of their own (its name must end in _bench), every operation timed with its

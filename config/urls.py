@@ -2,14 +2,17 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from org.views import home, profile
+from org.views import LoginView, home, oidc_callback, oidc_login, profile, unit_pending
 
 from .health import healthz
 
 urlpatterns = [
     path("", home, name="home"),
     path("healthz", healthz, name="healthz"),
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/login/", LoginView.as_view(), name="login"),
+    path("accounts/oidc/login/", oidc_login, name="oidc_login"),
+    path("accounts/oidc/callback/", oidc_callback, name="oidc_callback"),
+    path("accounts/unit-pending/", unit_pending, name="unit_pending"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/profile/", profile, name="profile"),
     path("i18n/", include("django.conf.urls.i18n")),

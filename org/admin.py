@@ -3,7 +3,7 @@ from django.contrib.auth.admin import UserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from . import services
-from .models import Department, Unit, UnitGroup, User
+from .models import Department, ExternalIdentity, Unit, UnitGroup, User
 
 
 @admin.register(Department)
@@ -30,8 +30,23 @@ class UnitGroupAdmin(admin.ModelAdmin):
     list_filter = ["department", "rule"]
 
 
+class ExternalIdentityInline(admin.TabularInline):
+    """How the person signs in through a directory, and the placement it last gave them: while
+    department, unit and role still equal it, the directory may move them (org/sso.py)."""
+
+    model = ExternalIdentity
+    extra = 0
+    fields = ("source", "subject", "assigned_department", "assigned_unit", "assigned_role")
+    readonly_fields = fields
+    can_delete = True  # unlinks: the next directory login links by login again
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(User)
 class PersonAdmin(UserAdmin):
+    inlines = [ExternalIdentityInline]
     list_display = ["username", "full_name", "department", "unit", "role", "is_active"]
     list_filter = ["department", "role", "is_active"]
     fieldsets = (

@@ -485,7 +485,9 @@ def _plan_people(result: ImportPlan, units: dict[str, Unit], rows: list[Row]) ->
                 )
         if user is not None and (user.is_superuser or user.role == User.Role.ADMIN):
             errors.append(_("“{login}” is a system administrator.").format(login=username))
-        elif user is not None and user.department_id != department.pk:
+        # Someone with no department yet (single sign-on leaves a person it could not place so,
+        # org/sso.py) is any office's to place.
+        elif user is not None and user.department_id not in (None, department.pk):
             errors.append(_("“{login}” is a person of another department.").format(login=username))
         if not full_name or len(full_name) > 50:
             errors.append(_("The full name is empty or longer than 50 characters."))
@@ -567,7 +569,8 @@ def apply(result: ImportPlan) -> ImportPlan:
     for person in result.people:
         if person.action == Action.UNCHANGED:
             continue
-        user = person.user or User(username=person.username, department=department)
+        user = person.user or User(username=person.username)
+        user.department = department
         if person.user is None:
             # No password until an administrator sets one (or single sign-on is turned on).
             user.set_unusable_password()

@@ -1,14 +1,19 @@
-"""Headers for the files and pages the app hands out; login sessions that end when left idle."""
+"""Headers for the files and pages the app hands out; login sessions that end when left idle; a
+person not yet placed in the organisation kept to the one page that says so."""
 
 from collections.abc import Callable
 
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY
 from django.contrib.auth.signals import user_logged_in
+from django.core.exceptions import PermissionDenied
 from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
+
+from .permissions import is_placed
 
 # When the session's expiry was last moved on (seconds since the epoch).
 REFRESHED_KEY = "_refreshed_at"
@@ -82,3 +87,29 @@ def start_idle_clock(sender, request, user, **kwargs) -> None:
     """Logging in saves the session anyway: the first pages after it need not save it again."""
     if request is not None and hasattr(request, "session"):
         request.session[REFRESHED_KEY] = int(timezone.now().timestamp())
+
+
+class UnplacedPersonMiddleware:
+    """A person single sign-on could not place (no department or unit of ours, org/sso.py) is
+    logged in but belongs nowhere: every page sends them to the one asking them to have their
+    office assign a unit, and the API refuses them, rather than each list relying on showing an
+    unplaced person nothing. Those the office places go on at their next request."""
+
+    OPEN = frozenset({"unit_pending", "logout", "set_language", "login", "healthz"})
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_view(self, request: HttpRequest, view_func, view_args, view_kwargs):
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated or is_placed(user):
+            return None
+        match = request.resolver_match
+        if match is None or match.view_name in self.OPEN:
+            return None
+        if match.namespace == "api":
+            raise PermissionDenied
+        return redirect("unit_pending")

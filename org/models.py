@@ -287,3 +287,43 @@ class User(AbstractUser):
             raise ValidationError({"unit": _("The unit belongs to another department.")})
         if self.role != self.Role.ADMIN and self.department_id is None:
             raise ValidationError({"department": _("This role needs a department.")})
+
+
+class ExternalIdentity(models.Model):
+    """A person as a single sign-on source knows them (an OIDC provider's subject, an LDAP login),
+    and the placement that source last gave them.
+
+    The placement is kept so that a later login can tell the directory's placement from the
+    office's: while the person's department, unit and role are still exactly what the directory
+    last set, the directory may move them; once the office has changed any of the three (the
+    admin, the organisation import), the directory no longer touches them.
+    """
+
+    class Source(models.TextChoices):
+        OIDC = "oidc", _("OpenID Connect")
+        LDAP = "ldap", _("LDAP directory")
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="external_identities", verbose_name=_("person")
+    )
+    source = models.CharField(_("source"), max_length=10, choices=Source.choices)
+    subject = models.CharField(_("identifier at the source"), max_length=255)
+    assigned_department = models.ForeignKey(
+        Department, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    assigned_unit = models.ForeignKey(
+        Unit, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    assigned_role = models.CharField(max_length=12, blank=True)
+    last_login = models.DateTimeField(_("last login"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("single sign-on identity")
+        verbose_name_plural = _("single sign-on identities")
+        constraints = [
+            models.UniqueConstraint(fields=["source", "subject"], name="identity_subject_unique"),
+            models.UniqueConstraint(fields=["user", "source"], name="identity_user_source_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_source_display()}: {self.subject}"

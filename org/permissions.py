@@ -44,6 +44,17 @@ def is_unit_member(user: AnyUser) -> TypeGuard[User]:
     )
 
 
+def is_placed(user: AnyUser) -> bool:
+    """Has a place in the organisation: an administrator, a department's leader, or a member of
+    a unit. A person signed in through a directory that named no unit of ours is not, and sees
+    nothing until the office assigns one (org/sso.py)."""
+    if is_admin(user):
+        return True
+    if not user.is_authenticated or user.department_id is None:
+        return False
+    return user.role == User.Role.LEADER or is_unit_member(user)
+
+
 def overseen_departments(user: AnyUser) -> list[int]:
     """The departments below the person's own (at any depth), whose plans and reports the
     superior's office staff and leaders read; empty for anyone else. Never sideways."""

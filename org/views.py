@@ -1,13 +1,19 @@
 import base64
 
+from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.db.models import QuerySet
-from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render, resolve_url
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
+from mozilla_django_oidc.views import (
+    OIDCAuthenticationCallbackView,
+    OIDCAuthenticationRequestView,
+)
 
 from . import importing
 from .forms import DepartmentSettingsForm, OrganisationImportForm, ProfileForm
@@ -17,6 +23,7 @@ from .permissions import (
     importable_departments,
     is_admin,
     is_leader,
+    is_placed,
     office_department,
     sees_whole_department,
 )
@@ -31,12 +38,62 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 @login_required
 def home(request: AuthenticatedRequest) -> HttpResponse:
     """Leaders start on the dashboard (工作台), office staff on the task list, a unit's people
-    on their own work."""
+    on their own work. (Someone not yet placed never gets here: org.middleware.)"""
     if is_leader(request.user):
         return redirect("reporting:dashboard")
     if is_admin(request.user) or sees_whole_department(request.user):
         return redirect("tasks:task_list")
     return redirect("tasks:assignment_list")
+
+
+@login_required
+def unit_pending(request: AuthenticatedRequest) -> HttpResponse:
+    if is_placed(request.user):
+        return redirect("home")
+    return render(request, "org/unit_pending.html")
+
+
+def oidc_provider_name() -> str:
+    return settings.OIDC_PROVIDER_NAME or _("single sign-on")
+
+
+class LoginView(auth_views.LoginView):
+    """Django's, offering the OIDC provider beside the password when it is turned on."""
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if settings.OIDC_ENABLED:
+            context["oidc_provider"] = oidc_provider_name()
+        return context
+
+
+class OIDCCallbackView(OIDCAuthenticationCallbackView):
+    @property
+    def failure_url(self) -> str:
+        return resolve_url(settings.LOGIN_REDIRECT_URL_FAILURE)
+
+    def login_failure(self) -> HttpResponse:
+        messages.error(
+            self.request,
+            _("Logging in with {provider} did not succeed. Try again, or ask your office.").format(
+                provider=oidc_provider_name()
+            ),
+        )
+        return super().login_failure()
+
+
+def oidc_login(request: HttpRequest) -> HttpResponse:
+    """To the provider's login page (mozilla-django-oidc); not found while OIDC is off."""
+    if not settings.OIDC_ENABLED:
+        raise Http404
+    return OIDCAuthenticationRequestView.as_view()(request)
+
+
+def oidc_callback(request: HttpRequest) -> HttpResponse:
+    """Back from the provider: the code exchanged, the person signed in (org/sso.py)."""
+    if not settings.OIDC_ENABLED:
+        raise Http404
+    return OIDCCallbackView.as_view()(request)
 
 
 @login_required

@@ -1,11 +1,13 @@
-"""Real servers on 127.0.0.1 for the tests: an SMTP mailbox (aiosmtpd) and a private redis-server,
-and a way to wait on what a worker process does, with a deadline."""
+"""Real servers on 127.0.0.1 for the tests: an SMTP mailbox (aiosmtpd), a private redis-server, an
+OpenID Connect provider (oidc-provider on node) and an LDAP server (Debian's slapd), and a way to
+wait on what a worker process does, with a deadline."""
 
 from __future__ import annotations
 
 import asyncio
 import email
 import email.policy
+import json
 import os
 import shutil
 import signal
@@ -15,12 +17,24 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import NoReturn
+from urllib.parse import urljoin
 
+import pytest
 import redis
+import requests
 
 from org.models import Unit
 
 SMTP_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+
+
+def missing(reason: str) -> NoReturn:
+    """Skip a test whose server is not installed on this machine; in CI (CI=true), whose .ci/run
+    installs every one, fail instead, so that a test cannot quietly stop running there."""
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"{reason}; CI installs it (.ci/run), so this test must run")
+    pytest.skip(reason)
 
 
 def free_port() -> int:
@@ -182,3 +196,91 @@ def with_robot(unit: Unit, kind: str, url: str) -> Unit:
     unit.full_clean()
     unit.save(update_fields=["webhook_kind", "webhook_url"])
     return unit
+
+
+class OIDCProvider:
+    """panva's oidc-provider (tests/oidc/provider.mjs, installed by `make oidc-provider`) on a
+    free port, with one client whose redirect URI is ``redirect_uri`` and the given accounts
+    ({login: {"password": …, "claims": {…}}})."""
+
+    folder = Path(__file__).parent / "oidc"
+    client_id, client_secret = "worktracker", "worktracker-test-secret"
+
+    def __init__(self, redirect_uri: str, accounts: dict) -> None:
+        self.port = free_port()
+        self.issuer = f"http://127.0.0.1:{self.port}"
+        self.redirect_uri, self.accounts = redirect_uri, accounts
+        self.process: subprocess.Popen | None = None
+
+    @classmethod
+    def unavailable(cls) -> str | None:
+        if shutil.which("node") is None:
+            return "node is not installed"
+        if not (cls.folder / "node_modules" / "oidc-provider").is_dir():
+            return "oidc-provider is not installed (make oidc-provider)"
+        return None
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(
+            ["node", "provider.mjs", str(self.port), self.redirect_uri],
+            cwd=self.folder,
+            env={**os.environ, "OIDC_ACCOUNTS": json.dumps(self.accounts)},
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        wait_for(self._answers, "the OIDC provider to answer", seconds=20)
+
+    def _answers(self) -> bool:
+        if self.process is not None and self.process.poll() is not None:
+            raise AssertionError("the OIDC provider exited")
+        try:
+            return requests.get(self.discovery_url, timeout=2).ok
+        except requests.ConnectionError:
+            return False
+
+    @property
+    def discovery_url(self) -> str:
+        return f"{self.issuer}/.well-known/openid-configuration"
+
+    def settings(self) -> dict[str, str]:
+        """The app's OIDC settings for this provider, as deploy/sso.md has one set them."""
+        found = requests.get(self.discovery_url, timeout=5).json()
+        return {
+            "OIDC_RP_CLIENT_ID": self.client_id,
+            "OIDC_RP_CLIENT_SECRET": self.client_secret,
+            "OIDC_OP_AUTHORIZATION_ENDPOINT": found["authorization_endpoint"],
+            "OIDC_OP_TOKEN_ENDPOINT": found["token_endpoint"],
+            "OIDC_OP_USER_ENDPOINT": found["userinfo_endpoint"],
+            "OIDC_OP_JWKS_ENDPOINT": found["jwks_uri"],
+        }
+
+    def log_in(self, authorization_url: str, login: str, password: str) -> str:
+        """A browser at the provider: the authorization request, its login form, and the
+        redirects up to the one that leaves the provider (returned: the app's callback URL)."""
+        browser = requests.Session()
+
+        def follow(response: requests.Response) -> requests.Response:
+            while response.is_redirect:
+                location = urljoin(response.url, response.headers["Location"])
+                if not location.startswith(self.issuer):
+                    break
+                response = browser.get(location, allow_redirects=False, timeout=5)
+            return response
+
+        response = follow(browser.get(authorization_url, allow_redirects=False, timeout=5))
+        assert 'name="password"' in response.text, response.text
+        response = follow(
+            browser.post(
+                response.url,
+                data={"login": login, "password": password},
+                allow_redirects=False,
+                timeout=5,
+            )
+        )
+        assert response.is_redirect, (response.status_code, response.text)
+        return urljoin(response.url, response.headers["Location"])
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(timeout=10)

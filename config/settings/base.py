@@ -63,6 +63,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "org.middleware.UnplacedPersonMiddleware",
     "org.middleware.PrivateResponsesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -220,6 +221,59 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/login_locked.html"
 AXES_CLIENT_IP_CALLABLE = "org.addresses.client_address"
+AXES_WHITELIST_CALLABLE = "org.sso.outside_login_throttle"
+
+# --- Single sign-on (deploy/sso.md) --------------------------------------------------------------
+# Each off by default. A first login places the person by the directory's department, unit and
+# role (org/sso.py); without a unit they get no access until the office assigns one.
+# The department everyone signing in belongs to, when the directory sends none (one bureau).
+SSO_DEPARTMENT = env("SSO_DEPARTMENT", default="")
+# The directory's role values → ours (office, unit_head, unit_staff, leader); never admin.
+SSO_ROLE_VALUES = env.dict("SSO_ROLE_VALUES", default={})
+
+OIDC_ENABLED = env.bool("OIDC_ENABLED", default=False)
+# Turned on, these must be set: the app refuses to start without them (django-environ says which).
+_oidc = {} if OIDC_ENABLED else {"default": ""}
+OIDC_PROVIDER_NAME = env("OIDC_PROVIDER_NAME", default="")  # the login page's "Log in with …"
+OIDC_RP_CLIENT_ID = env("OIDC_RP_CLIENT_ID", **_oidc)
+OIDC_RP_CLIENT_SECRET = env("OIDC_RP_CLIENT_SECRET", **_oidc)
+OIDC_OP_AUTHORIZATION_ENDPOINT = env("OIDC_OP_AUTHORIZATION_ENDPOINT", **_oidc)
+OIDC_OP_TOKEN_ENDPOINT = env("OIDC_OP_TOKEN_ENDPOINT", **_oidc)
+OIDC_OP_USER_ENDPOINT = env("OIDC_OP_USER_ENDPOINT", **_oidc)
+OIDC_OP_JWKS_ENDPOINT = env("OIDC_OP_JWKS_ENDPOINT", **_oidc)
+OIDC_RP_SIGN_ALGO = env("OIDC_RP_SIGN_ALGO", default="RS256")
+OIDC_RP_SCOPES = env("OIDC_RP_SCOPES", default="openid email profile")
+OIDC_USE_PKCE = True  # the code is worth nothing to whoever intercepts the redirect
+OIDC_TIMEOUT = 10
+OIDC_AUTHENTICATION_CALLBACK_URL = "oidc_callback"
+LOGIN_REDIRECT_URL_FAILURE = "login"  # the login page, which says why (org.views)
+OIDC_USERNAME_CLAIM = env("OIDC_USERNAME_CLAIM", default="preferred_username")
+OIDC_NAME_CLAIM = env("OIDC_NAME_CLAIM", default="name")
+OIDC_DEPARTMENT_CLAIM = env("OIDC_DEPARTMENT_CLAIM", default="")
+OIDC_UNIT_CLAIM = env("OIDC_UNIT_CLAIM", default="")
+OIDC_ROLE_CLAIM = env("OIDC_ROLE_CLAIM", default="")
+
+LDAP_ENABLED = env.bool("LDAP_ENABLED", default=False)
+_ldap = {} if LDAP_ENABLED else {"default": ""}
+AUTH_LDAP_SERVER_URI = env("LDAP_SERVER_URI", **_ldap)
+AUTH_LDAP_START_TLS = env.bool("LDAP_START_TLS", default=False)
+AUTH_LDAP_BIND_DN = env("LDAP_BIND_DN", default="")
+AUTH_LDAP_BIND_PASSWORD = env("LDAP_BIND_PASSWORD", default="")
+LDAP_USER_SEARCH_BASE = env("LDAP_USER_SEARCH_BASE", **_ldap)
+LDAP_USER_FILTER = env("LDAP_USER_FILTER", default="(uid=%(user)s)")
+LDAP_NAME_ATTRIBUTE = env("LDAP_NAME_ATTRIBUTE", default="cn")
+LDAP_EMAIL_ATTRIBUTE = env("LDAP_EMAIL_ATTRIBUTE", default="mail")
+LDAP_DEPARTMENT_ATTRIBUTE = env("LDAP_DEPARTMENT_ATTRIBUTE", default="")
+LDAP_UNIT_ATTRIBUTE = env("LDAP_UNIT_ATTRIBUTE", default="")
+LDAP_ROLE_ATTRIBUTE = env("LDAP_ROLE_ATTRIBUTE", default="")
+# A directory that does not answer within this many seconds fails the login, not the worker.
+LDAP_TIMEOUT = env.int("LDAP_TIMEOUT", default=10)
+
+# After the password backend, before guardian's: a local password is tried first.
+AUTHENTICATION_BACKENDS[-1:-1] = [
+    *(["org.backends.LDAPBackend"] if LDAP_ENABLED else []),
+    *(["org.backends.OIDCBackend"] if OIDC_ENABLED else []),
+]
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]

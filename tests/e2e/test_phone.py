@@ -97,6 +97,9 @@ PAGES: dict[str, Page] = {
 NOT_PAGES = {
     "home": "redirects to the role's first page",
     "healthz": "the load balancer's check",
+    "oidc_login": "a redirect to the single sign-on provider (off here)",
+    "oidc_callback": "the provider's redirect back (off here)",
+    "unit_pending": "a person without a unit only (tests/org/test_sso.py); sends others home",
     "tasks:evidence_download": "a download",
     "org:organisation_import_template": "a download",
     "registers:request_export": "a download",
