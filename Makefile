@@ -6,10 +6,14 @@ PORT ?= 8000
 
 .PHONY: run setup test bench lint messages clean oidc-provider
 
-$(VENV)/.installed: requirements.txt requirements-dev.txt
+$(VENV)/.installed: requirements.txt requirements-dev.txt requirements-ldap.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -r requirements-dev.txt
+	@# LDAP sign-on only where python-ldap can be built (deploy/sso.md); the rest runs without it.
+	if [ -f /usr/include/ldap.h ] && [ -f /usr/include/sasl/sasl.h ] && command -v gcc >/dev/null; then \
+	  $(BIN)/pip install --quiet -r requirements-ldap.txt; \
+	else echo "LDAP sign-on not installed: needs libldap2-dev libsasl2-dev gcc (deploy/sso.md)"; fi
 	touch $@
 
 setup: $(VENV)/.installed

@@ -4,6 +4,7 @@ Without DATABASE_URL / REDIS_URL the app runs embedded: SQLite and kombu's files
 ``var/``, so a fresh machine with nothing but Python can start it.
 """
 
+import importlib.util
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -11,6 +12,7 @@ from typing import Any
 import environ
 from celery.schedules import crontab
 from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -254,6 +256,12 @@ OIDC_UNIT_CLAIM = env("OIDC_UNIT_CLAIM", default="")
 OIDC_ROLE_CLAIM = env("OIDC_ROLE_CLAIM", default="")
 
 LDAP_ENABLED = env.bool("LDAP_ENABLED", default=False)
+if LDAP_ENABLED and importlib.util.find_spec("django_auth_ldap") is None:
+    raise ImproperlyConfigured(
+        "LDAP_ENABLED is on but django-auth-ldap is not installed: "
+        "apt-get install libldap2-dev libsasl2-dev gcc python3-dev, then "
+        "pip install -r requirements-ldap.txt (deploy/sso.md)."
+    )
 _ldap = {} if LDAP_ENABLED else {"default": ""}
 AUTH_LDAP_SERVER_URI = env("LDAP_SERVER_URI", **_ldap)
 AUTH_LDAP_START_TLS = env.bool("LDAP_START_TLS", default=False)
@@ -271,7 +279,7 @@ LDAP_TIMEOUT = env.int("LDAP_TIMEOUT", default=10)
 
 # After the password backend, before guardian's: a local password is tried first.
 AUTHENTICATION_BACKENDS[-1:-1] = [
-    *(["org.backends.LDAPBackend"] if LDAP_ENABLED else []),
+    *(["org.ldap_backend.LDAPBackend"] if LDAP_ENABLED else []),
     *(["org.backends.OIDCBackend"] if OIDC_ENABLED else []),
 ]
 

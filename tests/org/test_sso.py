@@ -3,6 +3,7 @@ gives it a temporary configuration) and panva's oidc-provider on node (tests/oid
 login places the person by the directory's unit and role, or leaves them without access; later
 logins refresh the name and e-mail and leave the office's placement alone."""
 
+import importlib.util
 import os
 import shutil
 import subprocess
@@ -25,7 +26,7 @@ from tests.org.test_org_import import confirm, upload, workbook
 from tests.test_permission_matrix import app_url_names
 
 BASE_BACKENDS = list(settings.AUTHENTICATION_BACKENDS)
-LDAP_BACKENDS = [*BASE_BACKENDS[:-1], "org.backends.LDAPBackend", BASE_BACKENDS[-1]]
+LDAP_BACKENDS = [*BASE_BACKENDS[:-1], "org.ldap_backend.LDAPBackend", BASE_BACKENDS[-1]]
 OIDC_BACKENDS = [*BASE_BACKENDS[:-1], "org.backends.OIDCBackend", BASE_BACKENDS[-1]]
 ROLE_VALUES = {"科长": User.Role.UNIT_HEAD, "科员": User.Role.UNIT_STAFF}
 
@@ -89,7 +90,7 @@ def test_the_environment_turns_each_on(tmp_path):
     out = run(**required)
     assert out.returncode == 0, out.stderr
     backends, roles, search = out.stdout.splitlines()
-    sso_backends = ["org.backends.LDAPBackend", "org.backends.OIDCBackend"]
+    sso_backends = ["org.ldap_backend.LDAPBackend", "org.backends.OIDCBackend"]
     assert backends == str([*BASE_BACKENDS[:-1], *sso_backends, BASE_BACKENDS[-1]])
     assert roles == str({"科长": "unit_head", "局领导": "leader"})
     assert search == "(sAMAccountName=%(user)s)"
@@ -106,6 +107,8 @@ def slapd(tmp_path_factory) -> Iterator:
     do not have, and someone who calls themselves admin."""
     if shutil.which("slapd", path="/usr/sbin:/usr/local/sbin:/sbin") is None:
         missing("slapd is not installed (apt-get install slapd ldap-utils)")
+    if importlib.util.find_spec("slapdtest") is None:
+        missing("python-ldap is not installed (requirements-ldap.txt)")
     from slapdtest import SlapdObject
 
     class Directory(SlapdObject):
