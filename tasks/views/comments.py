@@ -22,9 +22,10 @@ def post_comment(request: AuthenticatedRequest, target, form: CommentForm) -> bo
     return True
 
 
-def comments_context(target, form: CommentForm) -> dict:
+def comments_context(user, target, form: CommentForm) -> dict:
     return {
         "comments": activity.thread(target),
-        "comment_form": form,
+        # Whoever sees the object in their own department: a superior reads the thread only.
+        "comment_form": form if permissions.is_own_work(user, target) else None,
         "mentionable": permissions.people_who_see(target).order_by("role", "unit", "full_name"),
     }
