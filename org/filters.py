@@ -1,6 +1,9 @@
 """The 部门 filter of a superior's lists: its own department first, then those below it."""
 
+from typing import cast
+
 import django_filters
+from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -18,7 +21,10 @@ def department_filter(field_name: str, **kwargs) -> django_filters.ChoiceFilter:
 def offer_departments(filterset: django_filters.FilterSet, departments: list[tuple[int, str]]):
     """The filter offers ``departments``; without any (nobody below), the list has none."""
     if departments:
-        filterset.filters["department"].extra["choices"] = departments
+        # On the form field: a filter's field, once built (the API schema builds the class's),
+        # is copied with each FilterSet, and would keep the choices it was built with.
+        field = cast(forms.ChoiceField, filterset.filters["department"].field)
+        field.choices = departments
     else:
         del filterset.filters["department"]
 
