@@ -1,7 +1,9 @@
 """Who may see and change tasks and assignments: the only module that talks to django-guardian.
 
 A unit's people get object permissions through their unit's auth group, granted per assignment;
-office staff act on everything in their department; leaders read everything and change nothing.
+office staff act on everything in their department; leaders read everything and change nothing;
+a superior's office staff and leaders read the issued work of the departments below theirs and
+change nothing of it (org.permissions.overseen_departments).
 """
 
 from typing import TypeVar
