@@ -23,9 +23,11 @@ def post_comment(request: AuthenticatedRequest, target, form: CommentForm) -> bo
 
 
 def comments_context(user, target, form: CommentForm) -> dict:
+    # Whoever sees the object in their own department comments; a superior reads, no more.
+    own = permissions.is_own_work(user, target)
     return {
+        "read_only_below": not own,
         "comments": activity.thread(target),
-        # Whoever sees the object in their own department: a superior reads the thread only.
-        "comment_form": form if permissions.is_own_work(user, target) else None,
+        "comment_form": form if own else None,
         "mentionable": permissions.people_who_see(target).order_by("role", "unit", "full_name"),
     }

@@ -161,6 +161,9 @@ def test_the_dashboard_counts_its_own_work_and_links_the_departments_below(clien
 def test_the_bureaus_own_pages_show_no_levels(client, world, levels, office_staff):
     response = _get(client, office_staff, "plans:plan_list")
     assert response.context["filter"] is None
+    task = client.get(reverse("tasks:task_detail", args=[world.own_task.pk]))
+    assert not task.context["read_only_below"]
+    assert task.context["comment_form"] is not None
     assert _get(client, office_staff, "reporting:dashboard").context["below"] == []
 
 
@@ -174,6 +177,8 @@ def test_the_pages_below_show_no_write_buttons(client, world, levels):
     assert reverse("tasks:task_create", args=[world.plan.pk]) not in plan
     task = client.get(reverse("tasks:task_detail", args=[world.own_task.pk]))
     assert task.context["comment_form"] is None
+    assert task.context["read_only_below"]  # whose it is, read-only
+    assert world.department.name in task.content.decode()
     assert reverse("tasks:task_update", args=[world.own_task.pk]) not in task.content.decode()
     assignment = client.get(reverse("tasks:assignment_detail", args=[world.own_assignment.pk]))
     assert not assignment.context["can_update"]
