@@ -3,8 +3,10 @@ each listed in AUTHENTICATION_BACKENDS only when turned on (config/settings/base
 org/ldap_backend.py, since python-ldap is an optional install (requirements-ldap.txt).
 
 Every one reads a person's unit with them: every page's header names it, and the unit's row was
-one more query on every request. A session remembers the backend that logged its person in, so
-each backend answers for its sessions.
+one more query on every request. Whether their department has any below it comes in the same
+query (``oversees``): most people's have none, and their pages then ask nothing more of the tree
+(org.permissions.overseen_departments). A session remembers the backend that logged its person
+in, so each backend answers for its sessions.
 """
 
 import json
@@ -13,17 +15,21 @@ import logging
 from django.conf import settings
 from django.contrib.auth.backends import ModelBackend as DjangoModelBackend
 from django.core.exceptions import SuspiciousOperation
+from django.db.models import Exists, OuterRef
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 
 from . import sso
-from .models import ExternalIdentity, User
+from .models import Department, ExternalIdentity, User
 
 logger = logging.getLogger("security")
 
 
 class ModelBackend(DjangoModelBackend):
     def get_user(self, user_id):
-        user = User._default_manager.select_related("unit").filter(pk=user_id).first()
+        users = User._default_manager.select_related("unit").annotate(
+            oversees=Exists(Department.objects.filter(parent=OuterRef("department")))
+        )
+        user = users.filter(pk=user_id).first()
         return user if user is not None and self.user_can_authenticate(user) else None
 
 

@@ -60,9 +60,30 @@ def overseen_departments(user: AnyUser) -> list[int]:
     superior's office staff and leaders read; empty for anyone else. Never sideways."""
     if not sees_whole_department(user) or user.department_id is None:
         return []
-    from .levels import below  # levels reads the models this module also imports
+    # Read once a request (the person of a request lives for that request). The person as the
+    # login backend reads them says whether their department has any below it at all
+    # (``oversees``): then most people's pages ask nothing more of the tree.
+    found: list[int] | None = user.__dict__.get("_overseen")
+    if found is None:
+        if getattr(user, "oversees", True):
+            from .levels import below  # levels reads the models this module also imports
 
-    return below(user.department_id)
+            found = below(user.department_id)
+        else:
+            found = []
+        user.__dict__["_overseen"] = found
+    return found
+
+
+def listed_department(user: AnyUser, value: str | None) -> int | None:
+    """The department a superior's list shows when ``value`` (a list's 部门 filter) names one:
+    their own or one they oversee, their own when it names none of those; None for anyone who
+    oversees nothing (their lists are as they were)."""
+    overseen = overseen_departments(user)
+    if not overseen:
+        return None
+    chosen = int(value) if value and value.isdigit() else None
+    return chosen if chosen in overseen else getattr(user, "department_id", None)
 
 
 def office_department(user: AnyUser) -> Department:
@@ -87,13 +108,18 @@ M = TypeVar("M", bound=Model)
 VIEW = "view"  # every app's name for seeing an object
 
 
-def department_wide(user: AnyUser, queryset: QuerySet[M]) -> QuerySet[M]:
+def department_wide(user: AnyUser, queryset: QuerySet[M], *, overseen: bool = False) -> QuerySet[M]:
     """Rows that belong to a department as a whole (its registers, its report): its office
-    staff and leaders see them, administrators see all, a unit's people see none."""
+    staff and leaders see them, administrators see all, a unit's people see none. With
+    ``overseen``, a superior's office staff and leaders see those of the departments below
+    theirs too (to read: writing asks is_office of the row's own department)."""
     if not user.is_authenticated or not (is_admin(user) or sees_whole_department(user)):
         return queryset.none()
     if is_admin(user):
         return queryset
+    below = overseen_departments(user) if overseen else []
+    if below:
+        return queryset.filter(department__in=[user.department_id, *below])
     return queryset.filter(department=user.department_id)
 
 

@@ -5,7 +5,7 @@ import re
 from django.db.models import QuerySet
 
 from .models import Department, Unit, UnitGroup
-from .permissions import AnyUser
+from .permissions import AnyUser, overseen_departments
 
 _BRACKETED = re.compile(r"\([^)]*\)")
 
@@ -32,7 +32,19 @@ def resolve_name(index: dict[str, Unit | UnitGroup], name: str) -> Unit | UnitGr
     return None
 
 
-def department_units(user: AnyUser) -> QuerySet[Unit]:
-    """The units a person's lists filter by and the bulk actions assign: their department's."""
-    department = getattr(user, "department_id", None)
+def department_units(user: AnyUser, department: int | None = None) -> QuerySet[Unit]:
+    """The units a person's lists filter by and the bulk actions assign: their department's,
+    or ``department``'s (one a superior's list shows: org.permissions.listed_department)."""
+    department = department or getattr(user, "department_id", None)
     return Unit.objects.all() if department is None else Unit.objects.filter(department=department)
+
+
+def department_choices(user: AnyUser) -> list[tuple[int, str]]:
+    """A superior's 部门 filter: their own department first, then those below it by name, as
+    (pk, name); empty (and no query) for anyone who oversees none."""
+    overseen = overseen_departments(user)
+    own = getattr(user, "department_id", None)
+    if not overseen or own is None:
+        return []
+    rows = list(Department.objects.filter(pk__in=[own, *overseen]).values_list("pk", "name"))
+    return sorted(rows, key=lambda row: row[0] != own)  # own first, then by name (ordering)

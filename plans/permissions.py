@@ -1,6 +1,6 @@
 """Who may see and change plans. The only place plan access is decided."""
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from org.permissions import (
     VIEW,
@@ -8,6 +8,7 @@ from org.permissions import (
     get_visible_or_404,
     is_admin,
     is_office,
+    overseen_departments,
     sees_whole_department,
 )
 
@@ -16,13 +17,25 @@ from .models import Plan
 MANAGE = "manage"
 
 
-def visible_plans(user: AnyUser) -> QuerySet[Plan]:
+# What a plan shows beyond its office: the units of its department, and the departments above.
+PUBLISHED = [Plan.Status.ISSUED, Plan.Status.CLOSED]
+
+
+def visible_plans(user: AnyUser, *, overseen: bool = True) -> QuerySet[Plan]:
+    """The person's department's plans, and for a superior's office staff and leaders the
+    issued plans of the departments below (to read: writes ask ``can``). ``overseen=False``:
+    their own department's alone (a dashboard's scope)."""
     if not user.is_authenticated:
         return Plan.objects.none()
     if is_admin(user):
         return Plan.objects.all()
     plans = Plan.objects.filter(department=user.department_id)
     if sees_whole_department(user):
+        below = overseen_departments(user) if overseen else []
+        if below:
+            # A draft is the department's own working copy, until it issues it.
+            below_issued = Q(department__in=below, status__in=PUBLISHED)
+            return Plan.objects.filter(Q(department=user.department_id) | below_issued)
         return plans
     # A plan is addressed to every unit of the department once issued; drafts stay in the office.
     return plans.exclude(status=Plan.Status.DRAFT)

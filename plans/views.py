@@ -6,8 +6,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from org.filters import DepartmentFilter
 from org.http import AuthenticatedRequest
 from org.models import Department
+from org.queries import department_choices
 
 from . import permissions, services
 from .forms import HeadingForm, PlanForm
@@ -16,11 +18,18 @@ from .models import Plan
 
 @login_required
 def plan_list(request: AuthenticatedRequest) -> HttpResponse:
+    """The department's plans; a superior's, those of the departments below too (部门)."""
     plans = permissions.visible_plans(request.user).select_related("department")
+    departments = department_choices(request.user)
+    listed = DepartmentFilter(request.GET or None, queryset=plans, departments=departments)
     return render(
         request,
         "plans/plan_list.html",
-        {"plans": plans, "can_create": permissions.can(request.user, permissions.MANAGE)},
+        {
+            "plans": listed.qs,
+            "filter": listed if departments else None,
+            "can_create": permissions.can(request.user, permissions.MANAGE),
+        },
     )
 
 

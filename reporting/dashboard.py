@@ -73,10 +73,11 @@ _STATE_OF_STATUS: dict[str, str] = {
 
 
 def scope_for(user: User, *, year: int, plan: Plan | None, today: datetime.date) -> Scope:
-    assignments = permissions.visible_assignments(user)
+    # A superior's own department's: the departments below count their own.
+    assignments = permissions.visible_assignments(user, overseen=False)
     tasks = None
     if permissions.sees_all_tasks(user):
-        tasks = permissions.visible_tasks(user)
+        tasks = permissions.visible_tasks(user, overseen=False)
     elif user.unit_id:
         assignments = assignments.filter(unit=user.unit_id)
     if plan is not None:
@@ -243,7 +244,8 @@ def review_queue_length(user: User) -> int | None:
     """Submissions waiting for the office: the review queue's own count (all plans)."""
     if not permissions.sees_all_tasks(user):
         return None
-    return permissions.visible_assignments(user).filter(status=Status.SUBMITTED).count()
+    mine = permissions.visible_assignments(user, overseen=False)
+    return mine.filter(status=Status.SUBMITTED).count()
 
 
 # --- Series for the charts -------------------------------------------------------------------

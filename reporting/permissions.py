@@ -1,5 +1,6 @@
 """Who may see and write the year-end report draft: the office of the department writes it,
-its leaders read it, units see nothing of it."""
+its leaders and the office staff and leaders of the departments above read it, units see
+nothing of it."""
 
 from __future__ import annotations
 
@@ -27,7 +28,9 @@ MANAGE = "manage"  # write the draft: generate, edit, mark final
 
 
 def visible_reports(user: AnyUser) -> QuerySet[ReportDraft]:
-    return department_wide(user, ReportDraft.objects.all())
+    """The department's reports, and a superior's office staff and leaders those of the
+    departments below, drafts too (to read: can_write_report)."""
+    return department_wide(user, ReportDraft.objects.all(), overseen=True)
 
 
 def get_report_or_404(user: AnyUser, pk: int, action: str = VIEW) -> ReportDraft:

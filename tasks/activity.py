@@ -220,7 +220,7 @@ def mentioned(text: str, target: Task | Assignment) -> list[User]:
 @transaction.atomic
 def comment(target: Task | Assignment, text: str, *, by: User) -> Comment:
     """A comment in the thread of an assignment or a task, and its notifications."""
-    if not permissions.can(by, permissions.VIEW, target):
+    if not permissions.can(by, permissions.COMMENT, target):
         raise PermissionDenied
     text = text.strip()
     if not text:

@@ -3,6 +3,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_filters.fields import ModelChoiceField, ModelChoiceIterator
 
+from org.filters import department_filter, offer_departments
 from org.forms import FilterForm, UnitChoiceIterator, UnitChoices, WrittenSelect
 from org.models import Unit
 from plans.models import Plan
@@ -34,6 +35,8 @@ def _today():
 
 
 class TaskFilter(django_filters.FilterSet):
+    # A superior's: one department's tasks at a time (its own by default, tasks.views.lists).
+    department = department_filter("plan__department", empty_label=None)
     plan = django_filters.ModelChoiceFilter(
         queryset=Plan.objects.none(), label=_("plan"), empty_label=_("All"), widget=WrittenSelect
     )
@@ -56,11 +59,13 @@ class TaskFilter(django_filters.FilterSet):
 
     class Meta:
         model = Task
-        fields = ["plan", "unit", "state", "due", "year", "q"]
+        fields = ["department", "plan", "unit", "state", "due", "year", "q"]
         form = FilterForm
 
-    def __init__(self, *args, plans, units, **kwargs):  # units: org.forms.UnitChoices
+    # units: org.forms.UnitChoices; departments: a superior's (org.queries.department_choices)
+    def __init__(self, *args, plans, units, departments=(), **kwargs):
         super().__init__(*args, **kwargs)
+        offer_departments(self, list(departments))
         self.filters["plan"].queryset = plans
         self.filters["unit"].queryset = units.queryset
         self.filters["unit"].field.units = units  # the rows the actions bar offers too

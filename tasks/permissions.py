@@ -1,7 +1,9 @@
 """Who may see and change tasks and assignments: the only module that talks to django-guardian.
 
 A unit's people get object permissions through their unit's auth group, granted per assignment;
-office staff act on everything in their department; leaders read everything and change nothing.
+office staff act on everything in their department; leaders read everything and change nothing;
+a superior's office staff and leaders read the issued work of the departments below theirs and
+change nothing of it (org.permissions.overseen_departments).
 """
 
 from typing import TypeVar
@@ -20,9 +22,11 @@ from org.permissions import (
     is_office,
     is_unit_member,
     office_department,
+    overseen_departments,
     sees_whole_department,
 )
 from plans.models import Plan
+from plans.permissions import PUBLISHED
 
 from .models import (
     Assignment,
@@ -38,27 +42,40 @@ MANAGE = "manage"  # create, edit and re-assign tasks
 UPDATE = "update"  # report progress on an assignment
 SUBMIT = "submit"  # hand an assignment in for review
 REVIEW = "review"  # accept or return a submission
+COMMENT = "comment"  # write in its comment thread: whoever sees it in its own department
 
-_UNIT_VISIBLE = {"plan__status__in": [Plan.Status.ISSUED, Plan.Status.CLOSED]}
+_UNIT_VISIBLE = {"plan__status__in": PUBLISHED}
 
 
-def visible_tasks(user: AnyUser) -> TaskQuerySet:
+def _whole_department(user: User, prefix: str, overseen: bool) -> Q:
+    """The department's work, and (``overseen``) for a superior the work of the departments
+    below in their issued plans (plans.permissions.visible_plans): read-only, see ``can``."""
+    own = Q(**{f"{prefix}plan__department": user.department_id})
+    below = overseen_departments(user) if overseen else []
+    if not below:
+        return own
+    issued_below = {f"{prefix}plan__department__in": below, f"{prefix}plan__status__in": PUBLISHED}
+    return own | Q(**issued_below)
+
+
+def visible_tasks(user: AnyUser, *, overseen: bool = True) -> TaskQuerySet:
+    """``overseen=False``: a superior's own department's alone (its dashboard, its queue)."""
     if not user.is_authenticated:
         return Task.objects.none()
     if is_admin(user):
         return Task.objects.all()
     if sees_whole_department(user):
-        return Task.objects.filter(plan__department=user.department_id)
+        return Task.objects.filter(_whole_department(user, "", overseen))
     return _granted(user, Task.objects.filter(**_UNIT_VISIBLE), "view_task")
 
 
-def visible_assignments(user: AnyUser) -> QuerySet[Assignment]:
+def visible_assignments(user: AnyUser, *, overseen: bool = True) -> QuerySet[Assignment]:
     if not user.is_authenticated:
         return Assignment.objects.none()
     if is_admin(user):
         return Assignment.objects.all()
     if sees_whole_department(user):
-        return Assignment.objects.filter(task__plan__department=user.department_id)
+        return Assignment.objects.filter(_whole_department(user, "task__", overseen))
     unit_visible = {f"task__{k}": v for k, v in _UNIT_VISIBLE.items()}
     return _granted(user, Assignment.objects.filter(**unit_visible), "view_assignment")
 
@@ -93,6 +110,12 @@ def _department_id(obj: Task | Assignment) -> int:
     return task.plan.department_id
 
 
+def is_own_work(user: AnyUser, obj: Task | Assignment) -> bool:
+    """Work of the person's own department (administrators: any). A superior's office staff
+    and leaders only read the work of the departments below theirs."""
+    return is_admin(user) or (user.is_authenticated and user.department_id == _department_id(obj))
+
+
 def can(user: AnyUser, action: str, obj: Task | Assignment) -> bool:
     if not user.is_authenticated:
         return False
@@ -101,6 +124,10 @@ def can(user: AnyUser, action: str, obj: Task | Assignment) -> bool:
     if action == VIEW:
         qs = visible_tasks(user) if isinstance(obj, Task) else visible_assignments(user)
         return qs.filter(pk=obj.pk).exists()
+    if not is_own_work(user, obj):
+        return False  # seen from above: read-only
+    if action == COMMENT:
+        return can(user, VIEW, obj)
     if not isinstance(obj, Assignment) or obj.task.plan.status != Plan.Status.ISSUED:
         return False
     if action == UPDATE:

@@ -12,50 +12,71 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from api.services import create_token, default_expiry
 from core.models import Digest, Webhook
+from org.models import Department
 from reporting import services
 from tasks.evidence import Upload
 from tasks.importing import start_import
 from tasks.models import Assignment, Comment, Notification, ProgressUpdate, Reminder
 from tasks.services import Report, record_progress
 
-from .factories import UserFactory, make_request, make_review_case
+from .factories import DepartmentFactory, UnitFactory, UserFactory, make_request, make_review_case
 
 # URLs that are Django's own machinery, checked by Django's own tests.
 NOT_APP_URLS = {"login", "logout", "set_language"}
 NOT_APP_NAMESPACES = {"admin"}
 
-ROLES = ["anonymous", "office", "leader", "head", "staff", "other_office"]
+ROLES = [
+    "anonymous",
+    "office",
+    "leader",
+    "head",
+    "staff",
+    "other_office",
+    "super_office",
+    "super_leader",
+]
 
 # url name -> (object kind, GET outcome per role as (own, foreign)); None = no object.
 # "own" is the persona's own scope: their unit's task/assignment, their department's plan.
 # For office and leader, "foreign" is bureau B's object; for a unit's people, another unit's
-# (and for plans, bureau B's plan).
+# (and for plans, bureau B's plan). Levels (issue 20): super_office and super_leader are of the
+# district's office, over bureau A; for them "own" is bureau A's object (below them: they read it
+# and change nothing, 403) and "foreign" bureau B's, which hangs beside the district under the
+# city: a sibling, sideways, 404. Bureaus A and B see nothing of each other either way.
 L = 302  # anonymous: sent to the login page
 # fmt: off
 ANY = {"anonymous": L, "office": 200, "leader": 200, "head": 200, "staff": 200,
-       "other_office": 200}
+       "other_office": 200, "super_office": 200, "super_leader": 200}
 OFFICE_ONLY = {"anonymous": L, "office": 200, "leader": 403, "head": 403, "staff": 403,
-               "other_office": 200}
+               "other_office": 200, "super_office": 200, "super_leader": 403}
 MANAGE = {"anonymous": (L, L), "office": (200, 404), "leader": (403, 404), "head": (403, 404),
-          "staff": (403, 404), "other_office": (200, 404)}
+          "staff": (403, 404), "other_office": (200, 404), "super_office": (403, 404),
+          "super_leader": (403, 404)}
 VIEW = {"anonymous": (L, L), "office": (200, 404), "leader": (200, 404), "head": (200, 404),
-        "staff": (200, 404), "other_office": (200, 404)}
+        "staff": (200, 404), "other_office": (200, 404), "super_office": (200, 404),
+        "super_leader": (200, 404)}
 POST_ONLY = {role: (405, 405) if role != "anonymous" else (L, L) for role in MANAGE}
 # A POST with no object in its URL: the rows it acts on are posted (tests/tasks/test_bulk_actions).
 POST_ONLY_LIST = {role: 405 if role != "anonymous" else L for role in MANAGE}
 # The registers are the department's: a unit's people see none of them.
-READERS = {**OFFICE_ONLY, "leader": 200}
-REGISTER_VIEW = {**VIEW, "head": (404, 404), "staff": (404, 404)}
-REGISTER_KEEP = {**MANAGE, "head": (404, 404), "staff": (404, 404)}
-# Only office staff: others are refused before any object is looked up.
-OFFICE_OWN = {**MANAGE, "leader": (403, 403), "head": (403, 403), "staff": (403, 403)}
-# The region's report is a superior's: no persona's department has one below it (403 for all;
-# the superior's office and leaders: tests/reporting/test_rollup.py).
-SUPERIORS_ONLY = {**dict.fromkeys(ROLES, 403), "anonymous": L}
+READERS = {**OFFICE_ONLY, "leader": 200, "super_leader": 200}
+# A superior reads the reports below, not the registers below (nor writes either).
+NO_ONE_BELOW = {"super_office": (404, 404), "super_leader": (404, 404)}
+REPORT_VIEW = {**VIEW, "head": (404, 404), "staff": (404, 404)}
+REPORT_KEEP = {**MANAGE, "head": (404, 404), "staff": (404, 404)}
+REGISTER_VIEW = {**REPORT_VIEW, **NO_ONE_BELOW}
+REGISTER_KEEP = {**REPORT_KEEP, **NO_ONE_BELOW}
+# Only office staff: others are refused before any object is looked up; an office's own only.
+OFFICE_OWN = {**MANAGE, "leader": (403, 403), "head": (403, 403), "staff": (403, 403),
+              "super_office": (404, 404), "super_leader": (403, 403)}
+# The region's report is a superior's (tests/reporting/test_rollup.py): its office acts, its
+# leaders read; everyone else is refused.
+SUPERIORS_ONLY = {**dict.fromkeys(ROLES, 403), "anonymous": L, "super_office": 200,
+                  "super_leader": 200}
 EXPECTED = {
     "healthz": (None, dict.fromkeys(ROLES, 200)),  # the load balancer's check: no login
     "home": (None, {**ANY, "office": 302, "leader": 302, "head": 302, "staff": 302,
-                    "other_office": 302}),
+                    "other_office": 302, "super_office": 302, "super_leader": 302}),
     "plans:plan_list": (None, ANY),
     "plans:plan_create": (None, OFFICE_ONLY),
     "plans:plan_update": ("plan", MANAGE),
@@ -64,7 +85,7 @@ EXPECTED = {
     "plans:heading_create": ("plan", MANAGE),
     "tasks:plan_detail": ("plan", VIEW),
     "tasks:task_create": ("plan", MANAGE),
-    "tasks:task_list": (None, {**OFFICE_ONLY, "leader": 200}),
+    "tasks:task_list": (None, READERS),
     "tasks:task_detail": ("task", VIEW),
     "tasks:task_update": ("task", MANAGE),
     "tasks:assignment_list": (None, ANY),
@@ -106,12 +127,13 @@ EXPECTED = {
     "registers:reviewcase_create": (None, OFFICE_ONLY),
     "registers:reviewcase_import": (None, OFFICE_ONLY),
     "registers:reviewcase_update": ("reviewcase", REGISTER_KEEP),
-    # The report draft: the office writes it, leaders read it, units see nothing (404).
+    # The report draft: the office writes it, leaders and the superior read it, units see
+    # nothing (404).
     "reporting:report_list": (None, READERS),
-    "reporting:report_detail": ("report", REGISTER_VIEW),
-    "reporting:report_status": ("report", REGISTER_VIEW),
-    "reporting:report_version": ("version", REGISTER_VIEW),
-    "reporting:report_export": ("report", REGISTER_VIEW),
+    "reporting:report_detail": ("report", REPORT_VIEW),
+    "reporting:report_status": ("report", REPORT_VIEW),
+    "reporting:report_version": ("version", REPORT_VIEW),
+    "reporting:report_export": ("report", REPORT_VIEW),
     "reporting:report_generate": ("report", POST_ONLY),
     "reporting:report_cell": ("report", POST_ONLY),
     "reporting:report_front": ("report", POST_ONLY),
@@ -119,27 +141,29 @@ EXPECTED = {
     "reporting:report_topics": ("report", POST_ONLY),
     "reporting:report_final": ("report", POST_ONLY),
     "reporting:report_section": ("section", POST_ONLY),
-    "reporting:report_table_entry": ("report", REGISTER_KEEP),
-    "reporting:report_previous": ("report", REGISTER_KEEP),
+    "reporting:report_table_entry": ("report", REPORT_KEEP),
+    "reporting:report_previous": ("report", REPORT_KEEP),
     "reporting:rollup": (None, SUPERIORS_ONLY),
     "reporting:rollup_remind": (None, POST_ONLY_LIST),
     "reporting:rollup_generate": (None, POST_ONLY_LIST),
     "tasks:import_preview": ("import", OFFICE_OWN),
     # The assessment: the office and leaders rank the department's units (the office edits the
     # scheme); a unit's people see their own unit's breakdown, no ranking. Departments are
-    # ranked by the office above them only (tests/assessment): here nobody is above anybody.
+    # ranked by the office above them only: the district's (super_*) over bureau A.
     "assessment:unit_ranking": (None, READERS),
     "assessment:unit_xlsx": (None, READERS),
     "assessment:unit_docx": (None, READERS),
     "assessment:unit_scheme": (None, OFFICE_ONLY),
-    "assessment:unit_breakdown": ("unit", VIEW),
+    # A superior scores the departments below, not their units.
+    "assessment:unit_breakdown": ("unit", {**VIEW, **NO_ONE_BELOW}),
     "assessment:department_ranking": (None, READERS),
     "assessment:department_xlsx": (None, READERS),
     "assessment:department_docx": (None, READERS),
     "assessment:department_scheme": (None, OFFICE_ONLY),
     "assessment:department_breakdown": (
         "department",
-        {role: (L, L) if role == "anonymous" else (404, 404) for role in ROLES},
+        {**{role: (L, L) if role == "anonymous" else (404, 404) for role in ROLES},
+         "super_office": (200, 404), "super_leader": (200, 404)},
     ),
     "api:docs": (None, ANY),
     "api:token_list": (None, ANY),  # each person's own tokens (tests/api/test_tokens.py)
@@ -153,6 +177,7 @@ API_ANY = {**ANY, "anonymous": U}
 API_VIEW = {**VIEW, "anonymous": (U, U)}
 API_READERS = {**READERS, "anonymous": U}
 API_REGISTER_VIEW = {**REGISTER_VIEW, "anonymous": (U, U)}
+API_REPORT_VIEW = {**REPORT_VIEW, "anonymous": (U, U)}
 API_POST_ONLY = {**POST_ONLY, "anonymous": (U, U)}
 API_EXPECTED = {
     "api:plan_list": (None, API_ANY),
@@ -170,15 +195,17 @@ API_EXPECTED = {
     "api:request_list": (None, API_READERS),
     "api:request_detail": ("request", API_REGISTER_VIEW),
     "api:report_list": (None, API_READERS),
-    "api:report_detail": ("report", API_REGISTER_VIEW),
+    "api:report_detail": ("report", API_REPORT_VIEW),
     "api:schema": (None, API_ANY),
 }
 # The API's writes, POSTed with a body the service accepts: who may (201; 400 where the
 # assignment's state refuses it, after the permission check), who may not (403), and who does
 # not see the object (404).
 WRITES_OK = {"anonymous": (U, U), "office": (201, 404), "leader": (403, 404),
-             "head": (201, 404), "staff": (201, 404), "other_office": (201, 404)}
-COMMENT_OK = {**WRITES_OK, "leader": (201, 404)}  # whoever sees it may comment
+             "head": (201, 404), "staff": (201, 404), "other_office": (201, 404),
+             "super_office": (403, 404), "super_leader": (403, 404)}
+# Whoever sees it in its own department may comment; a superior only reads the thread below.
+COMMENT_OK = {**WRITES_OK, "leader": (201, 404)}
 API_POSTS = {
     "api:assignment_progress": ("assignment", {"text": "已公开"}, WRITES_OK),
     "api:assignment_review": ("assignment", {"accept": True},
@@ -222,6 +249,12 @@ def personas(office_staff, leader, unit_head, unit_staff, world):
         unit=world.other_task.assignments.get().unit,
         role="office",
     )
+    # Levels: the city over the district's office and bureau B; the district over bureau A.
+    city = DepartmentFactory(name="泉州市人民政府办公室")
+    district = DepartmentFactory(name="泉州市丰泽区人民政府办公室", parent=city)
+    Department.objects.filter(pk=world.department.pk).update(parent=district)
+    Department.objects.filter(pk=world.other_department.pk).update(parent=city)
+    district_unit = UnitFactory(department=district, name="秘书科", is_office=True)
     return {
         "anonymous": None,
         "office": office_staff,
@@ -229,6 +262,10 @@ def personas(office_staff, leader, unit_head, unit_staff, world):
         "head": unit_head,
         "staff": unit_staff,
         "other_office": other_office,
+        "super_office": UserFactory(
+            username="district", department=district, unit=district_unit, role="office"
+        ),
+        "super_leader": UserFactory(username="districtleader", department=district, role="leader"),
     }
 
 
@@ -318,7 +355,7 @@ def objects_for(world, role: str, kind: str, imports=None, files=None, registers
     if kind == "import":
         own, other = imports[world.department], imports[world.other_department]
         return (other, own) if role == "other_office" else (own, other)
-    dept_scope = role in ("office", "leader", "anonymous")
+    dept_scope = role in ("office", "leader", "anonymous", "super_office", "super_leader")
     if kind == "department":
         own, other = world.department, world.other_department
         return (other, own) if role == "other_office" else (own, other)
@@ -496,6 +533,8 @@ def test_leader_may_read_an_assignment_but_not_post_to_it(client, world, leader,
         ("leader", "own", 403),
         ("head", "own", 403),
         ("other_office", "foreign", 404),
+        ("super_office", "own", 403),  # bureau A's plan, below: read-only
+        ("super_office", "foreign", 404),
     ],
 )
 def test_plan_status_post(client, world, personas, role, scope, expected):
@@ -532,6 +571,7 @@ def test_forged_task_post_for_another_bureaus_plan_creates_nothing(client, world
         ("office", "own", 302),
         ("head", "own", 403),
         ("other_office", "foreign", 404),
+        ("super_office", "own", 403),
     ],
 )
 def test_only_the_office_reminds_its_own_bureaus_units_by_hand(

@@ -7,7 +7,7 @@ from api import serializers
 from api.filters import FilterBackend
 from org.forms import UnitChoices
 from org.permissions import VIEW, get_visible_or_404
-from org.queries import department_units
+from org.queries import department_choices, department_units
 from plans.permissions import get_plan_or_404, visible_plans
 from registers import permissions as register_permissions
 from registers import queries as register_queries
@@ -38,8 +38,9 @@ class PlanDetail(generics.RetrieveAPIView):
 
 
 class TaskList(generics.ListAPIView):
-    """Tasks the person sees, filtered as the task list filters them (plan, unit, state, due
-    window, year, text), nearest deadline first."""
+    """Tasks the person sees (a superior: those of the departments below too, read-only),
+    filtered as the task list filters them (department, plan, unit, state, due window, year,
+    text), nearest deadline first."""
 
     serializer_class = serializers.TaskSerializer
     filter_backends = [FilterBackend]
@@ -51,7 +52,11 @@ class TaskList(generics.ListAPIView):
 
     def filterset_extra_kwargs(self) -> dict:
         user = self.request.user
-        return {"plans": visible_plans(user), "units": UnitChoices(department_units(user))}
+        return {
+            "plans": visible_plans(user),
+            "units": UnitChoices(department_units(user)),
+            "departments": department_choices(user),  # a superior's ?department=
+        }
 
 
 class TaskDetail(generics.RetrieveAPIView):

@@ -88,13 +88,14 @@ class AssignmentReview(APIView):
 
 
 class CommentCreate(APIView):
-    """A comment in the thread of an assignment or a task; whoever sees it may comment."""
+    """A comment in the thread of an assignment or a task; whoever sees it may comment, but
+    a superior, who only reads what is below it (403)."""
 
     lookup: Callable[..., Assignment | Task] = staticmethod(permissions.get_assignment_or_404)
 
     @extend_schema(request=serializers.CommentInput, responses={201: serializers.CommentSerializer})
     def post(self, request: AuthenticatedRequest, pk: int) -> Response:
-        target = self.lookup(request.user, pk)
+        target = self.lookup(request.user, pk, permissions.COMMENT)
         data = _valid(serializers.CommentInput, request)
         with transaction.atomic():  # the comment with its events and notifications, or nothing
             remark = activity.comment(target, data["text"], by=request.user)

@@ -20,6 +20,7 @@ from django_tables2 import RequestConfig
 
 from core import rendering
 from org.http import AuthenticatedRequest
+from org.queries import department_choices
 from plans.models import Plan
 from plans.permissions import visible_plans
 from reporting import brief_docx, charts, dashboard
@@ -66,7 +67,8 @@ def _scope(
 
     A plan the person may not see answers 404, like one that does not exist.
     """
-    plans = list(visible_plans(request.user).only("pk", "title", "year", "status"))
+    # A superior's dashboard counts its own department's work; those below have theirs.
+    plans = list(visible_plans(request.user, overseen=False).only("pk", "title", "year", "status"))
     plan = None
     if plan_id := _int(request.GET.get("plan")):
         plan = next((p for p in plans if p.pk == plan_id), None)
@@ -288,6 +290,7 @@ def dashboard_view(request: AuthenticatedRequest) -> HttpResponse:
             "table": table,
             "units_key": units_key,
             "month": month,
+            "below": department_choices(request.user)[1:],
             **_pictures(scope, rows, series, month),
         },
     )

@@ -13,8 +13,10 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from org.filters import DepartmentFilter
 from org.http import AuthenticatedRequest
 from org.permissions import office_department, overseen_departments
+from org.queries import department_choices
 from plans.models import Heading
 from reporting import aggregates, exports, pdf_export, permissions, queries, rollup, services
 from reporting.formats import MONEY_UNITS, SECTION_TITLES, TABLE_PARTS, cell_code, cell_of
@@ -39,7 +41,8 @@ def _error(request: AuthenticatedRequest, error: ValidationError) -> None:
 
 @login_required
 def report_list(request: AuthenticatedRequest) -> HttpResponse:
-    """Office staff and leaders see their department's reports; the office starts a year's."""
+    """Office staff and leaders see their department's reports (a superior's, those of the
+    departments below too); the office starts a year's."""
     permissions.require_reader(request.user)
     form = None
     if permissions.keeps_registers(request.user):
@@ -57,10 +60,17 @@ def report_list(request: AuthenticatedRequest) -> HttpResponse:
                 services.request_generation(draft, by=request.user)
                 return redirect(draft)
     reports = permissions.visible_reports(request.user).select_related("department")
+    departments = department_choices(request.user)
+    listed = DepartmentFilter(request.GET or None, queryset=reports, departments=departments)
     return render(
         request,
         "reporting/report_list.html",
-        {"reports": reports, "form": form, "oversees": overseen_departments(request.user)},
+        {
+            "reports": listed.qs,
+            "form": form,
+            "filter": listed if departments else None,
+            "oversees": overseen_departments(request.user),
+        },
     )
 
 

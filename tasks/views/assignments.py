@@ -79,7 +79,7 @@ def assignment_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "can_review_any": permissions.can(user, permissions.REVIEW, assignment),
             "reminders": queries.reminders_of(assignment),
             "due": queries.due_of(assignment, timezone.localdate()),
-            **comments_context(assignment, remark),
+            **comments_context(user, assignment, remark),
         },
     )
 

@@ -22,9 +22,12 @@ def post_comment(request: AuthenticatedRequest, target, form: CommentForm) -> bo
     return True
 
 
-def comments_context(target, form: CommentForm) -> dict:
+def comments_context(user, target, form: CommentForm) -> dict:
+    # Whoever sees the object in their own department comments; a superior reads, no more.
+    own = permissions.is_own_work(user, target)
     return {
+        "read_only_below": not own,
         "comments": activity.thread(target),
-        "comment_form": form,
+        "comment_form": form if own else None,
         "mentionable": permissions.people_who_see(target).order_by("role", "unit", "full_name"),
     }

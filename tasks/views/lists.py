@@ -2,7 +2,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
+from django.http import HttpResponse, QueryDict
 from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -16,8 +16,8 @@ from django_tables2 import SingleTableMixin
 
 from org.forms import UnitChoices
 from org.http import AuthenticatedRequest
-from org.permissions import is_office
-from org.queries import department_units
+from org.permissions import is_office, listed_department
+from org.queries import department_choices, department_units
 from plans.permissions import visible_plans
 from tasks import permissions, queries, services, xlsx_export
 from tasks.filters import AssignmentFilter, TaskFilter
@@ -35,14 +35,31 @@ class BulkActionsMixin:
     list_name = "task_list"  # the URL's name, which the actions come back to
 
     @cached_property
+    def department(self) -> int | None:
+        """The department a superior's list shows (部门, its own by default); None for anyone
+        who oversees none."""
+        request = self.request  # type: ignore[attr-defined]  # the view's
+        return listed_department(request.user, request.GET.get("department"))
+
+    @property
+    def acts(self) -> bool:
+        """The actions bar is for the department's own work: a superior reads the rest."""
+        user = self.request.user  # type: ignore[attr-defined]  # the view's
+        return permissions.reviews_submissions(user) and self.department in (
+            None,
+            user.department_id,
+        )
+
+    @cached_property
     def units(self) -> UnitChoices:
         """The units the actions bar assigns, and the list's filter offers: read once."""
-        return UnitChoices(department_units(self.request.user))  # type: ignore[attr-defined]  # the view's
+        user = self.request.user  # type: ignore[attr-defined]  # the view's
+        return UnitChoices(department_units(user, self.department))
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)  # type: ignore[misc]
         request = self.request  # type: ignore[attr-defined]  # the view's
-        if permissions.reviews_submissions(request.user):
+        if self.acts:
             form = BulkActionForm(
                 initial={"origin": self.list_name, "query": request.GET.urlencode()},
                 units=self.units,
@@ -80,16 +97,21 @@ class TaskListView(LoginRequiredMixin, BulkActionsMixin, SingleTableMixin, Filte
         return queries.task_rows(permissions.visible_tasks(self.request.user))
 
     def get_table_class(self):
-        if permissions.reviews_submissions(self.request.user):
-            return TaskSelectTable
-        return TaskTable
+        return TaskSelectTable if self.acts else TaskTable
 
     def get_filterset_kwargs(self, filterset_class):
         user = self.request.user
+        kwargs = super().get_filterset_kwargs(filterset_class)
+        plans = visible_plans(user)
+        if self.department is not None:  # a superior: the department chosen, or its own
+            kwargs["data"] = data = (kwargs["data"] or QueryDict()).copy()
+            data["department"] = str(self.department)
+            plans = plans.filter(department=self.department)
         return {
-            **super().get_filterset_kwargs(filterset_class),
-            "plans": visible_plans(user),
+            **kwargs,
+            "plans": plans,
             "units": self.units,
+            "departments": department_choices(user),
         }
 
 
@@ -135,7 +157,9 @@ class ReviewQueueView(LoginRequiredMixin, BulkActionsMixin, SingleTableMixin, Li
         user = self.request.user
         if not (is_office(user) or (permissions.sees_all_tasks(user) and user.is_superuser)):
             raise PermissionDenied
-        submitted = permissions.visible_assignments(user).filter(status=Assignment.Status.SUBMITTED)
+        # The department's own: a superior reviews nothing of the departments below.
+        mine = permissions.visible_assignments(user, overseen=False)
+        submitted = mine.filter(status=Assignment.Status.SUBMITTED)
         return queries.assignment_rows(submitted).order_by("updated_at")
 
 

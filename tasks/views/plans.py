@@ -50,7 +50,7 @@ def task_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "can_manage": permissions.can(request.user, permissions.MANAGE, task),
             "today": timezone.localdate(),
             "history": history_rows(task),
-            **comments_context(task, remark),
+            **comments_context(request.user, task, remark),
         },
     )
 
