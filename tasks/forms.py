@@ -15,7 +15,7 @@ from org.tables import MAX_PER_PAGE
 from plans.models import Heading, Plan
 from plans.responsibility import split_units
 
-from . import activity, importing, services
+from . import activity, cascade, importing, services
 from .evidence import Upload
 from .models import Assignment, Kind, Metric, Notification, Task
 
@@ -663,3 +663,80 @@ class WebhookForm(forms.Form):
     events = forms.MultipleChoiceField(
         label=_("events"), choices=Webhook.Event.choices, widget=forms.CheckboxSelectMultiple
     )
+
+
+# --- Cascade: placing a superior's task in the department's own plan -----------------------------
+
+
+class _Placing(forms.Form):
+    def attach_errors(self, error: ValidationError) -> None:
+        """The service's errors beside the fields they name; the rest above the form."""
+        if not hasattr(error, "error_dict"):
+            self.add_error(None, error)
+            return
+        for key, messages in error.message_dict.items():
+            self.add_error(key if key in self.fields else None, messages)
+
+
+class _Labelled(forms.ModelChoiceField):
+    """A heading or task named with its plan: the office has several plans."""
+
+    def label_from_instance(self, obj) -> str:
+        return f"{obj.plan} · {obj}"
+
+
+class PlaceForm(_Placing):
+    """Import a superior's task as a new task of one of the office's plans."""
+
+    heading = _Labelled(Heading.objects.none(), label=_("under the heading"))
+    text = forms.CharField(
+        label=_("task"), max_length=4000, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    due_date = forms.DateField(
+        label=_("deadline"),
+        required=False,
+        widget=DateInput(),
+        help_text=_("Empty: the superior's deadline."),
+    )
+    lead_units = forms.ModelMultipleChoiceField(
+        Unit.objects.none(),
+        label=_("lead units (牵头)"),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Name at least one responsible unit.")},
+    )
+
+    def __init__(self, *args, user: User, assignment: Assignment, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = cast(dict[str, forms.ModelChoiceField], self.fields)
+        plans = cascade.placeable_plans(user)
+        choices["heading"].queryset = Heading.objects.filter(plan__in=plans).select_related("plan")
+        choices["lead_units"].queryset = Unit.objects.filter(department=user.department_id).exclude(
+            kind=Unit.Kind.DEPARTMENT
+        )
+        self.initial.setdefault("text", assignment.task.text)
+
+    def save(self, assignment: Assignment, *, by: User) -> Task:
+        data = self.cleaned_data
+        placement = cascade.Placement(
+            heading=data["heading"],
+            text=data["text"],
+            due_date=data["due_date"],
+            lead=list(data["lead_units"]),
+        )
+        return cascade.place_as_new(assignment, placement, by=by)
+
+
+class LinkTaskForm(_Placing):
+    """Link a superior's task to a task the office's plan already has."""
+
+    task = _Labelled(Task.objects.none(), label=_("your task"))
+
+    def __init__(self, *args, user: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = cast(dict[str, forms.ModelChoiceField], self.fields)
+        choices["task"].queryset = Task.objects.filter(
+            plan__in=cascade.placeable_plans(user), upstream=None
+        ).select_related("plan")
+
+    def save(self, assignment: Assignment, *, by: User) -> Task:
+        return cascade.link_existing(assignment, self.cleaned_data["task"], by=by)

@@ -135,7 +135,10 @@ class ReviewQueueView(LoginRequiredMixin, BulkActionsMixin, SingleTableMixin, Li
         user = self.request.user
         if not (is_office(user) or (permissions.sees_all_tasks(user) and user.is_superuser)):
             raise PermissionDenied
-        submitted = permissions.visible_assignments(user).filter(status=Assignment.Status.SUBMITTED)
+        # A cascaded assignment is handed in to its department's own office, not to this one.
+        submitted = permissions.visible_assignments(user).filter(
+            status=Assignment.Status.SUBMITTED, unit__represents=None
+        )
         return queries.assignment_rows(submitted).order_by("updated_at")
 
 

@@ -60,6 +60,7 @@ PAGES: dict[str, Page] = {
     "tasks:import_start": Page((OFFICE,)),
     "tasks:import_preview": Page((OFFICE,), on="import"),
     "tasks:review_queue": Page((OFFICE, ADMIN)),
+    "tasks:cascade_inbox": Page((OFFICE,)),
     "tasks:metric_list": Page((OFFICE,)),
     "tasks:notification_list": Page(EVERYONE),
     "tasks:notification_settings": Page(EVERYONE),
