@@ -62,7 +62,8 @@ def _claim(assignment: Assignment, *, by: User) -> Assignment:
     already = Task.objects.filter(upstream=locked).first()
     if already is not None:
         raise ValidationError(
-            _("It is already placed in your plan as “{task}”.").format(task=already)
+            _("It is already placed in your plan as “{task}”.").format(task=already),
+            code="placed",
         )
     return locked
 

@@ -150,7 +150,7 @@ def demo_objects(user: User) -> dict[str, int]:
     assert assignment is not None
     report = ReportDraft.objects.get()
     return {
-        "plan": Plan.objects.get().pk,
+        "plan": Plan.objects.get(department=unit.department_id).pk,  # not the district's
         "task": assignment.task_id,
         "assignment": assignment.pk,
         "import": PlanImport.objects.get().pk,

@@ -137,10 +137,11 @@ def test_a_placement_the_task_checks_refuse_writes_nothing(levels, world, office
 
 def test_a_task_cannot_be_placed_twice(levels, world, office_staff):
     first = place(levels, world, office_staff)
-    with pytest.raises(ValidationError, match="already placed"):
+    with pytest.raises(ValidationError) as again:
         place(levels, world, office_staff)
-    with pytest.raises(ValidationError, match="already placed"):
+    with pytest.raises(ValidationError) as linked:
         cascade.link_existing(levels.cascaded, world.foreign_task, by=office_staff)
+    assert again.value.code == linked.value.code == "placed"
     assert list(Task.objects.filter(upstream=levels.cascaded)) == [first]
 
 
@@ -323,6 +324,21 @@ def test_the_person_chooses_how_to_hear_of_an_upstream_change(levels, world, off
     save_choices(office_staff, {Kind.UPSTREAM: Notification.Delivery.NEVER})
     set_deadline(levels.superior_task, due_date=datetime.date(2026, 9, 2), by=levels.district)
     assert Notification.objects.filter(kind=Kind.UPSTREAM, recipient=office_staff).count() == 1
+
+
+def test_the_bell_and_the_menu_show_what_waits_from_above(client, levels, world, office_staff):
+    # given: one task placed, then changed by the superior; none waiting otherwise
+    place(levels, world, office_staff)
+    client.force_login(office_staff)
+    assert client.get(INBOX).context["from_above_waiting"] == 0
+    set_deadline(levels.superior_task, due_date=datetime.date(2026, 9, 1), by=levels.district)
+    # when
+    response = client.get(reverse("tasks:notification_list"))
+    # then
+    page = response.content.decode()
+    assert "2026-09-01" in page
+    assert (response.context["from_above"], response.context["from_above_waiting"]) == (1, 1)
+    assert INBOX in page
 
 
 def test_only_the_tasks_office_acknowledges(levels, world, office_staff, unit_head):
