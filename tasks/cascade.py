@@ -121,9 +121,9 @@ def link_existing(assignment: Assignment, task: Task, *, by: User) -> Task:
         raise ValidationError(
             {"task": _("That task already places another of the superior's tasks.")}
         )
+    # Not a change of the task its units see (its history leaves the link out): no history row.
+    Task.objects.filter(pk=task.pk).update(upstream=assignment)
     task.upstream = assignment
-    task._history_user = by  # type: ignore[attr-defined]  # simple_history reads it
-    task.save(update_fields=["upstream"])
     _placed(task, by=by)
     return task
 

@@ -129,7 +129,10 @@ class Task(models.Model):
     groups = models.ManyToManyField(
         UnitGroup, blank=True, related_name="tasks", verbose_name=_("named collectively")
     )
-    history = HistoricalRecords()
+    # The link stays out of the task's history, which the task's units read: the superior's
+    # task is for the office only (tasks.permissions.upstream_of); the superior's assignment
+    # records the placing in its own timeline.
+    history = HistoricalRecords(excluded_fields=["upstream", "upstream_changed_at"])
 
     objects = TaskQuerySet.as_manager()
 

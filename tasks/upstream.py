@@ -127,9 +127,8 @@ def acknowledge(task: Task, *, by: User) -> None:
     """The department's office has read what the superior changed."""
     if task.upstream_id is None or not permissions.can(by, permissions.MANAGE, task):
         raise PermissionDenied
+    Task.objects.filter(pk=task.pk).update(upstream_changed_at=None)  # not in its history
     task.upstream_changed_at = None
-    task._history_user = by  # type: ignore[attr-defined]  # simple_history reads it
-    task.save(update_fields=["upstream_changed_at"])
     Notification.objects.filter(
         recipient=by, kind=Kind.UPSTREAM, event__task=task, read_at__isnull=True
     ).update(read_at=timezone.now())
