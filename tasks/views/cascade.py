@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from org.http import AuthenticatedRequest
 from org.permissions import office_department
 from tasks import cascade, permissions, upstream
-from tasks.forms import LinkTaskForm, PlaceForm
+from tasks.forms import LinkTaskForm, PlaceForm, PlacingOptions
 
 
 def _posted_pk(request: AuthenticatedRequest, name: str) -> int:
@@ -24,6 +24,7 @@ def cascade_inbox(request: AuthenticatedRequest) -> HttpResponse:
     or linked to one it has), and the placed ones the superior changed since."""
     user = request.user
     office_department(user)  # the office's page: anyone else is refused (403)
+    options = PlacingOptions(user)
     bound: dict[tuple[str, int], PlaceForm | LinkTaskForm] = {}
     if request.method == "POST":
         action = request.POST.get("action", "")
@@ -37,7 +38,7 @@ def cascade_inbox(request: AuthenticatedRequest) -> HttpResponse:
         if action not in ("place", "link"):
             raise Http404
         assignment = permissions.get_cascaded_or_404(user, _posted_pk(request, "assignment"))
-        form = _forms(user, assignment, request.POST)[action]
+        form = _forms(options, assignment, request.POST)[action]
         if form.is_valid():
             try:
                 task = form.save(assignment, by=user)
@@ -50,19 +51,25 @@ def cascade_inbox(request: AuthenticatedRequest) -> HttpResponse:
                 return redirect(task)
         bound[action, assignment.pk] = form
     items = [
-        (a, *(bound.get((k, a.pk)) or f for k, f in _forms(user, a).items()))
+        (a, *(bound.get((k, a.pk)) or f for k, f in _forms(options, a).items()))
         for a in cascade.inbox(user)
     ]
     return render(
         request,
         "tasks/cascade_inbox.html",
-        {"items": items, "changed": cascade.changed_upstream(user)},
+        {
+            "items": items,
+            "changed": cascade.changed_upstream(user),
+            "no_heading": items and len(options.heading_choices) == 1,
+        },
     )
 
 
-def _forms(user, assignment, data=None) -> dict[str, PlaceForm | LinkTaskForm]:
+def _forms(options: PlacingOptions, assignment, data=None) -> dict[str, PlaceForm | LinkTaskForm]:
     """The two ways to place the assignment, each prefixed with it (one page shows many)."""
     return {
-        "place": PlaceForm(data, user=user, assignment=assignment, prefix=f"place-{assignment.pk}"),
-        "link": LinkTaskForm(data, user=user, prefix=f"link-{assignment.pk}"),
+        "place": PlaceForm(
+            data, options=options, assignment=assignment, prefix=f"place-{assignment.pk}"
+        ),
+        "link": LinkTaskForm(data, options=options, prefix=f"link-{assignment.pk}"),
     }

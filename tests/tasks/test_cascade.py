@@ -7,6 +7,8 @@ from dataclasses import dataclass
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from org.models import Department, Unit, User
@@ -156,6 +158,15 @@ def test_another_departments_office_cannot_place_or_link_it(levels, world):
     with pytest.raises(PermissionDenied):
         cascade.link_existing(levels.cascaded, world.other_task, by=levels.sibling_office)
     assert not Task.objects.filter(upstream__isnull=False).exists()
+
+
+def test_a_closed_superior_plan_is_placed_no_more(levels, world, office_staff):
+    levels.superior_task.plan.status = Plan.Status.CLOSED
+    levels.superior_task.plan.save()
+    assert not cascade.inbox(office_staff).exists()
+    with pytest.raises(ValidationError):
+        cascade.link_existing(levels.cascaded, world.own_task, by=office_staff)
+    assert Task.objects.get(pk=world.own_task.pk).upstream is None
 
 
 def test_a_heading_of_another_departments_plan_is_refused(levels, world, office_staff):
@@ -439,3 +450,20 @@ def test_a_unit_stands_only_for_a_department_below_its_own(world):
     stranger = Unit(department=world.other_department, name="x", represents=world.department)
     with pytest.raises(ValidationError):
         stranger.full_clean()
+
+
+def test_the_inbox_runs_the_same_queries_for_one_task_and_for_five(
+    client, levels, office_staff, django_assert_num_queries
+):
+    # given
+    client.force_login(office_staff)
+    client.get(INBOX)  # warm up
+    with CaptureQueriesContext(connection) as one:
+        client.get(INBOX)
+    # when
+    for _ in range(4):
+        make_task(levels.superior_task.plan, lead=[levels.cascaded.unit], by=levels.district)
+    # then: the choices every form offers are read once for the page, not once a form
+    with django_assert_num_queries(len(one)):
+        response = client.get(INBOX)
+    assert len(response.context["items"]) == 5
