@@ -219,6 +219,17 @@ def _set_assignments(
                 ).format(names="、".join(str(a.unit) for a in started))
             }
         )
+    # A department that placed its part in its own plan has taken it up (tasks.cascade).
+    placed = Task.objects.filter(upstream__in=dropped).select_related("upstream__unit")
+    if placed:
+        raise ValidationError(
+            {
+                "lead_units": _(
+                    "{names} placed this task in their own plan; their assignments cannot be "
+                    "removed."
+                ).format(names="、".join(str(t.upstream.unit) for t in placed if t.upstream))
+            }
+        )
     for assignment in dropped:
         permissions.revoke_unit_access(assignment)
         assignment._history_user = by  # type: ignore[attr-defined]  # simple_history reads it
@@ -449,6 +460,7 @@ def close_task(task: Task, *, reason: str, by: User) -> Task:
     task.closed_reason = reason.strip()[:300]
     task._history_user = by  # type: ignore[attr-defined]  # simple_history reads it
     task.save(update_fields=["closed_reason"])
+    upstream.closed(task, by=by)
     return task
 
 

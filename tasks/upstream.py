@@ -110,15 +110,33 @@ def edited(task: Task, before: Mapping[str, Any], *, by: User | None) -> int:
         )
     if not changes:
         return 0
+    return _tell_below(task, changes, old=before["due_date"], by=by)
+
+
+def closed(task: Task, *, by: User) -> None:
+    """A task was closed (``services.close_task``): the superior's, and the departments that
+    placed it hear of it; a department's placed one, and the superior sees it."""
+    if task.upstream_id is not None:
+        note = _("{department} closed its task: {reason}").format(
+            department=task.plan.department, reason=task.closed_reason
+        )
+        roll_up(task, by=by, note=note)
+    reason = _("it was closed: {reason}").format(reason=task.closed_reason)
+    _tell_below(task, [reason], old=task.due_date, by=by)
+
+
+def _tell_below(task: Task, changes: list[str], *, old: datetime.date, by: User | None) -> int:
+    """Each department that placed the superior's ``task`` is told what changed, and its
+    task marked changed upstream until its office acknowledges it."""
     placed = list(Task.objects.filter(upstream__task=task).select_related("plan"))
+    if not placed:
+        return 0
     Task.objects.filter(pk__in=[t.pk for t in placed]).update(upstream_changed_at=timezone.now())
     note = _("{superior} changed its task: {changes}.").format(
         superior=task.plan.department, changes="；".join(changes)
     )
     for downstream in placed:
-        activity.upstream_changed(
-            downstream, note=note, old=before["due_date"], new=task.due_date, by=by
-        )
+        activity.upstream_changed(downstream, note=note, old=old, new=task.due_date, by=by)
     return len(placed)
 
 

@@ -19,6 +19,7 @@ from tasks.activity import save_choices
 from tasks.models import Assignment, Kind, Notification, ProgressUpdate, Task
 from tasks.services import (
     Report,
+    close_task,
     record_progress,
     responsibility_of,
     review_assignment,
@@ -467,3 +468,32 @@ def test_the_inbox_runs_the_same_queries_for_one_task_and_for_five(
     with django_assert_num_queries(len(one)):
         response = client.get(INBOX)
     assert len(response.context["items"]) == 5
+
+
+def test_a_department_that_placed_the_task_cannot_be_taken_off_it(levels, world, office_staff):
+    place(levels, world, office_staff)
+    source = levels.superior_task
+    given = responsibility_of(source)
+    given.lead = [levels.sibling.unit]
+    with pytest.raises(ValidationError) as refused:
+        save_task(source, responsibility=given, by=levels.district)
+    assert "lead_units" in refused.value.message_dict
+    assert Assignment.objects.filter(pk=levels.cascaded.pk).exists()
+
+
+def test_closing_a_task_is_told_across_the_levels(levels, world, office_staff):
+    # given: the bureau placed the superior's task
+    task = place(levels, world, office_staff)
+    # when the bureau closes its own
+    close_task(task, reason="并入其他任务", by=office_staff)
+    # then the superior sees it in its assignment's timeline
+    assert ProgressUpdate.objects.filter(
+        assignment=levels.cascaded, text__contains="并入其他任务"
+    ).exists()
+    # when the superior closes its task
+    close_task(levels.superior_task, reason="年度调整", by=levels.district)
+    # then the bureau's office is told, and the link marked
+    task.refresh_from_db()
+    assert task.upstream_changed_at is not None
+    told = Notification.objects.get(kind=Kind.UPSTREAM, recipient=office_staff)
+    assert "年度调整" in told.event.note
