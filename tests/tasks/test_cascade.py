@@ -11,6 +11,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from core.models import Digest
+from core.reminders import deliver
 from org.models import Department, Unit, User
 from org.services import representative_of
 from plans.models import Heading, Plan
@@ -497,3 +499,17 @@ def test_closing_a_task_is_told_across_the_levels(levels, world, office_staff):
     assert task.upstream_changed_at is not None
     told = Notification.objects.get(kind=Kind.UPSTREAM, recipient=office_staff)
     assert "年度调整" in told.event.note
+
+
+def test_an_upstream_change_is_mailed_to_the_office_at_once(levels, world, people, mailbox):
+    # given
+    place(levels, world, people["office"])
+    # when
+    set_deadline(levels.superior_task, due_date=datetime.date(2026, 9, 1), by=levels.district)
+    for pk in Digest.objects.filter(status=Digest.Status.PENDING).values_list("pk", flat=True):
+        deliver(pk)
+    # then
+    assert mailbox.to() == ["office@edu.example.cn"]
+    message = mailbox.messages[0]
+    assert "2026-09-01" in str(message["Subject"])
+    assert "泉州市丰泽区人民政府办公室" in message.get_content()
