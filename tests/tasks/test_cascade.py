@@ -18,6 +18,7 @@ from org.services import representative_of
 from plans.models import Heading, Plan
 from tasks import cascade, upstream
 from tasks.activity import save_choices
+from tasks.importing import start_import
 from tasks.models import Assignment, Kind, Notification, ProgressUpdate, Task
 from tasks.services import (
     Report,
@@ -513,3 +514,17 @@ def test_an_upstream_change_is_mailed_to_the_office_at_once(levels, world, peopl
     message = mailbox.messages[0]
     assert "2026-09-01" in str(message["Subject"])
     assert "泉州市丰泽区人民政府办公室" in message.get_content()
+
+
+def test_the_import_preview_points_to_the_tasks_waiting_from_above(
+    client, levels, world, office_staff
+):
+    plan_import = start_import(
+        world.department,
+        source_name="",
+        data="一、任务\n(一)公开\n做好公开(责任科室:办公室)。".encode(),
+        by=None,
+    )
+    client.force_login(office_staff)
+    page = client.get(reverse("tasks:import_preview", args=[plan_import.pk])).content.decode()
+    assert page.count(f'href="{INBOX}"') == 2  # the menu's, and the notice's
