@@ -412,7 +412,12 @@ def _plan_units(result: ImportPlan, units: dict[str, Unit], rows: list[Row]) -> 
                 )
         result.units.append(UnitPlan(row.number, name, unit, fields, new_aliases, changes))
     for name, kinds in group_kinds.items():
-        rule = _RULE_OF_KIND[kinds.pop()] if len(kinds) == 1 else UnitGroup.Rule.ALL
+        # A group of units standing for subordinate departments has no rule of its own: all.
+        rule = (
+            _RULE_OF_KIND.get(kinds.pop(), UnitGroup.Rule.ALL)
+            if len(kinds) == 1
+            else UnitGroup.Rule.ALL
+        )
         result.groups.append(UnitGroup(department=department, name=name, rule=rule))
 
 

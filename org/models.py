@@ -114,6 +114,7 @@ class Unit(models.Model):
     class Kind(models.TextChoices):
         SECTION = "section", _("section")
         SCHOOL = "school", _("affiliated school")
+        DEPARTMENT = "department", _("subordinate department")
 
     department = models.ForeignKey(
         Department, on_delete=models.PROTECT, related_name="units", verbose_name=_("department")
@@ -125,6 +126,17 @@ class Unit(models.Model):
         _("is the office"), default=False, help_text=_("The office (办公室) runs the plans.")
     )
     position = models.PositiveIntegerField(_("position"), default=0)
+    # A superior's plan names its subordinate departments as it names its sections (「区教育局」):
+    # such a unit stands for the department, and its tasks cascade to it (tasks.cascade).
+    represents = models.ForeignKey(
+        Department,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="representatives",
+        verbose_name=_("stands for"),
+        help_text=_("A subordinate department this unit stands for in its superior's plans."),
+    )
 
     class Webhook(models.TextChoices):
         WECOM = "wecom", _("WeCom group robot (企业微信)")
@@ -148,6 +160,9 @@ class Unit(models.Model):
         ordering = ["department", "kind", "position", "name"]
         constraints = [
             models.UniqueConstraint(fields=["department", "name"], name="unit_name_unique"),
+            models.UniqueConstraint(
+                fields=["department", "represents"], name="unit_represents_unique"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -155,6 +170,11 @@ class Unit(models.Model):
 
     def clean(self) -> None:
         super().clean()
+        represented = self.represents_id
+        if represented is not None and self.department_id not in superiors(represented):
+            raise ValidationError(
+                {"represents": _("A unit can stand only for a department below its own.")}
+            )
         if not self.webhook_url:
             return
         if not self.webhook_kind:

@@ -1,7 +1,9 @@
 """Writes for the organisation: units and people, kept in step with their auth groups."""
 
 from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from .models import Department, Unit, UnitAlias, UnitGroup, User
 
@@ -78,3 +80,20 @@ def add_alias(department: Department, *, name: str, unit: Unit) -> UnitAlias:
         department=department, name=name, defaults={"unit": unit}
     )
     return alias
+
+
+def representative_of(department: Department, *, short_name: str = "") -> Unit:
+    """The unit of the department's superior that stands for it in the superior's plans
+    (「区教育局」 in the district office's plan), created on first use."""
+    if department.parent_id is None:
+        raise ValidationError(_("{name} has no superior.").format(name=department))
+    found = Unit.objects.filter(department=department.parent_id, represents=department).first()
+    return found or save_unit(
+        Unit(
+            department_id=department.parent_id,
+            name=department.name,
+            short_name=short_name,
+            kind=Unit.Kind.DEPARTMENT,
+            represents=department,
+        )
+    )

@@ -170,15 +170,16 @@ def request_import(request: AuthenticatedRequest) -> HttpResponse:
                     ),
                 )
                 if result.updated or result.unchanged:
-                    messages.info(
-                        request,
-                        _(
-                            "Rows of requests in the register already (same 编号, or same "
-                            "收到日期, 申请人 and 申请内容) were merged into them: what the file "
-                            "filled in or changed is kept, a blank cell erases nothing. Updated: "
-                            "rows {updated}."
-                        ).format(updated=_rows(result.updated)),
+                    merged = _(
+                        "Rows of requests in the register already (same 编号, or same 收到日期, "
+                        "申请人 and 申请内容) were merged into them: what the file filled in or "
+                        "changed is kept, a blank cell erases nothing."
                     )
+                    if result.updated:
+                        merged += " " + _("Updated: rows {rows}.").format(
+                            rows=_rows(result.updated)
+                        )
+                    messages.info(request, merged)
                 return redirect("registers:request_list")
             row_errors = result.errors
     return render(

@@ -2,7 +2,8 @@
 
 A submission tells the office's reviewers; a return or a sign-off, the unit's people; a comment,
 everyone who follows the assignment (or task), and an @mention its addressee; a unit put on or
-taken off a task, or a deadline moved, the units concerned. Each is an ``Event`` and a
+taken off a task, or a deadline moved, the units concerned; a superior's edit of a task placed
+in a department's plan, that department's office. Each is an ``Event`` and a
 ``Notification`` per person (the bell), once: unique per (person, event). Each person chooses
 per kind how to hear of it by e-mail: at once, in the next daily digest, or not at all. E-mails
 go through the reminders' outbox (``core.reminders``): an immediate one is a digest of its own
@@ -45,6 +46,7 @@ DEFAULTS: dict[str, str] = {
     Kind.MENTION: Delivery.NOW,
     Kind.REASSIGNED: Delivery.DAILY,
     Kind.DEADLINE: Delivery.DAILY,
+    Kind.UPSTREAM: Delivery.NOW,
 }
 # What happens to a unit's own work, which its group robot posts.
 UNIT_KINDS = {Kind.RETURNED, Kind.SIGNED_OFF, Kind.REASSIGNED, Kind.DEADLINE}
@@ -178,6 +180,15 @@ def deadline_changed(task: Task, old: datetime.date, *, by: User | None) -> None
     units = list(task.assignments.values_list("unit", flat=True))
     event = _happened(Kind.DEADLINE, task, old_date=old, new_date=task.due_date, units=units, by=by)
     tell(event, _unit_people(units))
+
+
+def upstream_changed(
+    task: Task, *, note: str, old: datetime.date, new: datetime.date, by: User | None
+) -> None:
+    """The superior changed the task this one places (``tasks.upstream``): the department's
+    office staff hear of it, whatever the state of their own plan."""
+    event = _happened(Kind.UPSTREAM, task, note=note[:300], old_date=old, new_date=new, by=by)
+    tell(event, _office(task))
 
 
 # --- Comments -----------------------------------------------------------------------------------

@@ -1,8 +1,9 @@
-from django.db.models import Count, IntegerField, QuerySet, Subquery, Value
+from django.db.models import Count, IntegerField, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 
 from org.models import User
 from org.permissions import is_office
+from tasks import permissions
 from tasks.models import Assignment, Notification
 
 
@@ -28,14 +29,32 @@ def notifications(request) -> dict:
         # are cheaper to join than the tasks of every year: 2 ms, not 30, on the bench data
         # (tasks_assignment's index "assignment_submitted").
         submitted = Assignment.objects.filter(
-            status=Assignment.Status.SUBMITTED, unit__department=user.department_id
+            status=Assignment.Status.SUBMITTED,
+            unit__department=user.department_id,
+            unit__represents=None,  # handed in to the department below, not to this office
         )
+        # Tasks from above (tasks.cascade): all of them (the menu offers the page when there
+        # are any), and those waiting on the office: not yet placed, or changed upstream.
+        cascaded = permissions.cascaded_to(user)
+        waiting = cascaded.filter(
+            Q(downstream=None) | Q(downstream__upstream_changed_at__isnull=False)
+        )
+        office = is_office(user)
         counts = User.objects.filter(pk=user.pk).values_list(
             _count(unread, "recipient"),
-            _count(submitted, "unit__department") if is_office(user) else Value(0),
+            _count(submitted, "unit__department") if office else Value(0),
+            _count(cascaded, "unit__represents") if office else Value(0),
+            _count(waiting, "unit__represents") if office else Value(0),
         )
-        request.unread_notifications, request.awaiting_review = counts.get()
+        (
+            request.unread_notifications,
+            request.awaiting_review,
+            request.from_above,
+            request.from_above_waiting,
+        ) = counts.get()
     return {
         "unread_notifications": request.unread_notifications,
         "awaiting_review": request.awaiting_review,
+        "from_above": request.from_above,
+        "from_above_waiting": request.from_above_waiting,
     }

@@ -5,19 +5,21 @@ The plan (``demo_plan.txt``) follows the form of a district bureau's yearly disc
 deadlines, and the year-end summary milestone) in this project's own words.
 """
 
+import datetime
 from decimal import Decimal
 from pathlib import Path
 
 from django.db import transaction
 
 from org.models import Department, Unit, User
-from org.services import save_person, save_unit, standard_unit_groups
-from plans.models import Plan
-from plans.services import change_plan_status
+from org.services import representative_of, save_person, save_unit, standard_unit_groups
+from plans.models import Heading, Plan
+from plans.services import change_plan_status, save_heading, save_plan
 
+from .cascade import link_existing
 from .importing import import_document
-from .models import Assignment, Metric
-from .services import Report, record_progress, review_assignment
+from .models import Assignment, Metric, Task
+from .services import Report, Responsibility, record_progress, review_assignment, save_task
 
 DEPARTMENT = "泉州市丰泽区教育局"
 DEMO_PASSWORD = "demo-2026!"
@@ -136,6 +138,41 @@ ORGANISATION = [
 ]
 LOGINS = [*PEOPLE, *(person for _, _, people in ORGANISATION for person in people)]
 
+# The district office's own small plan (its 工作要点, in our own words): (heading, task text,
+# deadline as (month, day), its units by short name). "*" marks the task cascaded to the
+# bureau and to 区卫健局, through the units that stand for them.
+SUPERIOR_PLAN = [
+    (
+        "一、深化重点领域信息公开",
+        "*梳理本部门教育、医疗卫生等民生领域的重点公开事项，形成清单在政府门户网站专栏公开，"
+        "并随工作进展动态更新。",
+        (9, 30),
+        [],
+    ),
+    (
+        "一、深化重点领域信息公开",
+        "组织开展政府开放日活动，全年不少于两次，邀请群众代表走进机关。",
+        (11, 30),
+        ["秘书科"],
+    ),
+    (
+        "二、加强公开平台建设",
+        "每月巡查区政府门户网站政务公开专栏，发现栏目空白、内容滞后的，督促限期整改。",
+        (12, 31),
+        ["公开科"],
+    ),
+    (
+        "三、强化监督保障",
+        "汇总各部门年度报告，编制并公开全区政府信息公开工作年度报告。",
+        (3, 31),
+        ["秘书科", "公开科"],
+    ),
+]
+CASCADED_TO = {DEPARTMENT: "区教育局", OTHER_DEPARTMENT: "区卫健局"}
+# The bureau's demo task (by position) the cascaded task is linked to: 8月31日前公开学位供给、
+# 招生划片 … whose progress then shows upstream; 区卫健局 has it still in its inbox.
+LINKED_TASK = 5
+
 
 def _place(department: Department, sections, schools=()) -> dict[str, Unit]:
     """The department's units by name and short name, created where missing."""
@@ -189,8 +226,14 @@ def load_demo(year: int) -> tuple[Department, Plan, bool]:
 
     number = f"泉丰教〔{year}〕58号"
     plan = Plan.objects.filter(department=department, number=number).first()
-    if plan is not None:
-        return department, plan, False
+    created = plan is None
+    if plan is None:
+        plan = _bureau_plan(year, department, units, people)
+    _superior_plan(year, superior, plan, office=people["office"])
+    return department, plan, created
+
+
+def _bureau_plan(year: int, department: Department, units, people) -> Plan:
     office = people["office"]
     # The demo plan goes through the importer, as an office's own plan would.
     text = PLAN_TEXT.read_text(encoding="utf-8").replace("{year}", str(year))
@@ -214,4 +257,57 @@ def load_demo(year: int) -> tuple[Department, Plan, bool]:
         )
         if status == Assignment.Status.COMPLETED:
             review_assignment(assignment, accept=True, by=office)
-    return department, plan, True
+    return plan
+
+
+def _superior_plan(year: int, superior: Department, bureau_plan: Plan, *, office: User) -> None:
+    """The district office's plan, one task cascaded to the bureau (linked to one of the
+    bureau's tasks) and to 区卫健局 (left in its inbox)."""
+    number = f"泉丰政办〔{year}〕21号"
+    if Plan.objects.filter(department=superior, number=number).exists():
+        return
+    author = User.objects.get(username="district")
+    plan = save_plan(
+        Plan(
+            department=superior,
+            title=f"丰泽区{year}年政务公开工作要点",
+            year=year,
+            number=number,
+            issuer=SUPERIOR,
+            issued_on=datetime.date(year, 3, 2),
+        ),
+        by=author,
+    )
+    units = {str(u): u for u in Unit.objects.filter(department=superior)}
+    for department_name, short_name in CASCADED_TO.items():
+        units[short_name] = representative_of(
+            Department.objects.get(name=department_name), short_name=short_name
+        )
+    headings: dict[str, Heading] = {}
+    cascaded = None
+    for position, (title, text, (month, day), names) in enumerate(SUPERIOR_PLAN):
+        if title not in headings:
+            label, _, rest = title.partition("、")
+            headings[title] = save_heading(
+                Heading(plan=plan, label=f"{label}、", title=rest, position=len(headings)),
+                by=author,
+            )
+        lead = [units[n] for n in names] or [units[n] for n in CASCADED_TO.values()]
+        task = save_task(
+            Task(
+                plan=plan,
+                heading=headings[title],
+                position=position,
+                text=text.removeprefix("*"),
+                due_date=datetime.date(year, month, day),
+            ),
+            responsibility=Responsibility(lead=lead),
+            by=author,
+        )
+        if text.startswith("*"):
+            cascaded = task
+    change_plan_status(plan, to=Plan.Status.ISSUED, by=author)
+    assert cascaded is not None
+    bureau_task = bureau_plan.tasks.order_by("position")[LINKED_TASK]
+    assignment = cascaded.assignments.get(unit__represents=bureau_plan.department)
+    link_existing(assignment, bureau_task, by=office)

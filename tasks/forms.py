@@ -1,3 +1,4 @@
+import functools
 from dataclasses import replace
 from typing import cast
 
@@ -15,7 +16,7 @@ from org.tables import MAX_PER_PAGE
 from plans.models import Heading, Plan
 from plans.responsibility import split_units
 
-from . import activity, importing, services
+from . import activity, cascade, importing, services
 from .evidence import Upload
 from .models import Assignment, Kind, Metric, Notification, Task
 
@@ -663,3 +664,98 @@ class WebhookForm(forms.Form):
     events = forms.MultipleChoiceField(
         label=_("events"), choices=Webhook.Event.choices, widget=forms.CheckboxSelectMultiple
     )
+
+
+# --- Cascade: placing a superior's task in the department's own plan -----------------------------
+
+
+class PlacingOptions:
+    """What every placing form of the inbox offers: the office's open plans' headings, its
+    units and its tasks not yet linked; read once for the page, not once a form (each form
+    validates against the same querysets)."""
+
+    def __init__(self, user: User):
+        plans = cascade.placeable_plans(user)
+        self.headings = Heading.objects.filter(plan__in=plans).select_related("plan")
+        self.units = Unit.objects.filter(department=user.department_id).exclude(
+            kind=Unit.Kind.DEPARTMENT
+        )
+        self.tasks = Task.objects.filter(plan__in=plans, upstream=None).select_related("plan")
+
+    @functools.cached_property
+    def heading_choices(self) -> list[tuple[int | str, str]]:
+        # Named with its plan: the office may have several.
+        return [("", "---------"), *((h.pk, f"{h.plan} · {h}") for h in self.headings)]
+
+    @functools.cached_property
+    def unit_choices(self) -> list[tuple[int, str]]:
+        return [(u.pk, str(u)) for u in self.units]
+
+    @functools.cached_property
+    def task_choices(self) -> list[tuple[int | str, str]]:
+        return [("", "---------"), *((t.pk, f"{t.plan} · {t}") for t in self.tasks)]
+
+
+class _Placing(forms.Form):
+    def _offer(self, name: str, queryset: models.QuerySet, choices: list) -> None:
+        field = cast(forms.ModelChoiceField, self.fields[name])
+        field.queryset = queryset  # what a posted choice is checked against
+        field.choices = choices  # what is shown, read once for every form of the page
+
+    def attach_errors(self, error: ValidationError) -> None:
+        """The service's errors beside the fields they name; the rest above the form."""
+        if not hasattr(error, "error_dict"):
+            self.add_error(None, error)
+            return
+        for key, messages in error.message_dict.items():
+            self.add_error(key if key in self.fields else None, messages)
+
+
+class PlaceForm(_Placing):
+    """Import a superior's task as a new task of one of the office's plans."""
+
+    heading = forms.ModelChoiceField(Heading.objects.none(), label=_("under the heading"))
+    text = forms.CharField(
+        label=_("task"), max_length=4000, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    due_date = forms.DateField(
+        label=_("deadline"),
+        required=False,
+        widget=DateInput(),
+        help_text=_("Empty: the superior's deadline."),
+    )
+    lead_units = forms.ModelMultipleChoiceField(
+        Unit.objects.none(),
+        label=_("lead units (牵头)"),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Name at least one responsible unit.")},
+    )
+
+    def __init__(self, *args, options: PlacingOptions, assignment: Assignment, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._offer("heading", options.headings, options.heading_choices)
+        self._offer("lead_units", options.units, options.unit_choices)
+        self.initial.setdefault("text", assignment.task.text)
+
+    def save(self, assignment: Assignment, *, by: User) -> Task:
+        data = self.cleaned_data
+        placement = cascade.Placement(
+            heading=data["heading"],
+            text=data["text"],
+            due_date=data["due_date"],
+            lead=list(data["lead_units"]),
+        )
+        return cascade.place_as_new(assignment, placement, by=by)
+
+
+class LinkTaskForm(_Placing):
+    """Link a superior's task to a task the office's plan already has."""
+
+    task = forms.ModelChoiceField(Task.objects.none(), label=_("your task"))
+
+    def __init__(self, *args, options: PlacingOptions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._offer("task", options.tasks, options.task_choices)
+
+    def save(self, assignment: Assignment, *, by: User) -> Task:
+        return cascade.link_existing(assignment, self.cleaned_data["task"], by=by)

@@ -113,10 +113,26 @@ class Task(models.Model):
         help_text=_("Units must attach a file, a link or a figure before submitting."),
     )
     closed_reason = models.CharField(_("closed by the office because"), max_length=300, blank=True)
+    # Cascade: the superior's assignment this task places in the department's own plan
+    # (tasks.cascade). Its progress rolls up there; one task a cascaded assignment.
+    upstream = models.OneToOneField(
+        "Assignment",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="downstream",
+        verbose_name=_("superior's task"),
+    )
+    # Set when the superior edits its task after the link was made, until the office has read
+    # what changed (tasks.upstream.acknowledge).
+    upstream_changed_at = models.DateTimeField(_("changed upstream"), null=True, blank=True)
     groups = models.ManyToManyField(
         UnitGroup, blank=True, related_name="tasks", verbose_name=_("named collectively")
     )
-    history = HistoricalRecords()
+    # The link stays out of the task's history, which the task's units read: the superior's
+    # task is for the office only (tasks.permissions.upstream_of); the superior's assignment
+    # records the placing in its own timeline.
+    history = HistoricalRecords(excluded_fields=["upstream", "upstream_changed_at"])
 
     objects = TaskQuerySet.as_manager()
 
@@ -403,6 +419,7 @@ class Kind(models.TextChoices):
     MENTION = "mention", _("@mention")
     REASSIGNED = "reassigned", _("assigned or removed")
     DEADLINE = "deadline", _("deadline changed")
+    UPSTREAM = "upstream", _("changed by the superior")
 
 
 class Comment(models.Model):

@@ -119,6 +119,8 @@ def is_own_work(user: AnyUser, obj: Task | Assignment) -> bool:
 def can(user: AnyUser, action: str, obj: Task | Assignment) -> bool:
     if not user.is_authenticated:
         return False
+    if action != VIEW and isinstance(obj, Assignment) and is_cascaded(obj):
+        return False  # its status follows the department's own task (tasks.upstream)
     if is_admin(user) or is_office(user, _department_id(obj)):
         return True
     if action == VIEW:
@@ -135,6 +137,39 @@ def can(user: AnyUser, action: str, obj: Task | Assignment) -> bool:
     if action == SUBMIT:
         return user.role == User.Role.UNIT_HEAD and _holds(user, "change_assignment", obj)
     return False
+
+
+def is_cascaded(assignment: Assignment) -> bool:
+    """Given to a unit that stands for a subordinate department (org.Unit.represents)."""
+    return assignment.unit.represents_id is not None
+
+
+# --- Cascade: a superior's assignment as its subordinate department's office sees it --------
+
+
+def cascaded_to(user: AnyUser) -> QuerySet[Assignment]:
+    """The superior's assignments given to the person's department (through the unit that
+    stands for it), once the superior's plan is out: its office staff's, nobody else's. The
+    only way anyone sees upward (org.permissions.overseen_departments looks down)."""
+    if not is_office(user):
+        return Assignment.objects.none()
+    unit_visible = {f"task__{k}": v for k, v in _UNIT_VISIBLE.items()}
+    return Assignment.objects.filter(unit__represents=user.department_id, **unit_visible)
+
+
+def get_cascaded_or_404(user: AnyUser, pk: int) -> Assignment:
+    """A cascaded assignment the person's office may place; anyone else gets 404."""
+    qs = cascaded_to(user).select_related("task__plan__department", "task__heading", "unit")
+    return get_visible_or_404(qs, pk, user=user, action=VIEW, can=can)
+
+
+def upstream_of(user: AnyUser, task: Task) -> Assignment | None:
+    """The superior's assignment the task places, if the person may read it (the task's own
+    office); None for everyone else, who see the task as any other."""
+    if task.upstream_id is None or not is_office(user, task.plan.department_id):
+        return None
+    qs = cascaded_to(user).select_related("task__plan__department", "task__heading", "unit")
+    return qs.filter(pk=task.upstream_id).first()
 
 
 def _holds(user: User, codename: str, obj: Assignment) -> bool:

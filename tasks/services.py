@@ -16,7 +16,7 @@ from org.models import Unit, UnitGroup, User
 from org.services import ensure_unit_group
 from plans.models import Heading, Plan
 
-from . import activity, evidence, permissions, reminders
+from . import activity, evidence, permissions, reminders, upstream
 from .evidence import Upload
 from .models import (
     Assignment,
@@ -123,7 +123,11 @@ def save_task(
 ) -> Task:
     """Create or update a task and bring its assignments in line with ``responsibility``."""
     adding = task._state.adding
-    before = None if adding else Task.objects.filter(pk=task.pk).values("due_date").first()
+    before = (
+        None
+        if adding
+        else Task.objects.filter(pk=task.pk).values("due_date", "text", "title").first()
+    )
     _checked(task, responsibility)
     task._history_user = by  # type: ignore[attr-defined]  # simple_history reads it
     # Checked above, before any write: a new task's writes raise nothing a caller catches, so
@@ -137,6 +141,10 @@ def save_task(
         if before:  # an edit: the units whose work it changes hear of it
             activity.reassigned(task, added=added, removed=removed, by=by)
             activity.deadline_changed(task, before["due_date"], by=by)
+            # ... and the levels: the superior of a placed task, the departments of a cascaded one
+            upstream.deadline_moved(task, before["due_date"], by=by)
+            upstream.roll_up(task, by=by)
+            upstream.edited(task, before, by=by)
     return task
 
 
@@ -209,6 +217,17 @@ def _set_assignments(
                 "lead_units": _(
                     "{names} already reported on this task; their assignments cannot be removed."
                 ).format(names="、".join(str(a.unit) for a in started))
+            }
+        )
+    # A department that placed its part in its own plan has taken it up (tasks.cascade).
+    placed = Task.objects.filter(upstream__in=dropped).select_related("upstream__unit")
+    if placed:
+        raise ValidationError(
+            {
+                "lead_units": _(
+                    "{names} placed this task in their own plan; their assignments cannot be "
+                    "removed."
+                ).format(names="、".join(str(t.upstream.unit) for t in placed if t.upstream))
             }
         )
     for assignment in dropped:
@@ -363,6 +382,7 @@ def record_progress(
             _move(assignment, target, by=by)
             if submit:
                 activity.submitted(assignment, by=by)
+            upstream.roll_up(assignment.task, by=by)
         else:
             assignment.version += 1
             assignment.save(update_fields=["version", "updated_at"])
@@ -424,6 +444,9 @@ def review_assignment(
     )
     _move(assignment, target, by=by)
     activity.reviewed(assignment, accepted=accept, comment=comment, by=by)
+    if not accept:
+        upstream.returned(assignment, comment, by=by)
+    upstream.roll_up(assignment.task, by=by)
     return update
 
 
@@ -437,6 +460,7 @@ def close_task(task: Task, *, reason: str, by: User) -> Task:
     task.closed_reason = reason.strip()[:300]
     task._history_user = by  # type: ignore[attr-defined]  # simple_history reads it
     task.save(update_fields=["closed_reason"])
+    upstream.closed(task, by=by)
     return task
 
 
@@ -460,6 +484,8 @@ def set_deadline(task: Task, *, due_date: datetime.date, by: User) -> Task:
     task._history_user = by  # type: ignore[attr-defined]  # simple_history reads it
     task.save(update_fields=["due_date"])
     activity.deadline_changed(task, old, by=by)
+    upstream.deadline_moved(task, old, by=by)
+    upstream.edited(task, {"due_date": old, "text": task.text, "title": task.title}, by=by)
     return task
 
 
@@ -517,7 +543,10 @@ def bulk_urge(user: User, task_ids: Iterable[int], *, note: str = "") -> BulkRes
             raise ValidationError(_("The task is closed."))
         if task.plan.status != Plan.Status.ISSUED:
             raise ValidationError(_("Its plan is not issued: the units cannot see it."))
-        waiting = list(task.assignments.filter(status__in=_URGED).select_related("unit"))
+        # A cascaded assignment has nobody to urge: its department's own task is reminded.
+        waiting = list(
+            task.assignments.filter(status__in=_URGED, unit__represents=None).select_related("unit")
+        )
         if not waiting:
             raise ValidationError(_("No unit has work outstanding on it."))
         for assignment in waiting:

@@ -16,6 +16,7 @@ urlpatterns = [
     path("assignments/<int:pk>/", views.assignment_detail, name="assignment_detail"),
     path("tasks/<int:pk>/close/", views.task_close, name="task_close"),
     path("review/", views.review_queue, name="review_queue"),
+    path("from-above/", views.cascade_inbox, name="cascade_inbox"),
     path("tasks/bulk/", views.bulk_action, name="bulk_action"),
     path("evidence/<int:pk>/", views.evidence_download, name="evidence_download"),
     path("metrics/", views.metric_list, name="metric_list"),

@@ -40,8 +40,8 @@ def test_loading_the_demo_twice_creates_nothing_the_second_time(db):
     # then
     assert "already present" in second_run
     assert counts() == first
-    assert first["Plan"] == 1
-    assert first["Task"] == 13
+    assert first["Plan"] == 2  # the bureau's, and the district office's 工作要点
+    assert first["Task"] == 13 + 4
 
 
 @pytest.mark.parametrize("run", [1, 2])
@@ -134,7 +134,7 @@ def test_the_demo_for_another_year_adds_that_years_plan_only(demo_plan):
     load(2027)
 
     after = counts()
-    assert after["Plan"] == before["Plan"] + 1
+    assert after["Plan"] == before["Plan"] + 2
     assert (after["Department"], after["Unit"], after["User"]) == (
         before["Department"],
         before["Unit"],
@@ -151,3 +151,21 @@ def test_the_demo_bureau_and_one_more_department_report_to_the_district_office(d
     }
     assert User.objects.get(username="district").department == superior
     assert User.objects.get(username="health").department.parent == superior
+
+
+def test_the_district_offices_plan_cascades_one_task_to_the_bureau_and_to_the_health_bureau(
+    demo_plan,
+):
+    # given
+    superior = Plan.objects.get(department__name=SUPERIOR)
+    cascaded = Assignment.objects.filter(task__plan=superior, unit__represents__isnull=False)
+    bureau = cascaded.get(unit__represents=demo_plan.department)
+    health = cascaded.get(unit__represents__name=OTHER_DEPARTMENT)
+    # then: the bureau linked it to one of its tasks, whose progress shows upstream; the health
+    # bureau's waits in its inbox
+    assert superior.status == Plan.Status.ISSUED
+    assert bureau.task == health.task
+    assert bureau.downstream.plan == demo_plan
+    assert bureau.status == Assignment.Status.IN_PROGRESS
+    assert not Task.objects.filter(upstream=health).exists()
+    assert health.status == Assignment.Status.NOT_STARTED

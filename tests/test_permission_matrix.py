@@ -94,6 +94,8 @@ EXPECTED = {
     "tasks:import_tables": ("import", POST_ONLY),
     "tasks:task_close": ("task", POST_ONLY),
     "tasks:review_queue": (None, OFFICE_ONLY),
+    # 上级下发任务: each office its own department's (tests/tasks/test_cascade.py: who sees upward)
+    "tasks:cascade_inbox": (None, OFFICE_ONLY),
     "tasks:bulk_action": (None, POST_ONLY_LIST),
     "tasks:metric_list": (None, OFFICE_ONLY),
     "tasks:evidence_download": ("evidence", VIEW),

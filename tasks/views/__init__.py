@@ -1,6 +1,7 @@
 """Views of the tasks app, one module per area; URLs name them through this package."""
 
 from .assignments import assignment_detail, evidence_download, metric_list
+from .cascade import cascade_inbox
 from .imports import import_preview, import_start, import_tables
 from .lists import assignment_list, bulk_action, review_queue, task_list
 from .plans import plan_detail, task_close, task_create, task_detail, task_update
@@ -20,6 +21,7 @@ __all__ = [
     "assignment_remind",
     "bulk_action",
     "calendar",
+    "cascade_inbox",
     "delivery_list",
     "evidence_download",
     "import_preview",

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from org.history import history_rows
 from org.http import AuthenticatedRequest
 from org.permissions import office_department
-from tasks import permissions, queries, services
+from tasks import cascade, permissions, queries, services
 from tasks.forms import (
     CommentForm,
     FigureFormSet,
@@ -79,6 +79,10 @@ def assignment_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "can_review_any": permissions.can(user, permissions.REVIEW, assignment),
             "reminders": queries.reminders_of(assignment),
             "due": queries.due_of(assignment, timezone.localdate()),
+            # Cascaded: the department's own task decides its status (tasks.upstream).
+            "downstream": cascade.downstream_of(assignment)
+            if permissions.is_cascaded(assignment)
+            else None,
             **comments_context(user, assignment, remark),
         },
     )

@@ -157,9 +157,10 @@ class ReviewQueueView(LoginRequiredMixin, BulkActionsMixin, SingleTableMixin, Li
         user = self.request.user
         if not (is_office(user) or (permissions.sees_all_tasks(user) and user.is_superuser)):
             raise PermissionDenied
-        # The department's own: a superior reviews nothing of the departments below.
+        # The department's own: a superior reviews nothing of the departments below, and a
+        # cascaded assignment is handed in to its department's own office, not to this one.
         mine = permissions.visible_assignments(user, overseen=False)
-        submitted = mine.filter(status=Assignment.Status.SUBMITTED)
+        submitted = mine.filter(status=Assignment.Status.SUBMITTED, unit__represents=None)
         return queries.assignment_rows(submitted).order_by("updated_at")
 
 

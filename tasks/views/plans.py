@@ -48,6 +48,7 @@ def task_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "assignments": assignments,
             "all_units": task.assignments.select_related("unit"),
             "can_manage": permissions.can(request.user, permissions.MANAGE, task),
+            "upstream": permissions.upstream_of(request.user, task),
             "today": timezone.localdate(),
             "history": history_rows(task),
             **comments_context(request.user, task, remark),

@@ -62,6 +62,7 @@ PAGES: dict[str, Page] = {
     "tasks:import_start": Page((OFFICE,)),
     "tasks:import_preview": Page((OFFICE,), on="import"),
     "tasks:review_queue": Page((OFFICE, ADMIN)),
+    "tasks:cascade_inbox": Page((OFFICE,)),
     "tasks:metric_list": Page((OFFICE,)),
     "tasks:notification_list": Page(EVERYONE),
     "tasks:notification_settings": Page(EVERYONE),
@@ -168,7 +169,7 @@ def demo_objects(user: User) -> dict[str, int]:
     assert assignment is not None
     report = ReportDraft.objects.get(department__name=DEPARTMENT)  # 区卫健局 has its own
     return {
-        "plan": Plan.objects.get().pk,
+        "plan": Plan.objects.get(department=unit.department_id).pk,  # not the district's
         "task": assignment.task_id,
         "assignment": assignment.pk,
         "import": PlanImport.objects.get().pk,

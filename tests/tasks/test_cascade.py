@@ -1,0 +1,530 @@
+"""A superior's task cascading to its subordinate departments (tasks.cascade, tasks.upstream):
+placing it (as a new task or by a link), its progress rolling up, the superior's edits coming
+down, and who may see what."""
+
+import datetime
+from dataclasses import dataclass
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from core.models import Digest
+from core.reminders import deliver
+from org.models import Department, Unit, User
+from org.services import representative_of
+from plans.models import Heading, Plan
+from tasks import cascade, upstream
+from tasks.activity import save_choices
+from tasks.importing import start_import
+from tasks.models import Assignment, Kind, Notification, ProgressUpdate, Task
+from tasks.services import (
+    Report,
+    close_task,
+    record_progress,
+    responsibility_of,
+    review_assignment,
+    save_task,
+    set_deadline,
+)
+from tests.factories import DepartmentFactory, PlanFactory, UnitFactory, UserFactory, make_task
+
+S = Assignment.Status
+INBOX = reverse("tasks:cascade_inbox")
+
+
+@dataclass
+class Levels:
+    superior: Department
+    district: User  # the superior's office staff
+    superior_task: Task
+    cascaded: Assignment  # the superior's assignment to the unit standing for the bureau
+    sibling: Assignment  # the same task's assignment to another subordinate department
+    sibling_office: User
+    heading: Heading  # a heading of the bureau's plan
+
+
+@pytest.fixture
+def levels(world, office_staff) -> Levels:
+    superior = DepartmentFactory(name="泉州市丰泽区人民政府办公室")
+    for department in (world.department, world.other_department):
+        department.parent = superior
+        department.save(update_fields=["parent"])
+    secretariat = UnitFactory(department=superior, name="秘书科", is_office=True)
+    district = UserFactory(
+        username="district", department=superior, unit=secretariat, role=User.Role.OFFICE
+    )
+    plan = PlanFactory(department=superior, status=Plan.Status.DRAFT)
+    bureau_unit = representative_of(world.department, short_name="区教育局")
+    sibling_unit = representative_of(world.other_department, short_name="其他局")
+    task = make_task(
+        plan,
+        lead=[bureau_unit, sibling_unit],
+        text="梳理重点领域公开事项清单并公开。",
+        due=datetime.date(2026, 9, 30),
+        by=district,
+    )
+    plan.status = Plan.Status.ISSUED
+    plan.save()
+    sibling_office = User.objects.get(department=world.other_department, role=User.Role.OFFICE)
+    heading = Heading.objects.create(plan=world.plan, label="一、", title="重点领域公开")
+    return Levels(
+        superior=superior,
+        district=district,
+        superior_task=task,
+        cascaded=task.assignments.get(unit=bureau_unit),
+        sibling=task.assignments.get(unit=sibling_unit),
+        sibling_office=sibling_office,
+        heading=heading,
+    )
+
+
+def place(levels, world, office_staff, **fields) -> Task:
+    placement = cascade.Placement(
+        heading=fields.get("heading", levels.heading),
+        text=fields.get("text", ""),
+        due_date=fields.get("due_date"),
+        lead=fields.get("lead", [world.own_unit]),
+    )
+    return cascade.place_as_new(levels.cascaded, placement, by=office_staff)
+
+
+def refreshed(assignment: Assignment) -> Assignment:
+    return Assignment.objects.get(pk=assignment.pk)
+
+
+# --- The inbox and placing ----------------------------------------------------------------------
+
+
+def test_a_cascaded_task_waits_in_the_inbox_of_its_departments_office_only(
+    levels, world, office_staff, leader, unit_head
+):
+    assert list(cascade.inbox(office_staff)) == [levels.cascaded]
+    assert list(cascade.inbox(levels.sibling_office)) == [levels.sibling]
+    for nobody in (leader, unit_head, levels.district):
+        assert not cascade.inbox(nobody).exists()
+
+
+def test_a_draft_superior_plan_cascades_nothing_yet(levels, office_staff):
+    levels.superior_task.plan.status = Plan.Status.DRAFT
+    levels.superior_task.plan.save()
+    assert not cascade.inbox(office_staff).exists()
+
+
+def test_placing_as_a_new_task_copies_the_superiors_task_under_the_chosen_heading(
+    levels, world, office_staff
+):
+    # when
+    task = place(levels, world, office_staff)
+    # then
+    assert (task.plan, task.heading, task.upstream) == (world.plan, levels.heading, levels.cascaded)
+    assert task.text == levels.superior_task.text
+    assert task.due_date == datetime.date(2026, 9, 30)
+    assert list(task.assignments.values_list("unit", flat=True)) == [world.own_unit.pk]
+    assert not cascade.inbox(office_staff).exists()
+    # the superior sees where it went, in its assignment's timeline
+    entry = ProgressUpdate.objects.get(assignment=levels.cascaded)
+    assert "泉州市丰泽区教育局" in entry.text
+    assert str(world.plan) in entry.text
+
+
+def test_a_placement_the_task_checks_refuse_writes_nothing(levels, world, office_staff):
+    # given: a deadline outside the plan's year
+    with pytest.raises(ValidationError) as refused:
+        place(levels, world, office_staff, due_date=datetime.date(2027, 1, 10))
+    # then
+    assert "due_date" in refused.value.message_dict
+    assert not Task.objects.filter(upstream=levels.cascaded).exists()
+    assert not ProgressUpdate.objects.filter(assignment=levels.cascaded).exists()
+    assert list(cascade.inbox(office_staff)) == [levels.cascaded]
+
+
+def test_a_task_cannot_be_placed_twice(levels, world, office_staff):
+    first = place(levels, world, office_staff)
+    with pytest.raises(ValidationError) as again:
+        place(levels, world, office_staff)
+    with pytest.raises(ValidationError) as linked:
+        cascade.link_existing(levels.cascaded, world.foreign_task, by=office_staff)
+    assert again.value.code == linked.value.code == "placed"
+    assert list(Task.objects.filter(upstream=levels.cascaded)) == [first]
+
+
+def test_another_departments_office_cannot_place_or_link_it(levels, world):
+    other_heading = Heading.objects.create(plan=world.other_plan, title="其他")
+    with pytest.raises(PermissionDenied):
+        cascade.place_as_new(
+            levels.cascaded,
+            cascade.Placement(other_heading, "", None, []),
+            by=levels.sibling_office,
+        )
+    with pytest.raises(PermissionDenied):
+        cascade.link_existing(levels.cascaded, world.other_task, by=levels.sibling_office)
+    assert not Task.objects.filter(upstream__isnull=False).exists()
+
+
+def test_a_closed_superior_plan_is_placed_no_more(levels, world, office_staff):
+    levels.superior_task.plan.status = Plan.Status.CLOSED
+    levels.superior_task.plan.save()
+    assert not cascade.inbox(office_staff).exists()
+    with pytest.raises(ValidationError):
+        cascade.link_existing(levels.cascaded, world.own_task, by=office_staff)
+    assert Task.objects.get(pk=world.own_task.pk).upstream is None
+
+
+def test_a_heading_of_another_departments_plan_is_refused(levels, world, office_staff):
+    foreign_heading = Heading.objects.create(plan=world.other_plan, title="其他")
+    with pytest.raises(ValidationError) as refused:
+        place(levels, world, office_staff, heading=foreign_heading)
+    assert "heading" in refused.value.message_dict
+    assert not world.other_plan.tasks.filter(upstream__isnull=False).exists()
+
+
+def test_linking_a_task_rolls_up_its_progress_at_once(levels, world, office_staff, unit_head):
+    # given: 社管办 already at work on the bureau's own task
+    record_progress(world.own_assignment, Report(text="已开始梳理。"), by=unit_head)
+    # when
+    cascade.link_existing(levels.cascaded, world.own_task, by=office_staff)
+    # then
+    assert refreshed(levels.cascaded).status == S.IN_PROGRESS
+    assert Task.objects.get(pk=world.own_task.pk).upstream == levels.cascaded
+
+
+def test_a_task_that_places_one_superior_task_cannot_link_another(levels, world, office_staff):
+    cascade.link_existing(levels.cascaded, world.own_task, by=office_staff)
+    second = make_task(
+        levels.superior_task.plan,
+        lead=[levels.cascaded.unit],
+        by=levels.district,
+    ).assignments.get()
+    with pytest.raises(ValidationError) as refused:
+        cascade.link_existing(second, world.own_task, by=office_staff)
+    assert "task" in refused.value.message_dict
+    assert refreshed(second).status == S.NOT_STARTED
+
+
+# --- Roll-up ------------------------------------------------------------------------------------
+
+
+def test_status_summaries_and_completion_roll_up_to_the_superior(
+    levels, world, office_staff, unit_head
+):
+    # given: the bureau's own task, 社管办 leading and 办公室 co-operating
+    task = world.own_task
+    cascade.link_existing(levels.cascaded, task, by=office_staff)
+    own = world.own_assignment
+    support = task.assignments.get(unit=world.office_unit)
+
+    # when / then: started
+    record_progress(own, Report(text="清单初稿已完成。"), by=unit_head)
+    assert refreshed(levels.cascaded).status == S.IN_PROGRESS
+    # every part handed in to the bureau's office
+    record_progress(own, Report(summary="公开重点领域事项清单32项。"), submit=True, by=unit_head)
+    record_progress(support, Report(text="已审核。"), submit=True, by=office_staff)
+    assert refreshed(levels.cascaded).status == S.SUBMITTED
+    # every part signed off there
+    review_assignment(refreshed(own), accept=True, by=office_staff)
+    review_assignment(refreshed(support), accept=True, by=office_staff)
+    assert refreshed(levels.cascaded).status == S.COMPLETED
+
+    # and the superior reads the department's summaries
+    below = cascade.downstream_of(levels.cascaded)
+    assert (below.task, below.done, below.total) == (task, 2, 2)
+    assert [(unit, text) for unit, _when, text in below.summaries] == [
+        ("社管办", "公开重点领域事项清单32项。")
+    ]
+
+
+def test_rolling_up_twice_changes_nothing(levels, world, office_staff, unit_head):
+    cascade.link_existing(levels.cascaded, world.own_task, by=office_staff)
+    record_progress(world.own_assignment, Report(text="已开始。"), by=unit_head)
+    before = (refreshed(levels.cascaded).version, ProgressUpdate.objects.count())
+
+    upstream.roll_up(world.own_task, by=office_staff)
+    upstream.roll_up(world.own_task, by=office_staff)
+
+    assert (refreshed(levels.cascaded).version, ProgressUpdate.objects.count()) == before
+
+
+def test_a_return_and_a_deadline_change_below_show_upstream(levels, world, office_staff, unit_head):
+    # given
+    cascade.link_existing(levels.cascaded, world.own_task, by=office_staff)
+    record_progress(world.own_assignment, Report(text="已公开。"), submit=True, by=unit_head)
+    # when
+    review_assignment(
+        refreshed(world.own_assignment), accept=False, comment="缺少链接", by=office_staff
+    )
+    set_deadline(world.own_task, due_date=datetime.date(2026, 9, 15), by=office_staff)
+    # then
+    timeline = [u.text for u in ProgressUpdate.objects.filter(assignment=levels.cascaded)]
+    assert any("退回" in t or "returned" in t for t in timeline if "缺少链接" in t)
+    assert any("2026-09-15" in t for t in timeline)
+    assert refreshed(levels.cascaded).status == S.IN_PROGRESS
+
+
+def test_nobody_reports_on_or_reviews_a_cascaded_assignment_by_hand(levels):
+    with pytest.raises(PermissionDenied):
+        record_progress(levels.cascaded, Report(text="已完成。"), by=levels.district)
+    assert not ProgressUpdate.objects.filter(assignment=levels.cascaded).exists()
+
+
+def test_the_superiors_review_queue_leaves_out_what_the_department_reviews(
+    client, levels, world, office_staff, unit_head
+):
+    cascade.link_existing(levels.cascaded, world.own_task, by=office_staff)
+    record_progress(world.own_assignment, Report(text="已公开。"), submit=True, by=unit_head)
+    record_progress(
+        world.own_task.assignments.get(unit=world.office_unit),
+        Report(text="已公开。"),
+        submit=True,
+        by=office_staff,
+    )
+    assert refreshed(levels.cascaded).status == S.SUBMITTED
+    client.force_login(levels.district)
+
+    response = client.get(reverse("tasks:review_queue"))
+
+    assert response.context["awaiting_review"] == 0
+    assert levels.cascaded not in list(response.context["table"].data)
+
+
+# --- The superior's edits come down -------------------------------------------------------------
+
+
+def test_editing_the_superiors_task_tells_the_linked_departments_office_and_marks_the_link(
+    levels, world, office_staff
+):
+    # given: the bureau placed it; the sibling department has not
+    task = place(levels, world, office_staff)
+    source = levels.superior_task
+    # when
+    source.text = "梳理重点领域公开事项清单，9月15日前公开。"
+    source.due_date = datetime.date(2026, 9, 15)
+    save_task(source, responsibility=responsibility_of(source), by=levels.district)
+    # then
+    task.refresh_from_db()
+    assert task.upstream_changed_at is not None
+    told = Notification.objects.get(kind=Kind.UPSTREAM, recipient=office_staff)
+    assert told.event.task == task
+    assert "2026-09-15" in told.event.note
+    assert not Notification.objects.filter(recipient=levels.sibling_office).exists()
+
+    # when the office has read it
+    upstream.acknowledge(task, by=office_staff)
+    # then
+    task.refresh_from_db()
+    assert task.upstream_changed_at is None
+    assert Notification.objects.get(pk=told.pk).read_at is not None
+
+
+def test_an_edit_that_changes_neither_text_nor_deadline_tells_nobody(levels, world, office_staff):
+    task = place(levels, world, office_staff)
+    source = levels.superior_task
+    source.is_milestone = True
+    save_task(source, responsibility=responsibility_of(source), by=levels.district)
+    task.refresh_from_db()
+    assert task.upstream_changed_at is None
+    assert not Notification.objects.filter(kind=Kind.UPSTREAM).exists()
+
+
+def test_the_person_chooses_how_to_hear_of_an_upstream_change(levels, world, office_staff):
+    office_staff.email = "office@edu.example.cn"
+    office_staff.save(update_fields=["email"])
+    place(levels, world, office_staff)
+    # by default at once (an e-mail of its own) ...
+    set_deadline(levels.superior_task, due_date=datetime.date(2026, 9, 1), by=levels.district)
+    assert Notification.objects.get(kind=Kind.UPSTREAM, recipient=office_staff).digest
+    # ... or not at all
+    save_choices(office_staff, {Kind.UPSTREAM: Notification.Delivery.NEVER})
+    set_deadline(levels.superior_task, due_date=datetime.date(2026, 9, 2), by=levels.district)
+    assert Notification.objects.filter(kind=Kind.UPSTREAM, recipient=office_staff).count() == 1
+
+
+def test_the_bell_and_the_menu_show_what_waits_from_above(client, levels, world, office_staff):
+    # given: one task placed, then changed by the superior; none waiting otherwise
+    place(levels, world, office_staff)
+    client.force_login(office_staff)
+    assert client.get(INBOX).context["from_above_waiting"] == 0
+    set_deadline(levels.superior_task, due_date=datetime.date(2026, 9, 1), by=levels.district)
+    # when
+    response = client.get(reverse("tasks:notification_list"))
+    # then
+    page = response.content.decode()
+    assert "2026-09-01" in page
+    assert (response.context["from_above"], response.context["from_above_waiting"]) == (1, 1)
+    assert INBOX in page
+
+
+def test_only_the_tasks_office_acknowledges(levels, world, office_staff, unit_head):
+    task = place(levels, world, office_staff)
+    with pytest.raises(PermissionDenied):
+        upstream.acknowledge(task, by=unit_head)
+    with pytest.raises(PermissionDenied):
+        upstream.acknowledge(world.foreign_task, by=office_staff)  # places nothing
+
+
+# --- Pages and who sees upward ------------------------------------------------------------------
+
+
+def test_the_inbox_page_places_a_task_and_shows_clear_errors(client, levels, world, office_staff):
+    client.force_login(office_staff)
+    pk = levels.cascaded.pk
+    # a form with no unit: an error beside the field, nothing saved
+    response = client.post(
+        INBOX,
+        {"action": "place", "assignment": pk, f"place-{pk}-heading": levels.heading.pk,
+         f"place-{pk}-text": "梳理清单。"},
+    )  # fmt: skip
+    assert response.status_code == 200
+    assert response.context["items"][0][1].errors["lead_units"]
+    assert not Task.objects.filter(upstream=levels.cascaded).exists()
+    # then a good one
+    response = client.post(
+        INBOX,
+        {"action": "place", "assignment": pk, f"place-{pk}-heading": levels.heading.pk,
+         f"place-{pk}-text": "梳理清单。", f"place-{pk}-lead_units": [world.own_unit.pk]},
+    )  # fmt: skip
+    task = Task.objects.get(upstream=levels.cascaded)
+    assert response.status_code == 302
+    assert response.url == task.get_absolute_url()
+    assert task.text == "梳理清单。"
+
+
+def test_the_inbox_page_links_a_task(client, levels, world, office_staff):
+    client.force_login(office_staff)
+    pk = levels.cascaded.pk
+    response = client.post(
+        INBOX, {"action": "link", "assignment": pk, f"link-{pk}-task": world.own_task.pk}
+    )
+    assert response.status_code == 302
+    assert Task.objects.get(upstream=levels.cascaded) == world.own_task
+
+
+@pytest.mark.parametrize("who", ["leader", "unit_head", "district"])
+def test_nobody_but_the_departments_office_opens_the_inbox(client, levels, who, request):
+    person = levels.district if who == "district" else request.getfixturevalue(who)
+    client.force_login(person)
+    if who == "district":  # office staff of the superior: its inbox is empty
+        assert client.get(INBOX).context["items"] == []
+    else:
+        assert client.get(INBOX).status_code == 403
+
+
+def test_placing_another_departments_cascaded_task_answers_404(client, levels, world, office_staff):
+    client.force_login(office_staff)
+    pk = levels.sibling.pk
+    response = client.post(
+        INBOX, {"action": "link", "assignment": pk, f"link-{pk}-task": world.own_task.pk}
+    )
+    assert response.status_code == 404
+    assert not Task.objects.filter(upstream__isnull=False).exists()
+
+
+def test_the_superiors_task_shows_on_the_placed_task_for_its_office_only(
+    client, levels, world, office_staff, unit_head, leader
+):
+    cascade.link_existing(levels.cascaded, world.own_task, by=office_staff)
+    url = world.own_task.get_absolute_url()
+    client.force_login(office_staff)
+    response = client.get(url)
+    assert response.context["upstream"] == levels.cascaded
+    assert "梳理重点领域公开事项清单并公开。" in response.content.decode()
+    for person in (unit_head, leader):
+        client.force_login(person)
+        response = client.get(url)
+        assert response.context["upstream"] is None
+        assert "梳理重点领域公开事项清单并公开。" not in response.content.decode()
+
+
+def test_the_superiors_assignment_page_shows_the_departments_summaries(
+    client, levels, world, office_staff, unit_head
+):
+    cascade.link_existing(levels.cascaded, world.own_task, by=office_staff)
+    record_progress(world.own_assignment, Report(summary="公开事项清单32项。"), by=unit_head)
+    client.force_login(levels.district)
+    response = client.get(levels.cascaded.get_absolute_url())
+    page = response.content.decode()
+    assert "公开事项清单32项。" in page
+    assert not response.context["can_update"]
+    assert not response.context["can_review"]
+
+
+def test_a_unit_stands_only_for_a_department_below_its_own(world):
+    stranger = Unit(department=world.other_department, name="x", represents=world.department)
+    with pytest.raises(ValidationError):
+        stranger.full_clean()
+
+
+def test_the_inbox_runs_the_same_queries_for_one_task_and_for_five(
+    client, levels, office_staff, django_assert_num_queries
+):
+    # given
+    client.force_login(office_staff)
+    client.get(INBOX)  # warm up
+    with CaptureQueriesContext(connection) as one:
+        client.get(INBOX)
+    # when
+    for _ in range(4):
+        make_task(levels.superior_task.plan, lead=[levels.cascaded.unit], by=levels.district)
+    # then: the choices every form offers are read once for the page, not once a form
+    with django_assert_num_queries(len(one)):
+        response = client.get(INBOX)
+    assert len(response.context["items"]) == 5
+
+
+def test_a_department_that_placed_the_task_cannot_be_taken_off_it(levels, world, office_staff):
+    place(levels, world, office_staff)
+    source = levels.superior_task
+    given = responsibility_of(source)
+    given.lead = [levels.sibling.unit]
+    with pytest.raises(ValidationError) as refused:
+        save_task(source, responsibility=given, by=levels.district)
+    assert "lead_units" in refused.value.message_dict
+    assert Assignment.objects.filter(pk=levels.cascaded.pk).exists()
+
+
+def test_closing_a_task_is_told_across_the_levels(levels, world, office_staff):
+    # given: the bureau placed the superior's task
+    task = place(levels, world, office_staff)
+    # when the bureau closes its own
+    close_task(task, reason="并入其他任务", by=office_staff)
+    # then the superior sees it in its assignment's timeline
+    assert ProgressUpdate.objects.filter(
+        assignment=levels.cascaded, text__contains="并入其他任务"
+    ).exists()
+    # when the superior closes its task
+    close_task(levels.superior_task, reason="年度调整", by=levels.district)
+    # then the bureau's office is told, and the link marked
+    task.refresh_from_db()
+    assert task.upstream_changed_at is not None
+    told = Notification.objects.get(kind=Kind.UPSTREAM, recipient=office_staff)
+    assert "年度调整" in told.event.note
+
+
+def test_an_upstream_change_is_mailed_to_the_office_at_once(levels, world, people, mailbox):
+    # given
+    place(levels, world, people["office"])
+    # when
+    set_deadline(levels.superior_task, due_date=datetime.date(2026, 9, 1), by=levels.district)
+    for pk in Digest.objects.filter(status=Digest.Status.PENDING).values_list("pk", flat=True):
+        deliver(pk)
+    # then
+    assert mailbox.to() == ["office@edu.example.cn"]
+    message = mailbox.messages[0]
+    assert "2026-09-01" in str(message["Subject"])
+    assert "泉州市丰泽区人民政府办公室" in message.get_content()
+
+
+def test_the_import_preview_points_to_the_tasks_waiting_from_above(
+    client, levels, world, office_staff
+):
+    plan_import = start_import(
+        world.department,
+        source_name="",
+        data="一、任务\n(一)公开\n做好公开(责任科室:办公室)。".encode(),
+        by=None,
+    )
+    client.force_login(office_staff)
+    page = client.get(reverse("tasks:import_preview", args=[plan_import.pk])).content.decode()
+    assert page.count(f'href="{INBOX}"') == 2  # the menu's, and the notice's
