@@ -1,5 +1,6 @@
 """The interface speaks Simplified Chinese by default, from a complete catalogue."""
 
+import re
 import shutil
 import subprocess
 import sys
@@ -21,6 +22,15 @@ def test_every_message_has_a_chinese_translation():
     po = polib.pofile(str(ZH / "django.po"))
     assert [e.msgid for e in po.untranslated_entries()] == []
     assert [e.msgid for e in po.fuzzy_entries()] == []
+
+
+def test_chinese_sentences_use_full_width_punctuation():
+    # 「如:」 and 「已创建,请」 read as careless in an official interface: after a Chinese
+    # character a comma, colon, semicolon, ? or ! is full-width (a time such as 08:30 is not).
+    po = polib.pofile(str(ZH / "django.po"))
+    half = re.compile(r"[\u4e00-\u9fff\uff08\uff09“”][,:;?!](?!\d)")
+    texts = [e.msgstr for e in po] + [v for e in po for v in e.msgstr_plural.values()]
+    assert [t for t in texts if half.search(t)] == []
 
 
 def test_the_compiled_catalogue_matches_the_source():

@@ -56,7 +56,7 @@ def test_the_office_answers_each_kind_once_and_confirms(demo, login, live_server
     block.get_by_label("下列日期").check()
     block.locator("input[name=undated-date]").fill("2018-10-31")
     picker = office.locator("fieldset.pick", has_text="各承办股室")
-    picker.get_by_label("暂不指定,逐项任务再定").uncheck()
+    picker.get_by_label("暂不指定，逐项任务再定").uncheck()
     picker.get_by_label("教育股").check()
     picker.get_by_label("督导室").check()
     office.click("button[type=submit].primary")

@@ -223,7 +223,7 @@ def test_changing_the_deadline_moves_every_ticked_task(office_client, world, off
 @pytest.mark.parametrize(
     ("due_date", "reason"),
     [
-        ("2027-01-15", "完成时限须在工作方案所属年度(2026年)内。"),  # as the task form
+        ("2027-01-15", "完成时限须在工作方案所属年度（2026年）内。"),  # as the task form
         ("2026-12-18", "完成时限为“持续至年底”，请在任务页面修改。"),  # not a dated task
     ],
 )

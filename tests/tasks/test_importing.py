@@ -751,7 +751,7 @@ def test_bad_choices_are_said_and_the_preview_keeps_every_choice_made(
     # then: both are said, nothing is saved, and the page shows what the office chose
     html = response.content.decode()
     assert response.status_code == 200
-    assert escape("“各承办股室”:请勾选承办这些任务的单位,或选择暂不指定。") in html
+    assert escape("“各承办股室”：请勾选承办这些任务的单位，或选择暂不指定。") in html
     assert "输入一个有效的日期。" in html
     assert counts() == before
     assert PlanImport.objects.get(department=bureau).status == PlanImport.Status.PREVIEW
@@ -770,7 +770,7 @@ def test_a_date_for_all_undated_tasks_outside_the_plans_year_is_refused(
     response = office_client.post(url, data)
 
     assert response.status_code == 200
-    assert "完成时限须在工作方案所属年度(2018年)内。" in response.content.decode()
+    assert "完成时限须在工作方案所属年度（2018年）内。" in response.content.decode()
     assert Plan.objects.count() == 0
 
 
