@@ -90,8 +90,8 @@ PAGES: dict[str, Page] = {
     "assessment:unit_ranking": Page((OFFICE, LEADER)),
     "assessment:unit_breakdown": Page((OFFICE, HEAD, LEADER, SCHOOL), on="unit"),
     "assessment:unit_scheme": Page((OFFICE,)),
-    "assessment:department_ranking": Page((OFFICE, LEADER)),
-    "assessment:department_scheme": Page((OFFICE,)),
+    "assessment:department_ranking": Page((DISTRICT,)),  # the bureau has none below: 403
+    "assessment:department_scheme": Page((DISTRICT,)),
     "admin:index": Page((ADMIN,)),
 }
 # URLs that are no page to look at, and why.
