@@ -3,7 +3,7 @@ the start of its text, cut after a clause where one ends near the limit, and mar
 
 from __future__ import annotations
 
-from tasks.models import Task
+from tasks.models import Assignment, Task
 
 LIMIT = 40
 # Where a Chinese (or English) clause ends: a cut there reads as a phrase, not half a word.
@@ -24,3 +24,8 @@ def shorten(text: str, limit: int = LIMIT) -> str:
 
 def task_name(task: Task) -> str:
     return shorten(task.title or task.text)
+
+
+def assignment_name(assignment: Assignment) -> str:
+    """The task, shortened, and the unit it was assigned to."""
+    return f"{task_name(assignment.task)} · {assignment.unit}"

@@ -27,7 +27,7 @@ from tasks.models import Assignment, EvidenceFile, EvidenceLink, ProgressUpdate
 
 from .catalogue import Kind, Scope, defaults
 from .models import Indicator, Scheme
-from .naming import task_name
+from .naming import assignment_name
 from .scoring import Score, Tally, rank
 
 Status = Assignment.Status
@@ -290,6 +290,7 @@ def _assignment_items(
     included: it is not yet on time), work at least one working day overdue for the overdue
     days, completed work without a file or a link for the evidence."""
     dated = with_dates(assignments).select_related("task", "unit").order_by("task__due_date")
+    # counted as ``tallies``' ``considered``, and not on time
     missed = (Q(status=Status.COMPLETED) | Q(task__due_date__lte=end)) & ~_on_time()
     late, overdue, bare = [], [], []
     for a in dated.filter(missed):
@@ -308,14 +309,12 @@ def _assignment_items(
             status=a.get_status_display(),
             days=days,
         )
-        item = Item(f"{task_name(a.task)} · {a.unit}", a.get_absolute_url(), note)
+        item = Item(assignment_name(a), a.get_absolute_url(), note)
         late.append(item)
         if days:
             overdue.append(item)
     for a in dated.filter(Q(status=Status.COMPLETED) & Q(evidenced=False)):
-        bare.append(
-            Item(f"{task_name(a.task)} · {a.unit}", a.get_absolute_url(), _("no file or link"))
-        )
+        bare.append(Item(assignment_name(a), a.get_absolute_url(), _("no file or link")))
     returns = (
         ProgressUpdate.objects.filter(
             assignment__in=assignments.values("pk"), status=Status.RETURNED
@@ -325,7 +324,7 @@ def _assignment_items(
     )
     returned = [
         Item(
-            f"{task_name(r.assignment.task)} · {r.assignment.unit}",
+            assignment_name(r.assignment),
             r.assignment.get_absolute_url(),
             _("returned {date}: {why}").format(
                 date=timezone.localdate(r.created_at), why=r.text or "—"
