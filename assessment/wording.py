@@ -81,6 +81,8 @@ def verdict(ranking: Ranking, score: Score, indicator: Indicator, points: Decima
         text = _("{indicator}: {items}, {points}")
     elif indicator.kind == Kind.REPORT_FINAL:
         text = _("{indicator}: not final by {deadline}, {points} of {most}")
+    elif not whole:  # "0 of 0" read as a count: say there was nothing to count
+        text = _("{indicator}: nothing to count yet, {points} of {most}")
     else:
         text = _("{indicator}: {items} of {whole}, {points} of {most}")
     return text.format(

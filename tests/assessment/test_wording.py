@@ -53,6 +53,14 @@ def test_a_line_that_lost_points_never_says_nothing_was_lost(year_of_work):
         assert (verdict == "此项未失分。") == full, (indicator.kind, points, verdict)
 
 
+def test_a_share_of_nothing_says_so_rather_than_0_of_0(world):
+    # given: 计财股's work due 30 June, still open on 10 July: nothing completed to count
+    lines = _lines(unit_breakdown(world.other_unit, 2026, as_of=AS_OF))
+    points, verdict, _items = lines[Kind.EVIDENCE]
+    assert points == 0
+    assert verdict == "佐证材料完整率：尚无计分事项，得0.00分（满分30.00分）"
+
+
 def test_deductions_print_their_counts_with_units(client, office_staff, year_of_work):
     client.force_login(office_staff)
     with at(AS_OF):
