@@ -41,6 +41,17 @@ def overseen(user: AnyUser) -> list[int]:
     return overseen_departments(user)
 
 
+def overseen_or_403(user: AnyUser) -> list[int]:
+    """The departments below the person's own, for the departments' ranking and its exports:
+    a department with none below is refused (403), as any page not the person's is, rather
+    than shown an empty ranking it cannot have."""
+    reader_department(user)
+    departments = overseen(user)
+    if not departments:
+        raise PermissionDenied
+    return departments
+
+
 def visible_units(user: AnyUser) -> QuerySet[Unit]:
     if sees_whole_department(user):
         return Unit.objects.filter(department=user.department_id)

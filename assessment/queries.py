@@ -27,6 +27,7 @@ from tasks.models import Assignment, EvidenceFile, EvidenceLink, ProgressUpdate
 
 from .catalogue import Kind, Scope, defaults
 from .models import Indicator, Scheme
+from .naming import assignment_name
 from .scoring import Score, Tally, rank
 
 Status = Assignment.Status
@@ -161,9 +162,21 @@ def tallies(
     return found
 
 
+def report_deadline(year: int) -> datetime.date:
+    """The year's annual report is due by 31 January after it (《政府信息公开条例》第四十九条)."""
+    return datetime.date(year + 1, 1, 31)
+
+
+def report_due(year: int, as_of: datetime.date | None = None) -> bool:
+    """Whether the year's report is judged yet: once its deadline has passed on the day the
+    scores are read. Not at the period's end, which is 31 December at the latest: the report
+    about a year is due a month after it, so judged by the period it would never count."""
+    return (as_of or timezone.localdate()) > report_deadline(year)
+
+
 def _reports(department_ids: Iterable[int], year: int) -> dict[int, tuple[bool, int]]:
     """Each department's annual report of the year: (final by 31 January, counted findings)."""
-    deadline = datetime.date(year + 1, 1, 31)  # 《政府信息公开条例》第四十九条
+    deadline = report_deadline(year)
     found = {}
     rows = ReportDraft.objects.filter(department__in=list(department_ids), year=year)
     for department, status, finalised_at, checks in rows.values_list(
@@ -221,16 +234,25 @@ def department_scores(
     as_of: datetime.date | None = None,
 ) -> Ranking:
     """Every given department (those below ``superior``) for the year, under the superior's
-    department scheme: their assignments taken together, and their annual reports. Every
-    department is ranked: each is expected to run a plan and publish a report."""
+    department scheme: their assignments taken together, and their annual reports. A
+    department with nothing due yet (no assignment, the report not yet due) is listed but not
+    ranked, as units are."""
     ids = list(department_ids)
     end = period_end(year, as_of)
     counted = tallies(ids, year, by=DEPARTMENT, end=end, calendar=calendar_for(year))
     for pk, (final, findings) in _reports(ids, year).items():
         tally = counted.setdefault(pk, Tally())
         tally.report_final, tally.findings = final, findings
+    due = report_due(year, as_of)
+    for pk in ids:
+        counted.setdefault(pk, Tally()).report_due = due
     subjects = list(Department.objects.filter(pk__in=ids).values_list("pk", "name"))
-    return _ranking(superior, year, Scope.DEPARTMENTS, subjects, counted, end, lambda s: True)
+    return _ranking(superior, year, Scope.DEPARTMENTS, subjects, counted, end, _has_work_due)
+
+
+def _has_work_due(score: Score) -> bool:
+    """A department is ranked once something was due: an assignment, or its annual report."""
+    return score.tally.considered > 0 or score.tally.report_due
 
 
 # --- What lies behind one row's points ---------------------------------------------------------
@@ -252,7 +274,7 @@ class Breakdown:
     items: dict[str, list[Item]] = field(default_factory=dict)  # by indicator kind
 
     @property
-    def lines(self) -> list[tuple[Indicator, object, list[Item]]]:
+    def lines(self) -> list[tuple[Indicator, Decimal, list[Item]]]:
         """(indicator, its points, the items behind them) in the scheme's order."""
         return [
             (indicator, points, self.items.get(indicator.kind, []))
@@ -263,23 +285,36 @@ class Breakdown:
 def _assignment_items(
     assignments: QuerySet[Assignment], end: datetime.date, calendar: Calendar
 ) -> dict[str, list[Item]]:
+    """The items behind each indicator's lost points, and only those: work counted but not
+    done by its deadline for the on-time rate (submitted in time but not yet signed off
+    included: it is not yet on time), work at least one working day overdue for the overdue
+    days, completed work without a file or a link for the evidence."""
     dated = with_dates(assignments).select_related("task", "unit").order_by("task__due_date")
-    late, bare = [], []
-    for a in dated.filter(_late(end)):
+    # counted as ``tallies``' ``considered``, and not on time
+    missed = (Q(status=Status.COMPLETED) | Q(task__due_date__lte=end)) & ~_on_time()
+    late, overdue, bare = [], [], []
+    for a in dated.filter(missed):
         days = overdue_days(calendar, a.task.due_date, a.done_on, end)  # type: ignore[attr-defined]
-        if a.status == Status.COMPLETED:
+        if days and a.status == Status.COMPLETED:
             note = _("deadline {due}, done {done}: {days} working days late")
-        else:
+        elif days:
             note = _("deadline {due}, {status}: {days} working days overdue")
+        elif a.done_on:  # type: ignore[attr-defined]
+            note = _("deadline {due}, submitted {done}, not yet signed off")
+        else:
+            note = _("deadline {due}, {status}: not done")
         note = note.format(
             due=a.task.due_date,
             done=a.done_on,  # type: ignore[attr-defined]
             status=a.get_status_display(),
             days=days,
         )
-        late.append(Item(f"{a.task} · {a.unit}", a.get_absolute_url(), note))
+        item = Item(assignment_name(a), a.get_absolute_url(), note)
+        late.append(item)
+        if days:
+            overdue.append(item)
     for a in dated.filter(Q(status=Status.COMPLETED) & Q(evidenced=False)):
-        bare.append(Item(f"{a.task} · {a.unit}", a.get_absolute_url(), _("no file or link")))
+        bare.append(Item(assignment_name(a), a.get_absolute_url(), _("no file or link")))
     returns = (
         ProgressUpdate.objects.filter(
             assignment__in=assignments.values("pk"), status=Status.RETURNED
@@ -289,7 +324,7 @@ def _assignment_items(
     )
     returned = [
         Item(
-            str(r.assignment),
+            assignment_name(r.assignment),
             r.assignment.get_absolute_url(),
             _("returned {date}: {why}").format(
                 date=timezone.localdate(r.created_at), why=r.text or "—"
@@ -299,7 +334,7 @@ def _assignment_items(
     ]
     return {
         Kind.ON_TIME: late,
-        Kind.OVERDUE_DAYS: late,  # late work is at least one working day overdue (due_on)
+        Kind.OVERDUE_DAYS: overdue,
         Kind.EVIDENCE: bare,
         Kind.RETURNS: returned,
     }

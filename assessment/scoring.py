@@ -31,6 +31,7 @@ class Tally:
     returns: int = 0
     overdue_days: int = 0
     report_final: bool = False  # departments: the annual report final by 31 January
+    report_due: bool = False  # departments: that deadline has passed (queries.report_due)
     findings: int = 0  # departments: errors and warnings of the report's checks
 
     def add(self, other: Tally) -> None:
@@ -71,6 +72,11 @@ def points(rule: Rule, tally: Tally) -> Decimal:
         gained = _share(tally.on_time, tally.considered, rule.points)
     elif rule.kind == Kind.EVIDENCE:
         gained = _share(tally.evidenced, tally.completed, rule.points)
+    elif not tally.report_due:
+        # Kind.REPORT_FINAL before its deadline: full points until due, so a total read during
+        # the year stays out of 100 like the final one, and nobody is behind on work not yet
+        # due. Every department below a superior shares the deadline: no rank changes by it.
+        gained = rule.points
     else:  # Kind.REPORT_FINAL
         gained = rule.points if tally.report_final else Decimal(0)
     return gained.quantize(CENT, ROUND_HALF_UP)

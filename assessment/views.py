@@ -19,7 +19,7 @@ from org.http import AuthenticatedRequest
 from . import docx_export, permissions, queries, services, xlsx_export
 from .catalogue import CATALOGUE, Kind, Scope, rule_text
 from .forms import IndicatorFormSet
-from .wording import file_name, subject_label, title
+from .wording import breakdown_lines, file_name, not_ranked, subject_label, title
 
 RANKING_URL = {
     Scope.UNITS: "assessment:unit_ranking",
@@ -45,7 +45,7 @@ def _ranking(request: AuthenticatedRequest, scope: str, year: int) -> queries.Ra
     department = permissions.reader_department(request.user)
     if scope == Scope.UNITS:
         return queries.unit_scores(department, year)
-    return queries.department_scores(department, permissions.overseen(request.user), year)
+    return queries.department_scores(department, permissions.overseen_or_403(request.user), year)
 
 
 def _no_calendar(request: AuthenticatedRequest, error: CalendarNotCovered, year: int):
@@ -67,6 +67,7 @@ def ranking(request: AuthenticatedRequest, scope: str) -> HttpResponse:
     context = {
         "ranking": result,
         "title": title(result),
+        "heading": title(result, joined=True),
         "subject_label": subject_label(result),
         "can_edit": permissions.can_edit_scheme(request.user, result.department),
         "oversees": bool(permissions.overseen(request.user)),
@@ -93,7 +94,12 @@ def _breakdown(request: AuthenticatedRequest, build, year: int) -> HttpResponse:
         breakdown = build()
     except CalendarNotCovered as error:
         return _no_calendar(request, error, year)
-    return render(request, "assessment/breakdown.html", {"breakdown": breakdown})
+    context = {
+        "breakdown": breakdown,
+        "lines": breakdown_lines(breakdown),
+        "not_ranked": not_ranked(breakdown),
+    }
+    return render(request, "assessment/breakdown.html", context)
 
 
 @login_required
@@ -119,6 +125,8 @@ def department_breakdown(request: AuthenticatedRequest, pk: int) -> HttpResponse
 @login_required
 def scheme_edit(request: AuthenticatedRequest, scope: str) -> HttpResponse:
     department = permissions.scheme_department(request.user)
+    if scope == Scope.DEPARTMENTS:
+        permissions.overseen_or_403(request.user)  # no scheme for departments it does not have
     year = _year(request)
     scheme, indicators = queries.indicators_of(department, year, scope)
     initial = [{"kind": i.kind, "points": i.points, "per_item": i.per_item} for i in indicators]

@@ -14,7 +14,7 @@ from openpyxl.utils import get_column_letter
 from org.spreadsheets import keep_as_text
 
 from .queries import Ranking
-from .wording import subject_label, title
+from .wording import shortfalls, subject_label, title
 
 TITLE_ROW, NOTE_ROW, HEADER_ROW = 1, 2, 3
 POINTS = "0.00"
@@ -36,6 +36,7 @@ def ranking_workbook(ranking: Ranking) -> bytes:
         subject_label(ranking),
         _("total"),
         *(f"{i.get_kind_display()}\n{i.rule}" for i in ranking.indicators),
+        _("Where points were lost"),
     ]
     last = len(headers)
     sheet.cell(TITLE_ROW, 1, title(ranking)).font = TITLE_FONT
@@ -50,18 +51,20 @@ def ranking_workbook(ranking: Ranking) -> bytes:
         head = sheet.cell(HEADER_ROW, column, text)
         head.font, head.alignment, head.border = BOLD, CENTRED, BORDER
     for row, score in enumerate(ranking.scores, start=HEADER_ROW + 1):
-        values = [score.rank, score.name, score.total, *score.points]
+        lost = "；".join(shortfalls(ranking, score))
+        values = [score.rank, score.name, score.total, *score.points, lost]
         for column, value in enumerate(values, start=1):
             entry = sheet.cell(row, column, value if value is not None else "—")
             entry.font, entry.border = FONT, BORDER
             if column == 1:
                 entry.number_format = "0"
-            elif column > 2:
+            elif 2 < column < last:
                 entry.number_format = POINTS
     sheet.column_dimensions["A"].width = 6
     sheet.column_dimensions["B"].width = 30
-    for column in range(3, last + 1):
+    for column in range(3, last):
         sheet.column_dimensions[get_column_letter(column)].width = 14
+    sheet.column_dimensions[get_column_letter(last)].width = 60
     sheet.row_dimensions[HEADER_ROW].height = 48
     sheet.freeze_panes = f"C{HEADER_ROW + 1}"  # the rank and the name stay in view
     keep_as_text(sheet)

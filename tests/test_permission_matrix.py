@@ -158,10 +158,12 @@ EXPECTED = {
     "assessment:unit_scheme": (None, OFFICE_ONLY),
     # A superior scores the departments below, not their units.
     "assessment:unit_breakdown": ("unit", {**VIEW, **NO_ONE_BELOW}),
-    "assessment:department_ranking": (None, READERS),
-    "assessment:department_xlsx": (None, READERS),
-    "assessment:department_docx": (None, READERS),
-    "assessment:department_scheme": (None, OFFICE_ONLY),
+    # A bureau with no department below is refused the departments' pages (403), as any page
+    # not its own: an empty ranking it cannot have is no page of its.
+    "assessment:department_ranking": (None, SUPERIORS_ONLY),
+    "assessment:department_xlsx": (None, SUPERIORS_ONLY),
+    "assessment:department_docx": (None, SUPERIORS_ONLY),
+    "assessment:department_scheme": (None, {**SUPERIORS_ONLY, "super_leader": 403}),
     "assessment:department_breakdown": (
         "department",
         {**{role: (L, L) if role == "anonymous" else (404, 404) for role in ROLES},

@@ -138,11 +138,11 @@ def test_departments_are_scored_on_their_work_and_their_report(
     other_points, _ = _points(ranking, year_of_work.other_department.name)
     assert bureau_score.tally.considered == 3
     assert bureau_score.tally.on_time == 1
-    assert bureau[Kind.REPORT_FINAL] == 30
+    assert bureau[Kind.REPORT_FINAL] == 30  # not yet due on 10 July 2026: full points till then
     assert bureau[Kind.ON_TIME] == Decimal("16.67")  # 1 of 3 × 50
     assert bureau[Kind.RETURNS] == -2
     assert bureau[Kind.OVERDUE_DAYS] == Decimal(-7)  # (6 + 8) × 0.5
-    assert other_points[Kind.REPORT_FINAL] == 0
+    assert other_points[Kind.REPORT_FINAL] == 30
     assert other_points[Kind.FINDINGS] == -2  # the error and the warning, not the info
 
 

@@ -96,9 +96,8 @@ def test_nobody_sees_sideways_or_upwards(client, office_staff, district, seen_on
     world = seen_on_10_july
     office, _staff, _leader = district
     client.force_login(office_staff)  # the bureau's office: no department below it
-    response = client.get(reverse("assessment:department_ranking"))
-    assert response.status_code == 200
-    assert response.context["ranking"].scores == []
+    for name in ("department_ranking", "department_xlsx", "department_docx", "department_scheme"):
+        assert client.get(reverse(f"assessment:{name}")).status_code == 403
     for department in (world.department, world.other_department, office):
         url = reverse("assessment:department_breakdown", args=[department.pk])
         assert client.get(url).status_code == 404
@@ -203,3 +202,24 @@ def test_a_departments_breakdown_links_its_report_and_its_findings(
     notice = client.get(reverse("assessment:department_docx"), {"year": 2026})
     text = "\n".join(p.text for p in Document(BytesIO(notice.content)).paragraphs)
     assert f"{world.department.name}：" in text
+
+
+def test_a_breakdown_with_nothing_due_says_why_it_is_not_ranked(client, district, world):
+    from plans.models import Plan
+
+    _office, staff, _leader = district
+    Plan.objects.filter(pk=world.other_plan.pk).update(status=Plan.Status.DRAFT)
+    client.force_login(staff)
+    url = reverse("assessment:department_breakdown", args=[world.other_department.pk])
+    with at(AFTER):
+        page = client.get(url, {"year": 2026}).content.decode()
+    assert "不参与排名：截至2026-07-10尚无到期事项" in page
+    assert "未到期（时限2027-01-31）：到期前暂计满分。" in page
+
+
+def test_the_rankings_heading_keeps_the_year_to_its_word(client, office_staff, seen_on_10_july):
+    # a 390 px screen wrapped "2026 / 年度" (U+2060 forbids that break; the file name has none)
+    client.force_login(office_staff)
+    response = client.get(reverse("assessment:unit_ranking"), {"year": 2026})
+    assert "2026\u2060年度" in response.content.decode()
+    assert "\u2060" not in response.context["title"]

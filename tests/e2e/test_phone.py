@@ -90,8 +90,8 @@ PAGES: dict[str, Page] = {
     "assessment:unit_ranking": Page((OFFICE, LEADER)),
     "assessment:unit_breakdown": Page((OFFICE, HEAD, LEADER, SCHOOL), on="unit"),
     "assessment:unit_scheme": Page((OFFICE,)),
-    "assessment:department_ranking": Page((OFFICE, LEADER)),
-    "assessment:department_scheme": Page((OFFICE,)),
+    "assessment:department_ranking": Page((DISTRICT,)),  # the bureau has none below: 403
+    "assessment:department_scheme": Page((DISTRICT,)),
     "admin:index": Page((ADMIN,)),
 }
 # URLs that are no page to look at, and why.
@@ -263,3 +263,30 @@ def test_every_page_of_every_role_fits_a_phone(demo, login, live_server):
                 )
     print("\n".join(measured))
     assert not too_wide, "\n".join(too_wide)
+
+
+def test_the_rankings_cards_align_every_value_alike_on_a_phone(demo, login, live_server):
+    for role, name in (
+        (OFFICE, "assessment:unit_ranking"),
+        (DISTRICT, "assessment:department_ranking"),
+    ):
+        # given: the bureau's office, the district's, each on a 390 px screen
+        page = login(role, DEMO_PASSWORD, **PHONE)
+        # when: it opens its ranking, whose rows fold into cards
+        page.goto(f"{live_server.url}{reverse(name)}")
+        # then: the rank, the name, the total and the points all start at the card's left edge
+        aligned = page.eval_on_selector_all(
+            ".table.cards tbody td", "cells => cells.map(c => getComputedStyle(c).textAlign)"
+        )
+        assert len(aligned) > 5, role
+        assert set(aligned) == {"left"}, role
+        # and the heading keeps the year to its word: "2026年度" on one line
+        lines = page.evaluate(YEAR_LINES)
+        assert lines == 1, role
+
+
+# How many lines "2026年度" of the page's heading takes.
+YEAR_LINES = """() => { const text = document.querySelector('h1').firstChild;
+    const at = text.data.indexOf('2026'), range = document.createRange();
+    range.setStart(text, at); range.setEnd(text, at + 7);
+    return new Set([...range.getClientRects()].map(r => Math.round(r.top))).size; }"""
