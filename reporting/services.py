@@ -54,9 +54,11 @@ DEADLINE = (1, 31)  # 《政府信息公开条例》第四十九条: a departmen
 
 
 @transaction.atomic
-def create_draft(department: Department, year: int, *, by: User | None) -> ReportDraft:
-    """The draft of a year, in the format of that year, with its six (empty) parts and its
-    deadline task."""
+def create_draft(
+    department: Department, year: int, *, by: User | None, deadline_task: bool = True
+) -> ReportDraft:
+    """The draft of a year, in the format of that year, with its six (empty) parts and, unless
+    ``deadline_task`` is off (a region's report made by rolling up), its deadline task."""
     if ReportDraft.objects.filter(department=department, year=year).exists():
         raise ValidationError(
             {"year": _("There is already a report for {year}.").format(year=year)}
@@ -67,7 +69,8 @@ def create_draft(department: Department, year: int, *, by: User | None) -> Repor
         department=department, year=year, format=format_for(year).code, created_by=by
     )
     ReportSection.objects.bulk_create(ReportSection(draft=draft, number=n) for n in range(1, 7))
-    ensure_deadline_task(draft, by=by)
+    if deadline_task:
+        ensure_deadline_task(draft, by=by)
     return draft
 
 
@@ -77,11 +80,16 @@ def ensure_deadline_task(draft: ReportDraft, *, by: User | None) -> Task | None:
 
     The task goes in next year's plan because a plan's tasks fall due within its year (the
     tasks app refuses other dates). Until that plan exists there is no task; every generation
-    tries again.
+    tries again. A region's report (rolled up) gets none: the roll-up page already tracks it,
+    and a task added to a plan behind the office's back is work nobody planned. Nor is one
+    made once the deadline has passed: a task overdue the moment it is created only raises
+    the overdue count.
     """
     if draft.task_id:
         return draft.task
     due = datetime.date(draft.year + 1, *DEADLINE)
+    if due < timezone.localdate() or draft.rollup_parts.exists():
+        return None
     plan = (
         Plan.objects.filter(department=draft.department_id, year=due.year)
         .exclude(status=Plan.Status.CLOSED)
@@ -110,7 +118,9 @@ def ensure_deadline_task(draft: ReportDraft, *, by: User | None) -> Task | None:
 def file_deadline_tasks() -> int:
     """Daily: give every open draft its deadline task as soon as next year's plan exists (the
     office usually creates it after the draft), so the report is reminded like any task."""
-    waiting = ReportDraft.objects.filter(task__isnull=True).exclude(status=ReportDraft.Status.FINAL)
+    waiting = ReportDraft.objects.filter(task__isnull=True, rollup_parts__isnull=True).exclude(
+        status=ReportDraft.Status.FINAL
+    )
     return sum(ensure_deadline_task(draft, by=None) is not None for draft in waiting)
 
 
@@ -189,7 +199,8 @@ def generate(draft: ReportDraft, *, by: User | None) -> ReportDraft:
                 department_id=draft.department_id,
                 defaults={"source": RollupPart.Source.OWN, "values": own[0], "overview": own[1]},
             )
-        ensure_deadline_task(draft, by=by)
+        if not rolls_up:
+            ensure_deadline_task(draft, by=by)
         _refresh(draft, reason=_("generated"), by=by)
     return draft
 
@@ -620,7 +631,7 @@ def take_parts(
     with transaction.atomic():
         draft = ReportDraft.objects.filter(department=superior, year=year).first()
         if draft is None:
-            draft = create_draft(superior, year, by=by)
+            draft = create_draft(superior, year, by=by, deadline_task=False)
         _require_draft(draft)
         draft.rollup_parts.exclude(department=superior).delete()
         RollupPart.objects.bulk_create(c.as_part(draft) for c in found)

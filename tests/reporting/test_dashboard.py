@@ -374,7 +374,6 @@ def test_the_calendar_shows_the_chosen_month(client, data, office_staff):
     assert national_day.name
 
 
-
 def test_the_calendars_arrows_follow_to_the_months_before_and_after(client, data, office_staff):
     client.force_login(office_staff)
     page = client.get(f"{DASHBOARD}?month=2026-10").content.decode()

@@ -22,9 +22,10 @@ from core.reminders import deliver
 from org.models import Department, User
 from registers.models import DisclosureRequest
 from reporting import queries, services
-from reporting.jobs import generate_report_draft
+from reporting.jobs import file_report_deadline_tasks, generate_report_draft
 from reporting.models import LateReportReminder, ReportDraft, RollupPart
-from tests.factories import DepartmentFactory, UnitFactory, UserFactory, make_request
+from tasks.models import Task
+from tests.factories import DepartmentFactory, PlanFactory, UnitFactory, UserFactory, make_request
 from tests.tasks.conftest import mailbox  # noqa: F401  (the SMTP server on loopback)
 
 YEAR = 2025
@@ -178,6 +179,28 @@ def test_the_regions_tables_are_the_departments_cells_added_to_its_own_registers
     assert "泉州市丰泽区卫生健康局：泉州市丰泽区卫生健康局申请均按期答复。" in text
     assert text.index("（一）主动公开") < text.index("卫生健康局全年主动公开")
     assert text.index("卫生健康局全年主动公开") < text.index("（二）依申请公开")
+
+
+def test_rolling_up_adds_no_task_to_any_plan(
+    client, district, reports, django_capture_on_commit_callbacks, monkeypatch
+):
+    # given: the district office has its plan of the year after the report's
+    superior, education, health, people = district
+    PlanFactory(department=superior, year=YEAR + 1)
+    # when: it rolls up its departments' reports of the year (made on 10 February)
+    rolled_up(
+        client,
+        people["district"],
+        [education, health],
+        django_capture_on_commit_callbacks,
+        monkeypatch,
+    )
+    with at(YEAR + 1, 2, 11):
+        file_report_deadline_tasks()
+    # then: the region's report is tracked on the roll-up page, not by a task nobody planned
+    draft = ReportDraft.objects.get(department=superior, year=YEAR)
+    assert draft.task is None
+    assert not Task.objects.filter(plan__department=superior).exists()
 
 
 def test_every_figure_of_the_sum_is_traced_to_its_department_on_the_page_and_in_the_xlsx(
