@@ -26,7 +26,14 @@ from org.models import Department
 from . import checks
 from .content import CellSource, Finding, is_subheading, paragraphs
 from .formats import FORMATS, ReportFormat, cell_code, cell_of, format_for
-from .models import ManualCell, PublishedReport, ReportDraft, ReportSection, RollupPart
+from .models import (
+    LateReportReminder,
+    ManualCell,
+    PublishedReport,
+    ReportDraft,
+    ReportSection,
+    RollupPart,
+)
 from .report import stored_tables, typed_cells
 
 # 《政府信息公开条例》第四十九条: a department reports by 1月31日 of the next year. A county-level
@@ -72,6 +79,12 @@ class Standing:
     started: datetime.date | None = None
     finalised: datetime.date | None = None
     published: datetime.date | None = None  # when the published report was entered
+    reminded: LateReportReminder | None = None  # the last reminder of the late report
+
+    @property
+    def reminded_today(self) -> bool:
+        """Reminded on ``as_of`` already: a reminder goes once a day (``remind_late_reports``)."""
+        return self.reminded is not None and self.reminded.date == self.as_of
 
     @property
     def state_label(self) -> str:
@@ -111,7 +124,8 @@ class Standing:
 
 def standings(superior: Department, year: int, as_of: datetime.date) -> list[Standing]:
     """Every department below the superior (at any depth, ``org.levels.below``), direct ones
-    first, by name. Three queries besides ``below``'s one per level."""
+    first, by name, each with its last reminder. Four queries besides ``below``'s one per
+    level."""
     ids = below(superior.pk)
     if not ids:
         return []
@@ -131,6 +145,13 @@ def standings(superior: Department, year: int, as_of: datetime.date) -> list[Sta
             "department", "entered_at"
         )
     )
+    # The last one wins: a department is reminded at most once a day (SQLite has no DISTINCT ON).
+    reminded = {
+        r.department_id: r
+        for r in LateReportReminder.objects.filter(department__in=ids, year=year)
+        .select_related("sent_by")
+        .order_by("date")
+    }
     result = []
     for department in departments:
         draft = drafts.get(department.pk)
@@ -148,6 +169,7 @@ def standings(superior: Department, year: int, as_of: datetime.date) -> list[Sta
                 started=_day(draft.created_at) if draft else None,
                 finalised=_day(draft.finalised_at) if final and draft else None,
                 published=_day(entered),
+                reminded=reminded.get(department.pk),
             )
         )
     result.sort(key=lambda s: not s.direct)  # stable: by name within each group

@@ -15,7 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from core import webhooks
@@ -23,6 +23,7 @@ from core.models import Digest, Webhook
 from core.queue import queue_on_commit
 from org.models import Department, Unit, User
 from plans.models import Heading, Plan
+from tasks import activity
 from tasks.models import Task
 from tasks.services import Responsibility, save_task
 
@@ -640,10 +641,10 @@ def take_parts(
 
 def remind_late_reports(superior: Department, year: int, *, by: User) -> list[Department]:
     """Tell the office staff of each department below the superior whose report of the year
-    is late (past its deadline, not final) by e-mail, at once. Once a day per department and
-    year: a reminder is a row unique on (department, year, day), and the digest each person
-    gets is unique on its batch, so pressing twice (or two superiors pressing) sends once.
-    The departments reminded now."""
+    is late (past its deadline, not final), at once: in their bell, and by e-mail those with
+    an address. Once a day per department and year: a reminder is a row unique on
+    (department, year, day), and the digest each person gets is unique on its batch, so
+    pressing twice (or two superiors pressing) sends once. The departments reminded now."""
     today = timezone.localdate()
     late = [s for s in rollup.standings(superior, year, today) if s.is_late]
     reminded = []
@@ -658,10 +659,15 @@ def remind_late_reports(superior: Department, year: int, *, by: User) -> list[De
             if not created:
                 continue
             reminded.append(standing.department)
-            office = User.objects.filter(
-                department=standing.department, role=User.Role.OFFICE, is_active=True
-            ).exclude(email="")
+            office = list(
+                User.objects.filter(
+                    department=standing.department, role=User.Role.OFFICE, is_active=True
+                )
+            )
+            _note_late_report(reminder, office, superior=superior, draft_id=standing.draft_id)
             for person in office:
+                if not person.email:
+                    continue
                 digest = Digest.objects.create(
                     channel=Digest.Channel.EMAIL,
                     date=today,
@@ -670,6 +676,33 @@ def remind_late_reports(superior: Department, year: int, *, by: User) -> list[De
                 )
                 queue_on_commit("core.jobs.deliver_digest", digest.pk)
     return reminded
+
+
+def _note_late_report(
+    reminder: LateReportReminder,
+    people: list[User],
+    *,
+    superior: Department,
+    draft_id: int | None,
+) -> None:
+    """The reminder in each person's bell, in their language, leading to the late report."""
+    link = (
+        reverse("reporting:report_detail", args=[draft_id])
+        if draft_id
+        else reverse("reporting:report_list")
+    )
+    for person in people:
+        with translation.override(person.language or settings.LANGUAGE_CODE):
+            note = _(
+                "{superior} reminds you: the report of {department} for {year} was due on "
+                "{deadline} and is not final yet."
+            ).format(
+                superior=superior.name,
+                department=reminder.department.name,
+                year=reminder.year,
+                deadline=f"{reminder.deadline:%Y-%m-%d}",
+            )
+        activity.post_note([person], note=note, link=link)
 
 
 LATE_REPORT_BATCH = "late-report-"  # a digest telling one LateReportReminder (``reminders``)

@@ -378,10 +378,10 @@ def test_the_calendars_arrows_follow_to_the_months_before_and_after(client, data
     client.force_login(office_staff)
     page = client.get(f"{DASHBOARD}?month=2026-10").content.decode()
 
-    links = dict(
-        (rel, href.replace("&amp;", "&"))
+    links = {
+        rel: href.replace("&amp;", "&")
         for href, rel in re.findall(r'<a href="([^"]*)" rel="(prev|next)">', page)
-    )
+    }
 
     # one "?" (Django 5.2's querystring tag writes its own), and following it changes the month
     assert links == {"prev": "?month=2026-09", "next": "?month=2026-11"}

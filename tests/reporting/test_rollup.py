@@ -24,7 +24,7 @@ from registers.models import DisclosureRequest
 from reporting import queries, services
 from reporting.jobs import file_report_deadline_tasks, generate_report_draft
 from reporting.models import LateReportReminder, ReportDraft, RollupPart
-from tasks.models import Task
+from tasks.models import Notification, Task
 from tests.factories import DepartmentFactory, PlanFactory, UnitFactory, UserFactory, make_request
 from tests.tasks.conftest import mailbox  # noqa: F401  (the SMTP server on loopback)
 
@@ -351,6 +351,44 @@ def test_the_late_departments_office_is_reminded_once_however_often_the_button_i
         client.post(reverse("reporting:rollup_remind"), {"year": YEAR})
         deliver_pending()
     assert len(mailbox.messages) == 2
+
+
+def test_the_page_says_who_reminded_when_and_the_late_office_finds_it_in_its_bell(
+    client,
+    district,
+    office_staff,
+    mailbox,  # noqa: F811
+):
+    # given: 卫健局's report of the year still a draft a week after its deadline
+    _superior, education, health, people = district
+    report(education, EDUCATION, by=office_staff, final=True)
+    draft = report(health, HEALTH, by=people["health"])
+    client.force_login(people["district"])
+    with at(YEAR + 1, 2, 7):
+        before = client.get(URL, {"year": YEAR}).content.decode()
+        # when: the district office reminds
+        client.post(reverse("reporting:rollup_remind"), {"year": YEAR})
+        after = client.get(URL, {"year": YEAR}).content.decode()
+    with at(YEAR + 1, 2, 8):
+        next_day = client.get(URL, {"year": YEAR}).content.decode()
+    # then: the page says when and by whom, and offers no second reminder that day
+    assert "提醒1个今天尚未提醒的逾期机关" in before
+    assert "上次提醒" not in before
+    assert f"上次提醒：{YEAR + 1}-02-07，{people['district']}" in after
+    assert reverse("reporting:rollup_remind") not in after
+    assert "逾期机关今天均已提醒" in after
+    assert reverse("reporting:rollup_remind") in next_day
+    assert f"上次提醒：{YEAR + 1}-02-07" in next_day
+    # and 卫健局's office finds the reminder in its bell, leading to its report
+    note = Notification.objects.get(recipient=people["health"])
+    assert note.read_at is None
+    assert note.link == draft.get_absolute_url()
+    assert "泉州市丰泽区人民政府办公室" in note.note
+    assert f"{YEAR + 1}-01-31" in note.note
+    client.force_login(people["health"])
+    bell = client.get(reverse("tasks:notification_list")).content.decode()
+    assert f'<a href="{draft.get_absolute_url()}">{note.note}</a>' in bell
+    assert not Notification.objects.exclude(recipient=people["health"]).exists()
 
 
 @pytest.mark.parametrize(
