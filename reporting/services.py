@@ -232,7 +232,6 @@ def _compute(draft: ReportDraft) -> tuple[dict, dict[int, str]]:
     summaries = aggregates.completed_summaries(dept, year)
     _progress(draft, 75)
     figures = aggregates.key_figures(dept, year)
-    three = tables[3]
     texts = {
         1: prose.overview(
             year=year,
@@ -241,12 +240,7 @@ def _compute(draft: ReportDraft) -> tuple[dict, dict[int, str]]:
             tree=tree,
             summaries=summaries,
             figures=figures,
-            requests=prose.Requests(
-                three.number("new", "total"),
-                three.number("carried_over", "total"),
-                three.number("total", "total"),
-                three.number("carry_forward", "total"),
-            ),
+            requests=prose.requests_of(tables[3]),
         ),
         5: prose.problems(
             year=year,

@@ -181,6 +181,37 @@ def test_the_regions_tables_are_the_departments_cells_added_to_its_own_registers
     assert text.index("卫生健康局全年主动公开") < text.index("（二）依申请公开")
 
 
+def test_part_one_states_the_summed_requests_and_drops_the_superiors_stand_ins(
+    client, district, reports, django_capture_on_commit_callbacks, monkeypatch
+):
+    # given: the district office has no plan (its own part 一 is stand-ins) and no requests
+    superior, education, health, people = district
+    # when
+    rolled_up(
+        client,
+        people["district"],
+        [education, health],
+        django_capture_on_commit_callbacks,
+        monkeypatch,
+    )
+    # then: 依申请公开 opens with table 三's sum (3 + 3 new, all answered), not the office's
+    # empty register, and is followed by the departments' words
+    draft = ReportDraft.objects.get(department=superior, year=YEAR)
+    three = queries.tables_of(draft)[3]
+    assert three.number("new", "total") == 6
+    text = draft.sections.get(number=1).text
+    assert "全年未收到政府信息公开申请" not in text
+    on_request = text[text.index("（二）依申请公开") : text.index("（三）")]
+    assert on_request.split("\n")[1] == "全年新收政府信息公开申请6件，办结6件。"
+    assert "泉州市丰泽区卫生健康局：泉州市丰泽区卫生健康局申请均按期答复。" in on_request
+    # the topics the departments wrote on carry no stand-in of the office's; the others keep
+    # theirs, for the office to write
+    proactive = text[text.index("（一）主动公开") : text.index("（二）依申请公开")]
+    assert "（待补充）" not in proactive
+    assert "（待补充）" not in on_request
+    assert text.count("（待补充）") == 3
+
+
 def test_rolling_up_adds_no_task_to_any_plan(
     client, district, reports, django_capture_on_commit_callbacks, monkeypatch
 ):
@@ -207,6 +238,7 @@ def test_every_figure_of_the_sum_is_traced_to_its_department_on_the_page_and_in_
     client, district, reports, django_capture_on_commit_callbacks, monkeypatch
 ):
     superior, education, health, people = district
+    education_report, health_report = reports
     rolled_up(
         client,
         people["district"],
@@ -218,7 +250,14 @@ def test_every_figure_of_the_sum_is_traced_to_its_department_on_the_page_and_in_
     # the page: a 来源 breakdown under the tables
     page = client.get(draft.get_absolute_url()).content.decode()
     assert "一、本年新收政府信息公开申请数量 / 申请人情况 / 自然人" in page
-    assert "泉州市丰泽区卫生健康局 2；泉州市丰泽区教育局 3" in page
+    assert (
+        f'<a href="{health_report.get_absolute_url()}">泉州市丰泽区卫生健康局</a> 2；'
+        f'<a href="{education_report.get_absolute_url()}">泉州市丰泽区教育局</a> 3'
+    ) in page
+    # each link opens that department's report, read-only, for the superior's office
+    opened = client.get(health_report.get_absolute_url())
+    assert opened.status_code == 200
+    assert not opened.context["can_write"]
     # the .xlsx: a 来源 sheet, one line per cell and department, adding up to the tables
     response = client.get(reverse("reporting:report_export", args=[draft.pk, "xlsx"]))
     sheet = load_workbook(BytesIO(response.content))["来源"]
