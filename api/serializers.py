@@ -232,14 +232,18 @@ class NotificationSerializer(serializers.ModelSerializer):
         model = Notification
         fields = ["id", "kind", "task", "assignment", "note", "created_at", "read_at", "page"]
 
-    def _about(self, notification: Notification) -> Assignment | Task:
+    def _about(self, notification: Notification) -> Assignment | Task | None:
+        """The assignment or task told of; None for a note (a late report's reminder)."""
         if notification.reminder is not None:
             return notification.reminder.assignment
-        assert notification.event is not None  # a notification tells a reminder or an event
-        return notification.event.assignment or notification.event.task
+        if notification.event is not None:
+            return notification.event.assignment or notification.event.task
+        return None
 
-    def get_task(self, notification: Notification) -> int:
+    def get_task(self, notification: Notification) -> int | None:
         about = self._about(notification)
+        if about is None:
+            return None
         return about.task_id if isinstance(about, Assignment) else about.pk
 
     def get_assignment(self, notification: Notification) -> int | None:
@@ -248,11 +252,12 @@ class NotificationSerializer(serializers.ModelSerializer):
 
     def get_note(self, notification: Notification) -> str:
         told = notification.reminder or notification.event
-        return told.note if told is not None else ""
+        return told.note if told is not None else notification.note
 
     def get_page(self, notification: Notification) -> str:
-        url = self._about(notification).get_absolute_url()
-        return self.context["request"].build_absolute_uri(url)
+        about = self._about(notification)
+        url = about.get_absolute_url() if about is not None else notification.link
+        return self.context["request"].build_absolute_uri(url) if url else ""
 
 
 class DisclosureRequestSerializer(serializers.ModelSerializer):

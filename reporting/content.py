@@ -8,6 +8,7 @@ tested without the ORM.
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.utils.translation import gettext_lazy
 
@@ -73,15 +74,23 @@ class SectionContent:
     text: str  # paragraphs separated by newlines
 
 
+class Given(NamedTuple):
+    """What one department gave a cell, and its report's page (empty: none to open)."""
+
+    name: str
+    value: Value
+    url: str = ""
+
+
 @dataclass(frozen=True)
 class CellSource:
     """Where a cell of a region's report came from (逐级汇总): what each department (and the
-    superior's own registers) gave it, e.g. ((「区教育局」, 3), (「区卫健局」, 2))."""
+    superior's own registers) gave it, e.g. ((「区教育局」, 3, url), (「区卫健局」, 2, url))."""
 
     table: int
     key: CellKey
     label: str  # the row's and column's labels, e.g. 「一、本年新收政府信息公开申请数量 / 自然人」
-    values: tuple[tuple[str, Value], ...]
+    values: tuple[Given, ...]
 
 
 @dataclass

@@ -15,6 +15,7 @@ from decimal import Decimal
 from .aggregates import Fees, HeadingWork, KeyFigure, PlanYear, RegisterProblems, Summary
 from .checks import REPEAT_RATIO, similarity
 from .models import HeadingTopic
+from .report import TableValues
 
 Topic = HeadingTopic.Topic
 NUMERALS = "一二三四五六七八九十"
@@ -172,7 +173,17 @@ class Requests:
     carried_forward: Decimal
 
 
-def _requests_sentence(r: Requests) -> str:
+def requests_of(three: TableValues) -> Requests:
+    """The totals of table 三 as printed (hand-entered cells over computed ones)."""
+    return Requests(
+        three.number("new", "total"),
+        three.number("carried_over", "total"),
+        three.number("total", "total"),
+        three.number("carry_forward", "total"),
+    )
+
+
+def requests_sentence(r: Requests) -> str:
     if not (r.new or r.carried_over or r.handled or r.carried_forward):
         return "全年未收到政府信息公开申请。"
     parts = [f"全年新收政府信息公开申请{_number(r.new)}件"]
@@ -184,14 +195,33 @@ def _requests_sentence(r: Requests) -> str:
     return "，".join(parts) + "。"
 
 
+# The opening ``requests_sentence`` of a 依申请公开 paragraph, whatever its figures.
+_REQUESTS_SENTENCE = re.compile(r"全年(?:未收到政府信息公开申请|新收政府信息公开申请[^。]*)。")
+
+
+def without_requests_sentence(paragraph: str) -> str:
+    """The paragraph without its opening ``requests_sentence``: a region's report states the
+    summed table 三's instead of the superior's own register's."""
+    match = _REQUESTS_SENTENCE.match(paragraph)
+    return paragraph[match.end() :] if match else paragraph
+
+
 # --- 一、总体情况 ----
+
+PLACEHOLDER = "（待补充）"  # the whole part is the office's to write (checks G-3 flags it)
+NO_WORK = "本年度工作方案未在该方面单列任务。"
+
+
+def is_placeholder(paragraph: str) -> bool:
+    """The paragraph tells no work of the department's own (``overview``'s stand-ins)."""
+    return paragraph in (PLACEHOLDER, NO_WORK)
 
 
 def _nothing_to_tell(work: HeadingWork | None) -> str:
     """An honest sentence for a sub-topic without completed work to quote."""
     if work and work.total:
         return f"本年度该方面安排的{work.total}项工作任务尚在推进，暂无办结成果。"
-    return "本年度工作方案未在该方面单列任务。"
+    return NO_WORK
 
 
 def overview(
@@ -231,12 +261,12 @@ def overview(
         # words (T3-6 reads 「申请…办结N件」 within one sentence).
         lead = _figures_sentence(by_topic.get(topic, []), items)
         if topic == Topic.ON_REQUEST:
-            lead = _requests_sentence(requests) + lead
+            lead = requests_sentence(requests) + lead
         lines.append(title)
         if lead or items:
             lines.append(lead + (enumerate_items(items) if items else ""))
         else:
-            lines.append("（待补充）" if empty else _nothing_to_tell(work.get(topic)))
+            lines.append(PLACEHOLDER if empty else _nothing_to_tell(work.get(topic)))
     return "\n".join(lines)
 
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Count
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -23,10 +24,17 @@ from django.utils.translation import gettext_lazy
 from org.levels import below
 from org.models import Department
 
-from . import checks
-from .content import CellSource, Finding, is_subheading, paragraphs
+from . import checks, prose
+from .content import CellSource, Finding, Given, is_subheading, paragraphs
 from .formats import FORMATS, ReportFormat, cell_code, cell_of, format_for
-from .models import ManualCell, PublishedReport, ReportDraft, ReportSection, RollupPart
+from .models import (
+    LateReportReminder,
+    ManualCell,
+    PublishedReport,
+    ReportDraft,
+    ReportSection,
+    RollupPart,
+)
 from .report import stored_tables, typed_cells
 
 # 《政府信息公开条例》第四十九条: a department reports by 1月31日 of the next year. A county-level
@@ -72,6 +80,12 @@ class Standing:
     started: datetime.date | None = None
     finalised: datetime.date | None = None
     published: datetime.date | None = None  # when the published report was entered
+    reminded: LateReportReminder | None = None  # the last reminder of the late report
+
+    @property
+    def reminded_today(self) -> bool:
+        """Reminded on ``as_of`` already: a reminder goes once a day (``remind_late_reports``)."""
+        return self.reminded is not None and self.reminded.date == self.as_of
 
     @property
     def state_label(self) -> str:
@@ -111,7 +125,8 @@ class Standing:
 
 def standings(superior: Department, year: int, as_of: datetime.date) -> list[Standing]:
     """Every department below the superior (at any depth, ``org.levels.below``), direct ones
-    first, by name. Three queries besides ``below``'s one per level."""
+    first, by name, each with its last reminder. Four queries besides ``below``'s one per
+    level."""
     ids = below(superior.pk)
     if not ids:
         return []
@@ -131,6 +146,13 @@ def standings(superior: Department, year: int, as_of: datetime.date) -> list[Sta
             "department", "entered_at"
         )
     )
+    # The last one wins: a department is reminded at most once a day (SQLite has no DISTINCT ON).
+    reminded = {
+        r.department_id: r
+        for r in LateReportReminder.objects.filter(department__in=ids, year=year)
+        .select_related("sent_by")
+        .order_by("date")
+    }
     result = []
     for department in departments:
         draft = drafts.get(department.pk)
@@ -148,6 +170,7 @@ def standings(superior: Department, year: int, as_of: datetime.date) -> list[Sta
                 started=_day(draft.created_at) if draft else None,
                 finalised=_day(draft.finalised_at) if final and draft else None,
                 published=_day(entered),
+                reminded=reminded.get(department.pk),
             )
         )
     result.sort(key=lambda s: not s.direct)  # stable: by name within each group
@@ -306,22 +329,38 @@ def _by_topic(text: str) -> tuple[list[str], dict[int, list[str]]]:
     return intro, topics
 
 
-def overview(fmt: ReportFormat, own: str, parts: Sequence[tuple[str, str]]) -> str:
+def overview(
+    fmt: ReportFormat,
+    own: str,
+    parts: Sequence[tuple[str, str]],
+    requests: prose.Requests | None = None,
+) -> str:
     """The region's part 一: by topic, as the format's 一 is organised (spec §2.1), so the
     region's report reads as one report; under each topic the superior's own paragraphs, then
     one paragraph per department that wrote on the topic, opening with its name, so every
-    sentence is traceable to the department that wrote it. ``parts``: (name, text)."""
+    sentence is traceable to the department that wrote it. ``parts``: (name, text).
+
+    Where departments wrote on a topic the superior has no work of its own in, the superior's
+    stand-in (「（待补充）」, which G-3 would flag) gives way to their text. 依申请公开 opens
+    with ``requests``, the summed table 三's figures, in place of the superior's own
+    register's: the sentence sits beside the table it must agree with."""
     own_intro, own_topics = _by_topic(own)
     theirs = [(name, *_by_topic(text)) for name, text in parts]
     lines = list(own_intro)
     lines += [f"{name}：{''.join(intro)}" for name, intro, _topics in theirs if intro]
-    for index, (_key, title) in enumerate(fmt.topics):
-        under = list(own_topics.get(index, []))
-        under += [
+    for index, (key, title) in enumerate(fmt.topics):
+        mine = list(own_topics.get(index, []))
+        given = [
             f"{name}：{''.join(topics[index])}"
             for name, _intro, topics in theirs
             if topics.get(index)
         ]
+        if given:
+            mine = [p for p in mine if not prose.is_placeholder(p)]
+        if key == prose.Topic.ON_REQUEST and requests is not None:
+            rest = [p for p in map(prose.without_requests_sentence, mine) if p]
+            mine = [prose.requests_sentence(requests) + (rest[0] if rest else ""), *rest[1:]]
+        under = mine + given
         if under:
             lines += [title, *under]
     return "\n".join(lines)
@@ -343,10 +382,15 @@ def combine(
     """The superior's generation (its own registers' values, JSON as ``ReportDraft.computed``,
     and its part 一) with the departments' parts added."""
     others = [p for p in parts if p.department_id != draft.department_id]
-    summed = total([from_json(own), *(from_json(p.values) for p in others)])
+    summed = to_json(total([from_json(own), *(from_json(p.values) for p in others)]))
     fmt = FORMATS[draft.format]
-    text = overview(fmt, own_overview, [(p.department.name, p.overview) for p in others])
-    return to_json(summed), text
+    # Table 三 as the region's report prints it: the sum, and the cells entered by hand on it.
+    manual = ManualCell.objects.filter(draft=draft).values_list(
+        "table", "row", "column", "value", "places"
+    )
+    three = stored_tables(fmt, summed, typed_cells(manual))[3]
+    given = [(p.department.name, p.overview) for p in others]
+    return summed, overview(fmt, own_overview, given, prose.requests_of(three))
 
 
 def sources(draft: ReportDraft, parts: Sequence[RollupPart] | None = None) -> list[CellSource]:
@@ -356,7 +400,8 @@ def sources(draft: ReportDraft, parts: Sequence[RollupPart] | None = None) -> li
     if not any(p.department_id != draft.department_id for p in parts):
         return []
     fmt = FORMATS[draft.format]
-    given = [(p.department.name, from_json(p.values)) for p in parts]
+    urls = _report_urls(draft, parts)
+    given = [(p.department.name, from_json(p.values), urls.get(p.pk, "")) for p in parts]
     result = []
     for table in fmt.tables:
         for block in table.blocks:
@@ -364,14 +409,32 @@ def sources(draft: ReportDraft, parts: Sequence[RollupPart] | None = None) -> li
                 for column in block.columns:
                     key = (row.key, column.key)
                     values = tuple(
-                        (name, values[table.number][key])
-                        for name, values in given
+                        Given(name, values[table.number][key], url)
+                        for name, values, url in given
                         if values.get(table.number, {}).get(key)
                     )
                     if values:
                         label = " / ".join(dict.fromkeys((*row.path, *column.path)))
                         result.append(CellSource(table.number, key, label, values))
     return result
+
+
+def _report_urls(draft: ReportDraft, parts: Sequence[RollupPart]) -> dict[int, str]:
+    """Each department's part → the page of the draft it was taken from (a superior reads its
+    departments' reports: ``permissions.visible_reports``). None for the superior's own part
+    nor for a published report entered without a draft behind it. One query."""
+    taken = {
+        p.department_id: p.pk
+        for p in parts
+        if p.source in (RollupPart.Source.FINAL, RollupPart.Source.DRAFT)
+    }
+    drafts = ReportDraft.objects.filter(department__in=taken, year=draft.year).values_list(
+        "department", "pk"
+    )
+    return {
+        taken[department]: reverse("reporting:report_detail", args=[pk])
+        for department, pk in drafts
+    }
 
 
 def failed_checks(parts: Sequence[RollupPart]) -> list[tuple[RollupPart, list[Finding]]]:

@@ -15,7 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from core import webhooks
@@ -23,6 +23,7 @@ from core.models import Digest, Webhook
 from core.queue import queue_on_commit
 from org.models import Department, Unit, User
 from plans.models import Heading, Plan
+from tasks import activity
 from tasks.models import Task
 from tasks.services import Responsibility, save_task
 
@@ -54,9 +55,11 @@ DEADLINE = (1, 31)  # 《政府信息公开条例》第四十九条: a departmen
 
 
 @transaction.atomic
-def create_draft(department: Department, year: int, *, by: User | None) -> ReportDraft:
-    """The draft of a year, in the format of that year, with its six (empty) parts and its
-    deadline task."""
+def create_draft(
+    department: Department, year: int, *, by: User | None, deadline_task: bool = True
+) -> ReportDraft:
+    """The draft of a year, in the format of that year, with its six (empty) parts and, unless
+    ``deadline_task`` is off (a region's report made by rolling up), its deadline task."""
     if ReportDraft.objects.filter(department=department, year=year).exists():
         raise ValidationError(
             {"year": _("There is already a report for {year}.").format(year=year)}
@@ -67,7 +70,8 @@ def create_draft(department: Department, year: int, *, by: User | None) -> Repor
         department=department, year=year, format=format_for(year).code, created_by=by
     )
     ReportSection.objects.bulk_create(ReportSection(draft=draft, number=n) for n in range(1, 7))
-    ensure_deadline_task(draft, by=by)
+    if deadline_task:
+        ensure_deadline_task(draft, by=by)
     return draft
 
 
@@ -77,11 +81,16 @@ def ensure_deadline_task(draft: ReportDraft, *, by: User | None) -> Task | None:
 
     The task goes in next year's plan because a plan's tasks fall due within its year (the
     tasks app refuses other dates). Until that plan exists there is no task; every generation
-    tries again.
+    tries again. A region's report (rolled up) gets none: the roll-up page already tracks it,
+    and a task added to a plan behind the office's back is work nobody planned. Nor is one
+    made once the deadline has passed: a task overdue the moment it is created only raises
+    the overdue count.
     """
     if draft.task_id:
         return draft.task
     due = datetime.date(draft.year + 1, *DEADLINE)
+    if due < timezone.localdate() or draft.rollup_parts.exists():
+        return None
     plan = (
         Plan.objects.filter(department=draft.department_id, year=due.year)
         .exclude(status=Plan.Status.CLOSED)
@@ -110,7 +119,9 @@ def ensure_deadline_task(draft: ReportDraft, *, by: User | None) -> Task | None:
 def file_deadline_tasks() -> int:
     """Daily: give every open draft its deadline task as soon as next year's plan exists (the
     office usually creates it after the draft), so the report is reminded like any task."""
-    waiting = ReportDraft.objects.filter(task__isnull=True).exclude(status=ReportDraft.Status.FINAL)
+    waiting = ReportDraft.objects.filter(task__isnull=True, rollup_parts__isnull=True).exclude(
+        status=ReportDraft.Status.FINAL
+    )
     return sum(ensure_deadline_task(draft, by=None) is not None for draft in waiting)
 
 
@@ -189,7 +200,8 @@ def generate(draft: ReportDraft, *, by: User | None) -> ReportDraft:
                 department_id=draft.department_id,
                 defaults={"source": RollupPart.Source.OWN, "values": own[0], "overview": own[1]},
             )
-        ensure_deadline_task(draft, by=by)
+        if not rolls_up:
+            ensure_deadline_task(draft, by=by)
         _refresh(draft, reason=_("generated"), by=by)
     return draft
 
@@ -220,7 +232,6 @@ def _compute(draft: ReportDraft) -> tuple[dict, dict[int, str]]:
     summaries = aggregates.completed_summaries(dept, year)
     _progress(draft, 75)
     figures = aggregates.key_figures(dept, year)
-    three = tables[3]
     texts = {
         1: prose.overview(
             year=year,
@@ -229,12 +240,7 @@ def _compute(draft: ReportDraft) -> tuple[dict, dict[int, str]]:
             tree=tree,
             summaries=summaries,
             figures=figures,
-            requests=prose.Requests(
-                three.number("new", "total"),
-                three.number("carried_over", "total"),
-                three.number("total", "total"),
-                three.number("carry_forward", "total"),
-            ),
+            requests=prose.requests_of(tables[3]),
         ),
         5: prose.problems(
             year=year,
@@ -620,7 +626,7 @@ def take_parts(
     with transaction.atomic():
         draft = ReportDraft.objects.filter(department=superior, year=year).first()
         if draft is None:
-            draft = create_draft(superior, year, by=by)
+            draft = create_draft(superior, year, by=by, deadline_task=False)
         _require_draft(draft)
         draft.rollup_parts.exclude(department=superior).delete()
         RollupPart.objects.bulk_create(c.as_part(draft) for c in found)
@@ -629,10 +635,10 @@ def take_parts(
 
 def remind_late_reports(superior: Department, year: int, *, by: User) -> list[Department]:
     """Tell the office staff of each department below the superior whose report of the year
-    is late (past its deadline, not final) by e-mail, at once. Once a day per department and
-    year: a reminder is a row unique on (department, year, day), and the digest each person
-    gets is unique on its batch, so pressing twice (or two superiors pressing) sends once.
-    The departments reminded now."""
+    is late (past its deadline, not final), at once: in their bell, and by e-mail those with
+    an address. Once a day per department and year: a reminder is a row unique on
+    (department, year, day), and the digest each person gets is unique on its batch, so
+    pressing twice (or two superiors pressing) sends once. The departments reminded now."""
     today = timezone.localdate()
     late = [s for s in rollup.standings(superior, year, today) if s.is_late]
     reminded = []
@@ -647,10 +653,15 @@ def remind_late_reports(superior: Department, year: int, *, by: User) -> list[De
             if not created:
                 continue
             reminded.append(standing.department)
-            office = User.objects.filter(
-                department=standing.department, role=User.Role.OFFICE, is_active=True
-            ).exclude(email="")
+            office = list(
+                User.objects.filter(
+                    department=standing.department, role=User.Role.OFFICE, is_active=True
+                )
+            )
+            _note_late_report(reminder, office, superior=superior, draft_id=standing.draft_id)
             for person in office:
+                if not person.email:
+                    continue
                 digest = Digest.objects.create(
                     channel=Digest.Channel.EMAIL,
                     date=today,
@@ -659,6 +670,33 @@ def remind_late_reports(superior: Department, year: int, *, by: User) -> list[De
                 )
                 queue_on_commit("core.jobs.deliver_digest", digest.pk)
     return reminded
+
+
+def _note_late_report(
+    reminder: LateReportReminder,
+    people: list[User],
+    *,
+    superior: Department,
+    draft_id: int | None,
+) -> None:
+    """The reminder in each person's bell, in their language, leading to the late report."""
+    link = (
+        reverse("reporting:report_detail", args=[draft_id])
+        if draft_id
+        else reverse("reporting:report_list")
+    )
+    for person in people:
+        with translation.override(person.language or settings.LANGUAGE_CODE):
+            note = _(
+                "{superior} reminds you: the report of {department} for {year} was due on "
+                "{deadline} and is not final yet."
+            ).format(
+                superior=superior.name,
+                department=reminder.department.name,
+                year=reminder.year,
+                deadline=f"{reminder.deadline:%Y-%m-%d}",
+            )
+        activity.post_note([person], note=note, link=link)
 
 
 LATE_REPORT_BATCH = "late-report-"  # a digest telling one LateReportReminder (``reminders``)

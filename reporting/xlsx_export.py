@@ -56,8 +56,8 @@ def _write_sources(workbook: Workbook, content: ReportContent) -> None:
         cell.font = TITLE_FONT
     for source in content.sources:
         table = SECTION_TITLES[source.table - 1].split("、", 1)[0]
-        for department, value in source.values:
-            sheet.append((table, source.label, department, value))
+        for given in source.values:
+            sheet.append((table, source.label, given.name, given.value))
     keep_as_text(sheet)
     for column, width in zip("ABCD", (6, 60, 36, 14), strict=True):
         sheet.column_dimensions[column].width = width

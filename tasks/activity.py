@@ -125,6 +125,17 @@ def tell(event: Event, people: Iterable[User], kind: str | None = None) -> list[
     return notifications
 
 
+def post_note(people: Iterable[User], *, note: str, link: str = "") -> list[Notification]:
+    """A notice in the bell of each active one of ``people`` from an app above tasks (a
+    superior's reminder of a late report), which e-mails it itself: the bell only, unread."""
+    notes = [
+        Notification(recipient=person, kind=Kind.REMINDER, note=note[:300], link=link)
+        for person in people
+        if person.is_active
+    ]
+    return Notification.objects.bulk_create(notes)
+
+
 def _happened(kind: str, task: Task, *, by: User | None, units=(), **fields) -> Event:
     """The event, its message to the group robots of the units whose work it concerns, and
     to the department's webhooks that want it."""

@@ -510,6 +510,10 @@ class Notification(models.Model):
     digest = models.ForeignKey(
         "core.Digest", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # Neither a reminder nor an event: a notice from an app above tasks (a superior's reminder
+    # of a late year-end report), told in its sender's words with where it leads.
+    note = models.CharField(_("note"), max_length=300, blank=True, db_default="")
+    link = models.CharField(_("link"), max_length=200, blank=True, db_default="")
     created_at = models.DateTimeField(auto_now_add=True)
     read_at = models.DateTimeField(null=True, blank=True)
 
@@ -525,8 +529,12 @@ class Notification(models.Model):
                 fields=["recipient", "event"], name="notification_once_per_event"
             ),
             models.CheckConstraint(
-                condition=Q(reminder__isnull=True) ^ Q(event__isnull=True),
-                name="notification_of_a_reminder_or_an_event",
+                condition=(
+                    Q(reminder__isnull=False, event__isnull=True, note="")
+                    | Q(reminder__isnull=True, event__isnull=False, note="")
+                    | (Q(reminder__isnull=True, event__isnull=True) & ~Q(note=""))
+                ),
+                name="notification_of_a_reminder_an_event_or_a_note",
             ),
         ]
         indexes = [

@@ -46,6 +46,8 @@ def rollup_view(request: AuthenticatedRequest) -> HttpResponse:
             "years": range(_today().year, 2018, -1),
             "standings": standings,
             "late": sum(s.is_late for s in standings),
+            # The late ones not reminded today: pressing again the same day sends nothing.
+            "to_remind": sum(s.is_late and not s.reminded_today for s in standings),
             "form": _form(standings, year),
             "draft": draft,
             **_rolled_up(draft),

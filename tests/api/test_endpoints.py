@@ -6,6 +6,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from drf_spectacular.validation import validate_schema
 
+from tasks.activity import post_note
 from tasks.evidence import Upload
 from tasks.models import Assignment, Kind, Notification, ProgressUpdate
 from tasks.services import Report, record_progress
@@ -188,6 +189,20 @@ def test_notifications_are_the_persons_own_and_are_marked_read(
     marked = office.post(reverse("api:notification_read"))
     assert marked.json() == {"marked": 1}
     assert not Notification.objects.filter(read_at__isnull=True, recipient=office_staff).exists()
+
+
+def test_a_note_in_the_bell_is_listed_with_its_words_and_its_page(api_as, office_staff):
+    # given: a note from an app above tasks (a superior's reminder of a late report)
+    post_note([office_staff], note="区政府办提醒：年度报告尚未定稿。", link="/reporting/reports/")
+    # when
+    rows = api_as(office_staff).get(reverse("api:notification_list")).json()["results"]
+    # then: no task nor assignment, its words, and where it leads
+    assert len(rows) == 1
+    assert rows[0]["kind"] == "reminder"
+    assert rows[0]["task"] is None
+    assert rows[0]["assignment"] is None
+    assert rows[0]["note"] == "区政府办提醒：年度报告尚未定稿。"
+    assert rows[0]["page"] == "http://testserver/reporting/reports/"
 
 
 def test_the_schema_is_valid_openapi_with_every_endpoint(api_as, world, unit_head):

@@ -374,6 +374,21 @@ def test_the_calendar_shows_the_chosen_month(client, data, office_staff):
     assert national_day.name
 
 
+def test_the_calendars_arrows_follow_to_the_months_before_and_after(client, data, office_staff):
+    client.force_login(office_staff)
+    page = client.get(f"{DASHBOARD}?month=2026-10").content.decode()
+
+    links = {
+        rel: href.replace("&amp;", "&")
+        for href, rel in re.findall(r'<a href="([^"]*)" rel="(prev|next)">', page)
+    }
+
+    # one "?" (Django 5.2's querystring tag writes its own), and following it changes the month
+    assert links == {"prev": "?month=2026-09", "next": "?month=2026-11"}
+    following = client.get(DASHBOARD + links["next"])
+    assert following.context["month"].first == datetime.date(2026, 11, 1)
+
+
 # --- The progress brief (通报) ----------------------------------------------------------------
 
 

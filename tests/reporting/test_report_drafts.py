@@ -16,7 +16,7 @@ from plans.models import Heading
 from reporting import queries, services
 from reporting.jobs import file_report_deadline_tasks, generate_report_draft
 from reporting.models import HeadingTopic, ReportDraft
-from tasks.models import Metric
+from tasks.models import Metric, Task
 from tasks.services import Report, record_progress, review_assignment
 from tests.factories import PlanFactory, make_request, make_task
 
@@ -281,6 +281,7 @@ def test_last_years_carried_forward_is_compared_with_this_years_carried_over(wor
     assert ("carried_over", "natural_person") in carried.cells
 
 
+@time_machine.travel(datetime.datetime(YEAR, 12, 1, 9, tzinfo=TZ), tick=False)
 def test_the_report_deadline_is_a_task_of_the_office_in_next_years_plan(world, office_staff):
     # given: the plan of the year the report is due in
     next_plan = PlanFactory(department=world.department, year=YEAR + 1)
@@ -294,6 +295,7 @@ def test_the_report_deadline_is_a_task_of_the_office_in_next_years_plan(world, o
     assert "2025年政府信息公开工作年度报告" in task.title
 
 
+@time_machine.travel(datetime.datetime(2023, 12, 1, 9, tzinfo=TZ), tick=False)
 def test_without_next_years_plan_the_deadline_task_waits_for_a_generation(world, office_staff):
     draft = services.create_draft(world.department, 2023, by=office_staff)
     assert draft.task is None
@@ -302,6 +304,7 @@ def test_without_next_years_plan_the_deadline_task_waits_for_a_generation(world,
     assert draft.task.due_date == datetime.date(2024, 1, 31)
 
 
+@time_machine.travel(datetime.datetime(2023, 12, 1, 9, tzinfo=TZ), tick=False)
 def test_the_morning_job_files_the_deadline_task_once_next_years_plan_exists(world, office_staff):
     # given: an open draft made before next year's plan, and a final one
     waiting = services.create_draft(world.department, 2023, by=office_staff)
@@ -318,6 +321,19 @@ def test_the_morning_job_files_the_deadline_task_once_next_years_plan_exists(wor
     final.refresh_from_db()
     assert waiting.task.due_date == datetime.date(2024, 1, 31)
     assert final.task is None
+
+
+def test_no_deadline_task_is_made_once_the_deadline_has_passed(world, office_staff):
+    # given: next year's plan, and a report of the year begun after 31 January
+    PlanFactory(department=world.department, year=YEAR + 1)
+    with time_machine.travel(datetime.datetime(YEAR + 1, 2, 10, 9, tzinfo=TZ), tick=False):
+        # when
+        draft = services.create_draft(world.department, YEAR, by=office_staff)
+        filed = file_report_deadline_tasks()
+    # then: no task born overdue
+    assert draft.task is None
+    assert filed == 0
+    assert not Task.objects.filter(title__contains="年度报告").exists()
 
 
 def test_one_report_per_department_and_year(world, office_staff):

@@ -22,9 +22,10 @@ from core.reminders import deliver
 from org.models import Department, User
 from registers.models import DisclosureRequest
 from reporting import queries, services
-from reporting.jobs import generate_report_draft
+from reporting.jobs import file_report_deadline_tasks, generate_report_draft
 from reporting.models import LateReportReminder, ReportDraft, RollupPart
-from tests.factories import DepartmentFactory, UnitFactory, UserFactory, make_request
+from tasks.models import Notification, Task
+from tests.factories import DepartmentFactory, PlanFactory, UnitFactory, UserFactory, make_request
 from tests.tasks.conftest import mailbox  # noqa: F401  (the SMTP server on loopback)
 
 YEAR = 2025
@@ -180,10 +181,64 @@ def test_the_regions_tables_are_the_departments_cells_added_to_its_own_registers
     assert text.index("卫生健康局全年主动公开") < text.index("（二）依申请公开")
 
 
+def test_part_one_states_the_summed_requests_and_drops_the_superiors_stand_ins(
+    client, district, reports, django_capture_on_commit_callbacks, monkeypatch
+):
+    # given: the district office has no plan (its own part 一 is stand-ins) and no requests
+    superior, education, health, people = district
+    # when
+    rolled_up(
+        client,
+        people["district"],
+        [education, health],
+        django_capture_on_commit_callbacks,
+        monkeypatch,
+    )
+    # then: 依申请公开 opens with table 三's sum (3 + 3 new, all answered), not the office's
+    # empty register, and is followed by the departments' words
+    draft = ReportDraft.objects.get(department=superior, year=YEAR)
+    three = queries.tables_of(draft)[3]
+    assert three.number("new", "total") == 6
+    text = draft.sections.get(number=1).text
+    assert "全年未收到政府信息公开申请" not in text
+    on_request = text[text.index("（二）依申请公开") : text.index("（三）")]
+    assert on_request.split("\n")[1] == "全年新收政府信息公开申请6件，办结6件。"
+    assert "泉州市丰泽区卫生健康局：泉州市丰泽区卫生健康局申请均按期答复。" in on_request
+    # the topics the departments wrote on carry no stand-in of the office's; the others keep
+    # theirs, for the office to write
+    proactive = text[text.index("（一）主动公开") : text.index("（二）依申请公开")]
+    assert "（待补充）" not in proactive
+    assert "（待补充）" not in on_request
+    assert text.count("（待补充）") == 3
+
+
+def test_rolling_up_adds_no_task_to_any_plan(
+    client, district, reports, django_capture_on_commit_callbacks, monkeypatch
+):
+    # given: the district office has its plan of the year after the report's
+    superior, education, health, people = district
+    PlanFactory(department=superior, year=YEAR + 1)
+    # when: it rolls up its departments' reports of the year (made on 10 February)
+    rolled_up(
+        client,
+        people["district"],
+        [education, health],
+        django_capture_on_commit_callbacks,
+        monkeypatch,
+    )
+    with at(YEAR + 1, 2, 11):
+        file_report_deadline_tasks()
+    # then: the region's report is tracked on the roll-up page, not by a task nobody planned
+    draft = ReportDraft.objects.get(department=superior, year=YEAR)
+    assert draft.task is None
+    assert not Task.objects.filter(plan__department=superior).exists()
+
+
 def test_every_figure_of_the_sum_is_traced_to_its_department_on_the_page_and_in_the_xlsx(
     client, district, reports, django_capture_on_commit_callbacks, monkeypatch
 ):
     superior, education, health, people = district
+    education_report, health_report = reports
     rolled_up(
         client,
         people["district"],
@@ -195,7 +250,14 @@ def test_every_figure_of_the_sum_is_traced_to_its_department_on_the_page_and_in_
     # the page: a 来源 breakdown under the tables
     page = client.get(draft.get_absolute_url()).content.decode()
     assert "一、本年新收政府信息公开申请数量 / 申请人情况 / 自然人" in page
-    assert "泉州市丰泽区卫生健康局 2；泉州市丰泽区教育局 3" in page
+    assert (
+        f'<a href="{health_report.get_absolute_url()}">泉州市丰泽区卫生健康局</a> 2；'
+        f'<a href="{education_report.get_absolute_url()}">泉州市丰泽区教育局</a> 3'
+    ) in page
+    # each link opens that department's report, read-only, for the superior's office
+    opened = client.get(health_report.get_absolute_url())
+    assert opened.status_code == 200
+    assert not opened.context["can_write"]
     # the .xlsx: a 来源 sheet, one line per cell and department, adding up to the tables
     response = client.get(reverse("reporting:report_export", args=[draft.pk, "xlsx"]))
     sheet = load_workbook(BytesIO(response.content))["来源"]
@@ -328,6 +390,44 @@ def test_the_late_departments_office_is_reminded_once_however_often_the_button_i
         client.post(reverse("reporting:rollup_remind"), {"year": YEAR})
         deliver_pending()
     assert len(mailbox.messages) == 2
+
+
+def test_the_page_says_who_reminded_when_and_the_late_office_finds_it_in_its_bell(
+    client,
+    district,
+    office_staff,
+    mailbox,  # noqa: F811
+):
+    # given: 卫健局's report of the year still a draft a week after its deadline
+    _superior, education, health, people = district
+    report(education, EDUCATION, by=office_staff, final=True)
+    draft = report(health, HEALTH, by=people["health"])
+    client.force_login(people["district"])
+    with at(YEAR + 1, 2, 7):
+        before = client.get(URL, {"year": YEAR}).content.decode()
+        # when: the district office reminds
+        client.post(reverse("reporting:rollup_remind"), {"year": YEAR})
+        after = client.get(URL, {"year": YEAR}).content.decode()
+    with at(YEAR + 1, 2, 8):
+        next_day = client.get(URL, {"year": YEAR}).content.decode()
+    # then: the page says when and by whom, and offers no second reminder that day
+    assert "提醒1个今天尚未提醒的逾期机关" in before
+    assert "上次提醒" not in before
+    assert f"上次提醒：{YEAR + 1}-02-07，{people['district']}" in after
+    assert reverse("reporting:rollup_remind") not in after
+    assert "逾期机关今天均已提醒" in after
+    assert reverse("reporting:rollup_remind") in next_day
+    assert f"上次提醒：{YEAR + 1}-02-07" in next_day
+    # and 卫健局's office finds the reminder in its bell, leading to its report
+    note = Notification.objects.get(recipient=people["health"])
+    assert note.read_at is None
+    assert note.link == draft.get_absolute_url()
+    assert "泉州市丰泽区人民政府办公室" in note.note
+    assert f"{YEAR + 1}-01-31" in note.note
+    client.force_login(people["health"])
+    bell = client.get(reverse("tasks:notification_list")).content.decode()
+    assert f'<a href="{draft.get_absolute_url()}">{note.note}</a>' in bell
+    assert not Notification.objects.exclude(recipient=people["health"]).exists()
 
 
 @pytest.mark.parametrize(
