@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from org.models import User
 
 from . import activity, permissions
-from .models import Assignment, Kind, Notification, ProgressUpdate, Task
+from .models import Assignment, Event, Kind, Notification, ProgressUpdate, Task
 
 Status = Assignment.Status
 
@@ -68,6 +68,10 @@ def roll_up(task: Task, *, by: User | None, note: str = "") -> Assignment | None
             upstream.status = target
             fields.append("status")
         upstream._history_user = by  # type: ignore[attr-defined]  # simple_history reads it
+        if not moved:
+            # Only the version moved: its change log would show an edit with nothing in it;
+            # the note is the record, in the assignment's timeline.
+            upstream.skip_history_when_saving = True  # type: ignore[attr-defined]
         upstream.save(update_fields=fields)
     return upstream
 
@@ -138,6 +142,12 @@ def _tell_below(task: Task, changes: list[str], *, old: datetime.date, by: User 
     for downstream in placed:
         activity.upstream_changed(downstream, note=note, old=old, new=task.due_date, by=by)
     return len(placed)
+
+
+def changes_told(task: Task, limit: int = 5) -> list[Event]:
+    """What the superior changed on the task this one places, newest first, as its office was
+    told (``_tell_below``): the notice on the task's page says what, not only when."""
+    return list(task.events.filter(kind=Kind.UPSTREAM).order_by("-created_at", "-pk")[:limit])
 
 
 @transaction.atomic
