@@ -13,6 +13,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from org.models import User
@@ -105,7 +106,10 @@ def edited(task: Task, before: Mapping[str, Any], *, by: User | None) -> int:
     number of departments told."""
     changes = []
     if (before["text"], before["title"]) != (task.text, task.title):
-        changes.append(_("its text changed"))
+        # The old wording, shortened: the task's page shows the new one beside the office's own,
+        # and an event's note holds 300 characters.
+        was = Truncator(before["title"] or before["text"]).chars(80)
+        changes.append(_("its text changed (it read “{was}”)").format(was=was))
     if before["due_date"] != task.due_date:
         changes.append(
             _("its deadline moved from {old} to {new}").format(

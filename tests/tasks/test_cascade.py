@@ -611,6 +611,7 @@ def test_the_placed_tasks_page_says_what_the_superior_changed(client, levels, wo
     task = place(levels, world, office_staff)
     source = levels.superior_task
     source.due_date = datetime.date(2026, 9, 15)
+    source.text = "梳理重点领域公开事项清单，9月15日前公开。"
     save_task(source, responsibility=responsibility_of(source), by=levels.district)
     # when
     client.force_login(office_staff)
@@ -619,6 +620,7 @@ def test_the_placed_tasks_page_says_what_the_superior_changed(client, levels, wo
     page = response.content.decode()
     note = Notification.objects.get(kind=Kind.UPSTREAM, recipient=office_staff).event.note
     assert "2026-09-15" in note
+    assert "梳理重点领域公开事项清单并公开。" in note  # what it read before
     assert page.index(task.text) < page.index(note)
     assert [e.note for e in response.context["upstream_changes"]] == [note]
     # once read, the notice goes
