@@ -3,9 +3,10 @@
 A superior department's plan names a subordinate department as it names a section: through a
 unit that stands for it (``org.Unit.represents``, 「区教育局」 in the district office's plan).
 The superior's assignment to such a unit is cascaded: the department's office finds it in its
-inbox (上级下发任务) and places it in its own plan, as a new task under one of its headings or by
-linking a task it already has (``Task.upstream``). From then on the department's progress rolls
-up and the superior's edits come down (``tasks.upstream``).
+inbox (上级下发任务) and places it in its own plan, as a new task (under one of its headings, or
+at the plan's top level while the plan has none) or by linking a task it already has
+(``Task.upstream``). From then on the department's progress rolls up and the superior's edits
+come down (``tasks.upstream``).
 """
 
 import datetime
@@ -44,6 +45,14 @@ def changed_upstream(user: User) -> QuerySet[Task]:
     )
 
 
+def waiting_count(user: User, plan: Plan) -> int:
+    """How many of the superior's tasks wait to be placed, for the plan's page: its own
+    department's office may place them there while the plan is open."""
+    if plan.status == Plan.Status.CLOSED or plan.department_id != user.department_id:
+        return 0
+    return inbox(user).count()
+
+
 def placeable_plans(user: User) -> QuerySet[Plan]:
     """The plans of the office's department a cascaded task may go into: not closed."""
     return Plan.objects.filter(department=user.department_id).exclude(status=Plan.Status.CLOSED)
@@ -70,9 +79,10 @@ def _claim(assignment: Assignment, *, by: User) -> Assignment:
 
 @dataclass
 class Placement:
-    """What the office fills in to place a superior's task as a new task of its own."""
+    """What the office fills in to place a superior's task as a new task of its own: where
+    (one of its plans, at the top level, or a heading of one), and the task."""
 
-    heading: Heading
+    where: Plan | Heading
     text: str
     due_date: datetime.date | None
     lead: list[Unit]
@@ -80,18 +90,23 @@ class Placement:
 
 @transaction.atomic
 def place_as_new(assignment: Assignment, placement: Placement, *, by: User) -> Task:
-    """Import the superior's task as a new task under a heading of one of the department's
-    plans, with the deadline kind of the superior's and the units the office chose; checked as
-    any new task (``services.save_task``), so a refusal writes nothing."""
+    """Import the superior's task as a new task of one of the department's plans (under a
+    heading, or at its top level: a new plan has no heading yet), with the deadline kind of the
+    superior's and the units the office chose; checked as any new task
+    (``services.save_task``), so a refusal writes nothing."""
     assignment = _claim(assignment, by=by)
-    plan = placement.heading.plan
+    if isinstance(placement.where, Heading):
+        heading: Heading | None = placement.where
+        plan = placement.where.plan
+    else:
+        heading, plan = None, placement.where
     if not permissions.can_manage_tasks_of(by, plan) or plan.status == Plan.Status.CLOSED:
-        raise ValidationError({"heading": _("Choose a heading of one of your open plans.")})
+        raise ValidationError({"where": _("Choose one of your open plans or one of its headings.")})
     source = assignment.task
-    last = plan.tasks.filter(heading=placement.heading).order_by("-position").first()
+    last = plan.tasks.filter(heading=heading).order_by("-position").first()
     task = Task(
         plan=plan,
-        heading=placement.heading,
+        heading=heading,
         position=(last.position + 1) if last else 0,
         title=source.title,
         text=placement.text.strip() or source.text,

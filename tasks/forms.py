@@ -670,22 +670,41 @@ class WebhookForm(forms.Form):
 
 
 class PlacingOptions:
-    """What every placing form of the inbox offers: the office's open plans' headings, its
-    units and its tasks not yet linked; read once for the page, not once a form (each form
-    validates against the same querysets)."""
+    """What every placing form of the inbox offers: the office's open plans (each at its top
+    level, or under one of its headings), its units and its tasks not yet linked; read once for
+    the page, not once a form (each form validates against the same lists)."""
 
     def __init__(self, user: User):
-        plans = cascade.placeable_plans(user)
-        self.headings = Heading.objects.filter(plan__in=plans).select_related("plan")
+        self.plans = list(cascade.placeable_plans(user))
+        self.headings = list(
+            Heading.objects.filter(plan__in=[p.pk for p in self.plans]).select_related("plan")
+        )
         self.units = Unit.objects.filter(department=user.department_id).exclude(
             kind=Unit.Kind.DEPARTMENT
         )
-        self.tasks = Task.objects.filter(plan__in=plans, upstream=None).select_related("plan")
+        self.tasks = Task.objects.filter(plan__in=self.plans, upstream=None).select_related("plan")
 
     @functools.cached_property
-    def heading_choices(self) -> list[tuple[int | str, str]]:
+    def places(self) -> dict[str, Plan | Heading]:
+        """Where a new task may go, by the value its choice posts: under a heading, or, in a
+        plan with no heading yet (a new one), at its top level, as a task the importer found
+        before any heading; a plan with headings keeps every task under one."""
+        places: dict[str, Plan | Heading] = {}
+        for plan in self.plans:
+            headings = [h for h in self.headings if h.plan_id == plan.pk]
+            places.update((f"heading-{h.pk}", h) for h in headings)
+            if not headings:
+                places[f"plan-{plan.pk}"] = plan
+        return places
+
+    @functools.cached_property
+    def place_choices(self) -> list[tuple[str, str]]:
         # Named with its plan: the office may have several.
-        return [("", "---------"), *((h.pk, f"{h.plan} · {h}") for h in self.headings)]
+        top = _("top level, under no heading")
+        return [("", "---------")] + [
+            (key, f"{where.plan} · {where}" if isinstance(where, Heading) else f"{where} · {top}")
+            for key, where in self.places.items()
+        ]
 
     @functools.cached_property
     def unit_choices(self) -> list[tuple[int, str]]:
@@ -714,7 +733,7 @@ class _Placing(forms.Form):
 class PlaceForm(_Placing):
     """Import a superior's task as a new task of one of the office's plans."""
 
-    heading = forms.ModelChoiceField(Heading.objects.none(), label=_("under the heading"))
+    where = forms.ChoiceField(label=_("in the plan"))
     text = forms.CharField(
         label=_("task"), max_length=4000, widget=forms.Textarea(attrs={"rows": 4})
     )
@@ -733,14 +752,20 @@ class PlaceForm(_Placing):
 
     def __init__(self, *args, options: PlacingOptions, assignment: Assignment, **kwargs):
         super().__init__(*args, **kwargs)
-        self._offer("heading", options.headings, options.heading_choices)
+        self.places = options.places
+        cast(forms.ChoiceField, self.fields["where"]).choices = options.place_choices
         self._offer("lead_units", options.units, options.unit_choices)
         self.initial.setdefault("text", assignment.task.text)
+        if len(self.places) == 1:  # one plan and no heading yet: nothing to choose
+            self.initial.setdefault("where", next(iter(self.places)))
+
+    def clean_where(self) -> Plan | Heading:
+        return self.places[self.cleaned_data["where"]]  # a ChoiceField posts only its choices
 
     def save(self, assignment: Assignment, *, by: User) -> Task:
         data = self.cleaned_data
         placement = cascade.Placement(
-            heading=data["heading"],
+            where=data["where"],
             text=data["text"],
             due_date=data["due_date"],
             lead=list(data["lead_units"]),

@@ -13,12 +13,13 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from org.models import User
 
 from . import activity, permissions
-from .models import Assignment, Kind, Notification, ProgressUpdate, Task
+from .models import Assignment, Event, Kind, Notification, ProgressUpdate, Task
 
 Status = Assignment.Status
 
@@ -68,6 +69,10 @@ def roll_up(task: Task, *, by: User | None, note: str = "") -> Assignment | None
             upstream.status = target
             fields.append("status")
         upstream._history_user = by  # type: ignore[attr-defined]  # simple_history reads it
+        if not moved:
+            # Only the version moved: its change log would show an edit with nothing in it;
+            # the note is the record, in the assignment's timeline.
+            upstream.skip_history_when_saving = True  # type: ignore[attr-defined]
         upstream.save(update_fields=fields)
     return upstream
 
@@ -101,7 +106,10 @@ def edited(task: Task, before: Mapping[str, Any], *, by: User | None) -> int:
     number of departments told."""
     changes = []
     if (before["text"], before["title"]) != (task.text, task.title):
-        changes.append(_("its text changed"))
+        # The old wording, shortened: the task's page shows the new one beside the office's own,
+        # and an event's note holds 300 characters.
+        was = Truncator(before["title"] or before["text"]).chars(80)
+        changes.append(_("its text changed (it read “{was}”)").format(was=was))
     if before["due_date"] != task.due_date:
         changes.append(
             _("its deadline moved from {old} to {new}").format(
@@ -138,6 +146,12 @@ def _tell_below(task: Task, changes: list[str], *, old: datetime.date, by: User 
     for downstream in placed:
         activity.upstream_changed(downstream, note=note, old=old, new=task.due_date, by=by)
     return len(placed)
+
+
+def changes_told(task: Task, limit: int = 5) -> list[Event]:
+    """What the superior changed on the task this one places, newest first, as its office was
+    told (``_tell_below``): the notice on the task's page says what, not only when."""
+    return list(task.events.filter(kind=Kind.UPSTREAM).order_by("-created_at", "-pk")[:limit])
 
 
 @transaction.atomic

@@ -3,6 +3,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from org.http import AuthenticatedRequest
@@ -60,7 +62,10 @@ def cascade_inbox(request: AuthenticatedRequest) -> HttpResponse:
         {
             "items": items,
             "changed": cascade.changed_upstream(user),
-            "no_heading": items and len(options.heading_choices) == 1,
+            # No open plan: a form could not succeed, so the page leads to making one instead.
+            "has_plan": bool(options.plans),
+            "has_tasks": len(options.task_choices) > 1,
+            "new_plan": f"{reverse('plans:plan_create')}?{urlencode({'next': request.path})}",
         },
     )
 

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 from org.history import history_rows
 from org.http import AuthenticatedRequest
 from plans.permissions import get_plan_or_404
-from tasks import permissions, queries, services
+from tasks import cascade, permissions, queries, services, upstream
 from tasks.forms import (
     CloseTaskForm,
     CommentForm,
@@ -27,7 +27,13 @@ def plan_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "tasks/plan_detail.html",
-        {"plan": plan, "tree": tree, "can_manage": manage, "history": history_rows(plan)},
+        {
+            "plan": plan,
+            "tree": tree,
+            "can_manage": manage,
+            "history": history_rows(plan),
+            "waiting": cascade.waiting_count(request.user, plan) if manage else 0,
+        },
     )
 
 
@@ -40,6 +46,8 @@ def task_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     assignments = queries.assignment_rows(
         permissions.visible_assignments(request.user).filter(task=task)
     )
+    above = permissions.upstream_of(request.user, task)
+    changes = upstream.changes_told(task) if above and task.upstream_changed_at else []
     return render(
         request,
         "tasks/task_detail.html",
@@ -48,7 +56,8 @@ def task_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "assignments": assignments,
             "all_units": task.assignments.select_related("unit"),
             "can_manage": permissions.can(request.user, permissions.MANAGE, task),
-            "upstream": permissions.upstream_of(request.user, task),
+            "upstream": above,
+            "upstream_changes": changes,
             "today": timezone.localdate(),
             "history": history_rows(task),
             **comments_context(request.user, task, remark),

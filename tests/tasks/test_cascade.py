@@ -13,9 +13,11 @@ from django.urls import reverse
 
 from core.models import Digest
 from core.reminders import deliver
+from org.history import history_rows
 from org.models import Department, Unit, User
 from org.services import representative_of
 from plans.models import Heading, Plan
+from plans.services import change_plan_status
 from tasks import cascade, upstream
 from tasks.activity import save_choices
 from tasks.importing import start_import
@@ -83,7 +85,7 @@ def levels(world, office_staff) -> Levels:
 
 def place(levels, world, office_staff, **fields) -> Task:
     placement = cascade.Placement(
-        heading=fields.get("heading", levels.heading),
+        where=fields.get("where", levels.heading),
         text=fields.get("text", ""),
         due_date=fields.get("due_date"),
         lead=fields.get("lead", [world.own_unit]),
@@ -176,8 +178,8 @@ def test_a_closed_superior_plan_is_placed_no_more(levels, world, office_staff):
 def test_a_heading_of_another_departments_plan_is_refused(levels, world, office_staff):
     foreign_heading = Heading.objects.create(plan=world.other_plan, title="其他")
     with pytest.raises(ValidationError) as refused:
-        place(levels, world, office_staff, heading=foreign_heading)
-    assert "heading" in refused.value.message_dict
+        place(levels, world, office_staff, where=foreign_heading)
+    assert "where" in refused.value.message_dict
     assert not world.other_plan.tasks.filter(upstream__isnull=False).exists()
 
 
@@ -373,7 +375,7 @@ def test_the_inbox_page_places_a_task_and_shows_clear_errors(client, levels, wor
     # a form with no unit: an error beside the field, nothing saved
     response = client.post(
         INBOX,
-        {"action": "place", "assignment": pk, f"place-{pk}-heading": levels.heading.pk,
+        {"action": "place", "assignment": pk, f"place-{pk}-where": f"heading-{levels.heading.pk}",
          f"place-{pk}-text": "梳理清单。"},
     )  # fmt: skip
     assert response.status_code == 200
@@ -382,7 +384,7 @@ def test_the_inbox_page_places_a_task_and_shows_clear_errors(client, levels, wor
     # then a good one
     response = client.post(
         INBOX,
-        {"action": "place", "assignment": pk, f"place-{pk}-heading": levels.heading.pk,
+        {"action": "place", "assignment": pk, f"place-{pk}-where": f"heading-{levels.heading.pk}",
          f"place-{pk}-text": "梳理清单。", f"place-{pk}-lead_units": [world.own_unit.pk]},
     )  # fmt: skip
     task = Task.objects.get(upstream=levels.cascaded)
@@ -528,3 +530,139 @@ def test_the_import_preview_points_to_the_tasks_waiting_from_above(
     client.force_login(office_staff)
     page = client.get(reverse("tasks:import_preview", args=[plan_import.pk])).content.decode()
     assert page.count(f'href="{INBOX}"') == 2  # the menu's, and the notice's
+
+
+# --- A department with no plan, or a plan with no heading yet (the walk-through's defect 1) -----
+
+
+def test_a_plan_with_no_heading_yet_takes_the_task_at_its_top_level(client, levels, world):
+    # given: the sibling department's plan has tasks but no heading
+    plan = world.other_plan
+    assert not plan.headings.exists()
+    office = levels.sibling_office
+    client.force_login(office)
+    pk = levels.sibling.pk
+    # then: its plan page says a task waits, with the way to the inbox
+    response = client.get(plan.get_absolute_url())
+    assert response.context["waiting"] == 1
+    assert f'<a href="{INBOX}">' in response.content.decode().split('class="tree"')[0]
+    # and the inbox offers the plan itself, already chosen: the only place there is
+    form = client.get(INBOX).context["items"][0][1]
+    assert form.initial["where"] == f"plan-{plan.pk}"
+    # when
+    response = client.post(
+        INBOX,
+        {"action": "place", "assignment": pk, f"place-{pk}-where": f"plan-{plan.pk}",
+         f"place-{pk}-text": "梳理清单。", f"place-{pk}-lead_units": [office.unit_id]},
+    )  # fmt: skip
+    # then
+    task = Task.objects.get(upstream=levels.sibling)
+    assert response.status_code == 302
+    assert (task.plan, task.heading) == (plan, None)
+    assert client.get(plan.get_absolute_url()).context["waiting"] == 0
+
+
+def test_a_department_with_no_open_plan_is_led_to_create_one_and_back(client, levels, world):
+    # given: the sibling department's only plan is closed
+    Plan.objects.filter(pk=world.other_plan.pk).update(status=Plan.Status.CLOSED)
+    client.force_login(levels.sibling_office)
+    pk = levels.sibling.pk
+    # when
+    page = client.get(INBOX).content.decode()
+    # then: no form that cannot succeed, a link to make the plan that comes back here
+    assert f"place-{pk}-where" not in page
+    assert f"link-{pk}-task" not in page
+    new_plan = f"{reverse('plans:plan_create')}?next=%2Ffrom-above%2F"
+    assert f'href="{new_plan}"' in page
+    response = client.post(
+        new_plan, {"title": "其他区教育局2026年政务公开工作实施方案", "year": 2026, "number": "x1"}
+    )
+    assert response.status_code == 302
+    assert response.url == INBOX
+    form = client.get(INBOX).context["items"][0][1]
+    assert form.initial["where"].startswith("plan-")
+
+
+def test_a_plan_created_elsewhere_never_sends_the_person_off_the_site(client, world, office_staff):
+    client.force_login(office_staff)
+    url = f"{reverse('plans:plan_create')}?next=https://evil.example/"
+    response = client.post(url, {"title": "方案", "year": 2026, "number": "x2"})
+    plan = Plan.objects.get(number="x2")
+    assert response.url == plan.get_absolute_url()
+
+
+def test_the_link_form_is_left_out_when_the_department_has_no_task_to_link(
+    client, levels, world, office_staff
+):
+    # given: every task of the bureau already places another superior's task, or none is open
+    Task.objects.filter(plan=world.plan).delete()
+    client.force_login(office_staff)
+    pk = levels.cascaded.pk
+    page = client.get(INBOX).content.decode()
+    assert f"place-{pk}-where" in page
+    assert f"link-{pk}-task" not in page
+
+
+# --- What the superior changed, on the placed task (defect 6) -------------------------------------
+
+
+def test_the_placed_tasks_page_says_what_the_superior_changed(client, levels, world, office_staff):
+    # given
+    task = place(levels, world, office_staff)
+    source = levels.superior_task
+    source.due_date = datetime.date(2026, 9, 15)
+    source.text = "梳理重点领域公开事项清单，9月15日前公开。"
+    save_task(source, responsibility=responsibility_of(source), by=levels.district)
+    # when
+    client.force_login(office_staff)
+    response = client.get(task.get_absolute_url())
+    # then: the change itself, after the office's own task (which is above it)
+    page = response.content.decode()
+    note = Notification.objects.get(kind=Kind.UPSTREAM, recipient=office_staff).event.note
+    assert "2026-09-15" in note
+    assert "梳理重点领域公开事项清单并公开。" in note  # what it read before
+    assert page.index(task.text) < page.index(note)
+    assert [e.note for e in response.context["upstream_changes"]] == [note]
+    # once read, the notice goes
+    upstream.acknowledge(task, by=office_staff)
+    assert note not in client.get(task.get_absolute_url()).content.decode()
+
+
+# --- The superior's assignment page (defect 8) ----------------------------------------------------
+
+
+def test_placing_leaves_no_empty_edit_in_the_superiors_change_log(levels, world, office_staff):
+    place(levels, world, office_staff)
+    rows = history_rows(refreshed(levels.cascaded))
+    assert rows
+    assert all(row.changes for row in rows[:-1])  # the oldest is the creation
+
+
+def test_the_superior_sees_that_the_plan_it_went_into_is_a_draft(
+    client, levels, world, office_staff
+):
+    # given: the bureau places it at the top level of a new draft plan
+    draft = PlanFactory(department=world.department, status=Plan.Status.DRAFT)
+    place(levels, world, office_staff, where=draft)
+    client.force_login(levels.district)
+    url = levels.cascaded.get_absolute_url()
+    # then
+    assert "草稿" in client.get(url).content.decode()  # the pages speak Chinese
+    # and no longer once the plan is issued
+    change_plan_status(draft, to=Plan.Status.ISSUED, by=office_staff)
+    assert "草稿" not in client.get(url).content.decode()
+
+
+def test_a_plan_with_headings_keeps_a_placed_task_under_one(client, levels, world, office_staff):
+    client.force_login(office_staff)
+    pk = levels.cascaded.pk
+    form = client.get(INBOX).context["items"][0][1]
+    offered = [value for value, _ in form.fields["where"].choices]
+    assert offered == ["", f"heading-{levels.heading.pk}"]
+    response = client.post(
+        INBOX,
+        {"action": "place", "assignment": pk, f"place-{pk}-where": f"plan-{world.plan.pk}",
+         f"place-{pk}-text": "梳理清单。", f"place-{pk}-lead_units": [world.own_unit.pk]},
+    )  # fmt: skip
+    assert response.context["items"][0][1].errors["where"]
+    assert not Task.objects.filter(upstream=levels.cascaded).exists()
