@@ -150,7 +150,14 @@ def _tally(a: Assignment, end: datetime.date, calendar) -> Tally:
 
 
 FLOOR = """
-WITH per_assignment AS (
+WITH work AS (
+    SELECT a.id, a.status, a.unit_id, p.department_id, t.due_date
+    FROM tasks_assignment a
+    JOIN tasks_task t ON t.id = a.task_id
+    JOIN plans_plan p ON p.id = t.plan_id
+    WHERE p.department_id = ANY(%(ids)s) AND p.year = %(year)s
+        AND p.status IN ('issued', 'closed') AND t.closed_reason = ''
+), per_assignment AS (
     SELECT u.assignment_id,
         (MAX(u.created_at) FILTER (WHERE u.status = 'submitted') AT TIME ZONE %(tz)s)::date
             AS submitted_on,
@@ -159,21 +166,17 @@ WITH per_assignment AS (
         COUNT(*) FILTER (WHERE u.status = 'returned') AS returns,
         BOOL_OR(EXISTS (SELECT 1 FROM tasks_evidencefile f WHERE f.update_id = u.id)
             OR EXISTS (SELECT 1 FROM tasks_evidencelink l WHERE l.update_id = u.id)) AS evidenced
-    FROM tasks_progressupdate u GROUP BY u.assignment_id
+    FROM tasks_progressupdate u JOIN work ON work.id = u.assignment_id
+    GROUP BY u.assignment_id
 )
 SELECT {by},
-    COUNT(*) FILTER (WHERE a.status = 'completed' OR t.due_date <= %(end)s),
-    COUNT(*) FILTER (WHERE a.status = 'completed'),
-    COUNT(*) FILTER (WHERE a.status = 'completed'
-        AND COALESCE(u.submitted_on, u.completed_on) <= t.due_date),
-    COUNT(*) FILTER (WHERE a.status = 'completed' AND u.evidenced),
+    COUNT(*) FILTER (WHERE w.status = 'completed' OR w.due_date <= %(end)s),
+    COUNT(*) FILTER (WHERE w.status = 'completed'),
+    COUNT(*) FILTER (WHERE w.status = 'completed'
+        AND COALESCE(u.submitted_on, u.completed_on) <= w.due_date),
+    COUNT(*) FILTER (WHERE w.status = 'completed' AND u.evidenced),
     COALESCE(SUM(u.returns), 0)
-FROM tasks_assignment a
-JOIN tasks_task t ON t.id = a.task_id
-JOIN plans_plan p ON p.id = t.plan_id
-LEFT JOIN per_assignment u ON u.assignment_id = a.id
-WHERE p.department_id = ANY(%(ids)s) AND p.year = %(year)s
-    AND p.status IN ('issued', 'closed') AND t.closed_reason = ''
+FROM work w LEFT JOIN per_assignment u ON u.assignment_id = w.id
 GROUP BY 1
 """
 
@@ -188,7 +191,7 @@ def floor_counts(city: data_city.City) -> None:
         "year": city.year,
     }
     with connection.cursor() as cursor:
-        for by in ("a.unit_id", "p.department_id"):
+        for by in ("w.unit_id", "w.department_id"):
             cursor.execute(FLOOR.format(by=by), params)
             cursor.fetchall()
 
