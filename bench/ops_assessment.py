@@ -17,6 +17,7 @@ import dataclasses
 import datetime
 import time
 from decimal import Decimal
+from typing import Any
 
 from django.db import connection
 from django.db.models import Count
@@ -184,7 +185,7 @@ GROUP BY 1
 def floor_counts(city: data_city.City) -> None:
     """The counts in SQL: by unit, then by department."""
     ids = [pk for d in city.districts for pk in city.departments[d.pk]]
-    params = {
+    params: dict[str, Any] = {
         "tz": timezone.get_current_timezone_name(),
         "end": queries.period_end(city.year),
         "ids": ids,
