@@ -113,13 +113,20 @@ def make_bureau(
 
 
 def make_plan(bureau: Bureau, *, year: int) -> Plan:
-    return Plan.objects.create(
-        department=bureau.department,
+    plan = issued_plan(bureau.department, year=year, leader=bureau.leader)
+    plan.save()
+    return plan
+
+
+def issued_plan(department: Department, *, year: int, leader: User | None = None) -> Plan:
+    """The department's issued plan of the year, unsaved (to be saved or bulk-created)."""
+    return Plan(
+        department=department,
         title=f"{year}年政务公开工作实施方案",
         year=year,
         number=f"基教〔{year}〕1号",
         status=Plan.Status.ISSUED,
-        leader=bureau.leader,
+        leader=leader,
     )
 
 

@@ -4,13 +4,17 @@ body with its office staff. Each department has its report of ``YEAR`` as a live
 hold it: its disclosure requests, the tables generated from them (table 二 from made-up metric
 figures), a few cells entered by hand, part 一 by topic and the checks of its last change; most
 are final (some after the deadline), the rest still drafts. The superiors have no report yet:
-the roll-up makes them.
+the roll-up makes them. ``make_work`` then gives each department its issued plan of the year,
+its tasks assigned to its units (``bench.data``'s) and each assignment's trail of updates as the
+services would have written it (submitted, returned, completed; some late, some with evidence),
+for the assessment.
 
 Bulk-created (units without their auth groups: nobody logs in as a unit here); deterministic
 for a seed; every count but the years multiplied by ``scale`` (at least one of each).
 
     city = make_city(scale=0.05)
     city.departments[city.districts[0].pk]  # the departments below the first district
+    make_work(city, scale=0.05)  # their plans, assignments and updates
 """
 
 from __future__ import annotations
@@ -23,13 +27,15 @@ from decimal import Decimal
 from django.contrib.auth.hashers import make_password
 
 from org.models import Department, Unit, User
+from plans.models import Plan
 from reporting import aggregates, checks
 from reporting.formats import SECTION_TITLES, ReportFormat, format_for
 from reporting.models import ManualCell, ReportDraft, ReportSection
 from reporting.report import stored_tables, tables_for, typed_cells
+from tasks.models import Assignment, EvidenceFile, EvidenceLink, ProgressUpdate
 
 from . import data_report
-from .data import BATCH, TZ
+from .data import BATCH, TZ, issued_plan, keeping_given_times, make_assignments
 
 YEAR = 2025
 DISTRICTS, DEPARTMENTS, UNITS, REQUESTS = 15, 40, 20, 12  # requests per department
@@ -44,6 +50,9 @@ TABLE_TWO = {
     "t2.punishment.decisions": 150,
     "t2.enforcement.decisions": 20,
 }
+ASSIGNMENTS = 60  # per department: three per unit
+RESUBMITTED, LATE_WORK, EVIDENCED = 0.1, 0.15, 0.8  # shares of the work handed in
+S = Assignment.Status
 HAND_ENTERED = [(2, "fees", "amount"), (2, "regulations", "in_force")]
 
 
@@ -212,3 +221,98 @@ def _overview(name: str, year: int, fmt: ReportFormat) -> str:
     for _key, title in fmt.topics:
         lines += [title, f"{name}围绕{title[3:]}落实各项任务，工作有序开展。"]
     return "\n".join(lines)
+
+
+def make_work(city: City, *, scale: float = 1.0, seed: int = 2026) -> int:
+    """Each department's issued plan of the city's year with ``ASSIGNMENTS`` (scaled) assigned
+    to its units by ``data.make_assignments`` as seen at the year's end, and the updates each
+    assignment's status implies; returns the assignments made."""
+    rng = random.Random(seed)
+    ids = [pk for district in city.districts for pk in city.departments[district.pk]]
+    plans = Plan.objects.bulk_create(
+        [issued_plan(Department(pk=pk), year=city.year) for pk in ids], batch_size=BATCH
+    )
+    units: dict[int, list[Unit]] = {}
+    for unit in Unit.objects.filter(department__in=ids).order_by("position", "pk"):
+        units.setdefault(unit.department_id, []).append(unit)
+    year_end = datetime.date(city.year, 12, 31)
+    count = max(1, round(ASSIGNMENTS * scale))
+    for n, plan in enumerate(plans):
+        make_assignments(plan, units[plan.department_id], count, as_of=year_end, seed=seed + n)
+    _trails(plans, city.year, rng)
+    return count * len(plans)
+
+
+def _trails(plans: list[Plan], year: int, rng: random.Random) -> None:
+    """The updates behind each assignment's status, written by its department's office staff
+    (bench units have nobody else): work begun before the deadline; handed in around it (some
+    late, some returned once first), then signed off or returned; evidence on most hand-ins."""
+    office = dict(
+        User.objects.filter(
+            department__in=[p.department_id for p in plans], role=User.Role.OFFICE
+        ).values_list("department", "pk")
+    )
+    assignments = (
+        Assignment.objects.filter(task__plan__in=plans)
+        .exclude(status=S.NOT_STARTED)
+        .order_by("pk")
+        .values_list("pk", "status", "task__due_date", "task__plan__department")
+    )
+    first, last = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+
+    def at(day: datetime.date) -> datetime.datetime:
+        day = min(max(day, first), last)
+        return datetime.datetime.combine(day, datetime.time(9 + rng.randrange(8)), TZ)
+
+    def days(low: int, high: int) -> datetime.timedelta:
+        return datetime.timedelta(days=rng.randrange(low, high))
+
+    updates: list[ProgressUpdate] = []
+    handed_in: list[ProgressUpdate] = []
+    for pk, status, due, department in assignments:
+        author = office[department]
+
+        def update(day: datetime.date, moved_to: str, text: str) -> ProgressUpdate:
+            made = ProgressUpdate(
+                assignment_id=pk,  # noqa: B023  # called in this iteration only
+                author_id=author,  # noqa: B023
+                created_at=at(day),
+                text=text,
+                status=moved_to,
+            )
+            updates.append(made)
+            return made
+
+        begun = due - days(10, 40)
+        update(begun, S.IN_PROGRESS, "已启动，正在推进。")
+        if status == S.IN_PROGRESS:
+            continue
+        handed = due + (days(1, 25) if rng.random() < LATE_WORK else -days(0, 8))
+        if status == S.COMPLETED and rng.random() < RESUBMITTED:
+            update(handed - days(12, 20), S.SUBMITTED, "已完成，提交审核。")
+            update(handed - days(8, 12), S.RETURNED, "材料不全，请补充后重新提交。")
+        submitted = update(handed, S.SUBMITTED, "已完成，提交审核。")
+        if rng.random() < EVIDENCED:
+            handed_in.append(submitted)
+        if status == S.COMPLETED:
+            update(handed + days(1, 4), S.COMPLETED, "")
+        elif status == S.RETURNED:
+            update(handed + days(1, 4), S.RETURNED, "请补充公开链接。")
+    with keeping_given_times(ProgressUpdate):
+        ProgressUpdate.objects.bulk_create(updates, batch_size=BATCH)
+    files, links = [], []
+    for n, made in enumerate(handed_in):
+        if n % 4 == 0:  # a quarter attach a file, the rest the link to what was published
+            files.append(
+                EvidenceFile(
+                    update=made,
+                    sha256=f"{made.pk:064x}",
+                    original_name="公开截图.png",
+                    content_type="image/png",
+                    size=1024,
+                )
+            )
+        else:
+            links.append(EvidenceLink(update=made, url=f"https://city.example.cn/gk/{made.pk}"))
+    EvidenceFile.objects.bulk_create(files, batch_size=BATCH)
+    EvidenceLink.objects.bulk_create(links, batch_size=BATCH)

@@ -234,7 +234,7 @@ def write(rows: list[dict], run: dict) -> None:
 
 
 def operations(data) -> list[Operation]:
-    from bench import ops_http, ops_import, ops_jobs, ops_pages, ops_rollup
+    from bench import ops_assessment, ops_http, ops_import, ops_jobs, ops_pages, ops_rollup
 
     return [
         *ops_pages.operations(data),
@@ -242,6 +242,7 @@ def operations(data) -> list[Operation]:
         *ops_import.operations(data),
         *ops_http.operations(data),
         *ops_rollup.operations(data),
+        *ops_assessment.operations(data),
     ]
 
 

@@ -9,12 +9,13 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection, transaction
 
-from bench import data_city, generate, ops_pages, ops_rollup, suite
+from bench import data_city, generate, ops_assessment, ops_pages, ops_rollup, suite
 from bench.management.commands.bench_data import Command as BenchData
 from org.models import Department, Unit
+from plans.models import Plan
 from registers.models import DisclosureRequest
 from reporting.models import ReportDraft
-from tasks.models import Assignment, ProgressUpdate, Task
+from tasks.models import Assignment, EvidenceFile, EvidenceLink, ProgressUpdate, Task
 
 pytestmark = [
     pytest.mark.django_db,
@@ -163,6 +164,89 @@ def test_the_city_roll_up_row_is_timed_with_its_baseline_and_floor_and_leaves_no
     assert row["floor_ms"] > 0
     assert row["target_met"] == (row["p95_ms"] <= 10_000)
     assert Department.objects.count() == departments  # the city was undone
+
+
+def city_work(seed: int) -> tuple:
+    with transaction.atomic():
+        city = data_city.make_city(scale=0.1)
+        made = data_city.make_work(city, scale=0.1, seed=seed)
+        work = (
+            made,
+            Counter(
+                Assignment.objects.values_list(
+                    "task__text", "task__due_date", "unit__name", "status"
+                )
+            ),
+            Counter(
+                ProgressUpdate.objects.values_list("assignment__task__text", "status", "created_at")
+            ),
+        )
+        transaction.set_rollback(True)
+    return work
+
+
+def test_the_city_work_is_a_plan_each_with_assignments_and_their_updates_the_same_for_a_seed():
+    first, again, other = city_work(7), city_work(7), city_work(8)
+    assert first == again
+    assert first[1] != other[1]
+    # when
+    city = data_city.make_city(scale=0.1)
+    made = data_city.make_work(city, scale=0.1)
+    # then: 8 departments × 6 assignments, a plan each, every status's trail of updates
+    assert made == 8 * 6 == Assignment.objects.count()
+    assert Plan.objects.filter(year=city.year, status=Plan.Status.ISSUED).count() == 8
+    statuses = set(Assignment.objects.values_list("status", flat=True))
+    assert Assignment.Status.COMPLETED in statuses
+    completed = Assignment.objects.filter(status=Assignment.Status.COMPLETED)
+    assert all(
+        a.updates.filter(status=Assignment.Status.COMPLETED).exists()
+        and a.updates.filter(status=Assignment.Status.SUBMITTED).exists()
+        for a in completed
+    )
+    assert (
+        not Assignment.objects.exclude(status=Assignment.Status.NOT_STARTED)
+        .filter(updates__isnull=True)
+        .exists()
+    )
+    assert EvidenceFile.objects.exists() or EvidenceLink.objects.exists()
+
+
+def test_the_city_assessment_row_is_timed_with_its_baseline_and_floor_and_leaves_nothing():
+    # given
+    data = generate.provincial(scale=SCALE, years=1)
+    data.scale = 0.1
+    departments, plans = Department.objects.count(), Plan.objects.count()
+    # when
+    (op,) = ops_assessment.operations(data)
+    row = suite.measure(op)
+    # then: its tallies were checked against the naive ones (measure raises otherwise)
+    assert row["operation"] == "assessment (city)"
+    assert row["size"] == "2 districts × 4 departments × 2 units"
+    assert (row["departments"], row["units"], row["assignments"]) == (8, 16, 48)
+    assert row["median_ms"] > 0
+    assert row["baseline_ms"] > 0
+    assert row["floor_ms"] > 0
+    assert row["target_met"] == (row["p95_ms"] <= 10_000)
+    assert (Department.objects.count(), Plan.objects.count()) == (departments, plans)
+
+
+def test_the_naive_assessment_finds_a_wrong_tally():
+    # given: the city's work, and one completion the queries' count would miss if it were wrong
+    city = data_city.make_city(scale=0.1)
+    data_city.make_work(city, scale=0.1)
+    ours = ops_assessment.assess_city(city)
+    # when: one assignment is handed in again after its deadline
+    assert ops_assessment.naive_assessment(city) == ours
+    late = (
+        Assignment.objects.filter(status=Assignment.Status.COMPLETED).select_related("task").first()
+    )
+    update = late.updates.filter(status=Assignment.Status.SUBMITTED).first()
+    update.created_at = update.created_at.replace(year=city.year, month=12, day=31)
+    update.save(update_fields=["created_at"])
+    # then: both see it, and they agree again
+    changed = ops_assessment.assess_city(city)
+    assert changed != ours
+    assert ops_assessment.naive_assessment(city) == changed
 
 
 def test_the_suite_prints_one_table_and_writes_the_rows_as_json(tmp_path, monkeypatch):

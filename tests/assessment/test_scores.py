@@ -169,6 +169,6 @@ def test_unit_scores_take_the_same_queries_for_any_number_of_units(
 
     for i in range(n_units):
         UnitFactory(department=world.department, name=f"学校{i}")
-    # the calendar, the counts, the late rows, the returns, the units, the scheme
-    with django_assert_num_queries(6):
+    # the calendar, the assignments with their dates and returns, the units, the scheme
+    with django_assert_num_queries(4):
         unit_scores(world.department, 2026, as_of=AS_OF)
