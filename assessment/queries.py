@@ -112,6 +112,11 @@ def _evidence() -> tuple[QuerySet[EvidenceFile], QuerySet[EvidenceLink]]:
     return files, EvidenceLink.objects.filter(update__assignment=OuterRef("pk"))
 
 
+def _on_time() -> Q:
+    """For a breakdown's lists (``tallies`` counts the same in Python)."""
+    return Q(status=Status.COMPLETED, done_on__lte=F("task__due_date"))
+
+
 def _late(end: datetime.date) -> Q:
     """Completed after the deadline, or still open past it."""
     completed = Q(status=Status.COMPLETED)
