@@ -116,9 +116,17 @@ def naive_assessment(city: data_city.City) -> Result:
                     and timezone.localdate(draft.finalised_at) <= deadline
                 )
                 whole.findings = len(queries.failed_findings(draft.checks))
+            whole.report_due = timezone.localdate() > deadline
             department_tallies.append(Score(department.pk, department.name, whole))
         rules = queries.indicators_of(district, city.year, Scope.DEPARTMENTS)[1]
-        found |= _rows(Scope.DEPARTMENTS, rank(department_tallies, rules, ranked=lambda s: True))
+        found |= _rows(
+            Scope.DEPARTMENTS,
+            rank(
+                department_tallies,
+                rules,
+                ranked=lambda s: s.tally.considered > 0 or s.tally.report_due,
+            ),
+        )
     return found
 
 
