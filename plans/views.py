@@ -3,7 +3,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -46,12 +45,11 @@ def plan_create(request: AuthenticatedRequest) -> HttpResponse:
     form = PlanForm(request.POST or None, department=department, check_version=True)
     if request.method == "POST" and form.is_valid():
         plan = services.save_plan(form.instance, by=request.user)
-        # ``next``: the page that sent the person here (the inbox of tasks from above), kept in
-        # the query string the form posts back to; only a page of this site.
-        back = request.GET.get("next", "")
-        if url_has_allowed_host_and_scheme(back, {request.get_host()}, request.is_secure()):
+        # Sent here from the inbox of tasks from above (``?from=inbox``): back to it, by its
+        # URL's name; the app never takes a redirect target from the request.
+        if request.GET.get("from") == "inbox":
             messages.success(request, _("Plan created. You can now place the tasks here in it."))
-            return redirect(back)
+            return redirect("tasks:cascade_inbox")
         messages.success(request, _("Plan created. Now add its headings and tasks."))
         return redirect(plan)
     return render(request, "plans/plan_form.html", {"form": form})

@@ -4,7 +4,6 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from org.http import AuthenticatedRequest
@@ -65,7 +64,7 @@ def cascade_inbox(request: AuthenticatedRequest) -> HttpResponse:
             # No open plan: a form could not succeed, so the page leads to making one instead.
             "has_plan": bool(options.plans),
             "has_tasks": len(options.task_choices) > 1,
-            "new_plan": f"{reverse('plans:plan_create')}?{urlencode({'next': request.path})}",
+            "new_plan": f"{reverse('plans:plan_create')}?from=inbox",
         },
     )
 

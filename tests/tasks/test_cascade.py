@@ -572,7 +572,7 @@ def test_a_department_with_no_open_plan_is_led_to_create_one_and_back(client, le
     # then: no form that cannot succeed, a link to make the plan that comes back here
     assert f"place-{pk}-where" not in page
     assert f"link-{pk}-task" not in page
-    new_plan = f"{reverse('plans:plan_create')}?next=%2Ffrom-above%2F"
+    new_plan = f"{reverse('plans:plan_create')}?from=inbox"
     assert f'href="{new_plan}"' in page
     response = client.post(
         new_plan, {"title": "其他区教育局2026年政务公开工作实施方案", "year": 2026, "number": "x1"}
@@ -585,7 +585,7 @@ def test_a_department_with_no_open_plan_is_led_to_create_one_and_back(client, le
 
 def test_a_plan_created_elsewhere_never_sends_the_person_off_the_site(client, world, office_staff):
     client.force_login(office_staff)
-    url = f"{reverse('plans:plan_create')}?next=https://evil.example/"
+    url = f"{reverse('plans:plan_create')}?next=https://evil.example/&from=elsewhere"
     response = client.post(url, {"title": "方案", "year": 2026, "number": "x2"})
     plan = Plan.objects.get(number="x2")
     assert response.url == plan.get_absolute_url()
