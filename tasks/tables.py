@@ -17,7 +17,7 @@ from core.workdays import Due
 from org.tables import IsoDateColumn, WrittenRowsTable
 
 from .models import Assignment, Task
-from .queries import Deadlines
+from .queries import Deadlines, Part, units_of
 from .templatetags.deadlines import due_badge
 
 if TYPE_CHECKING:
@@ -64,6 +64,8 @@ class DeadlineRows:
 
 
 class TaskTable(DeadlineRows, WrittenRowsTable):
+    parts: dict[int, list[Part]]  # the page's assignments by task (read_for)
+
     number = tables.Column(_("No."), empty_values=(), orderable=False)
     text = tables.Column(_("task"), linkify=True, attrs={"td": {"class": "task-text"}})
     lead = tables.Column(_("lead units"), empty_values=())
@@ -94,13 +96,17 @@ class TaskTable(DeadlineRows, WrittenRowsTable):
         ordered = queryset.annotate(lead_name=Subquery(first)).order_by(name, "due_date", "pk")
         return ordered, True
 
+    def read_for(self, records: list[TaskRow]) -> None:
+        # The page's assignments and their units as rows, in one query (queries.task_page_rows).
+        self.parts = units_of(record.pk for record in records)
+
     def cells(self, record: TaskRow, number: int) -> SafeString:
         # The row's cells in one format_html; the page's rows share a plan or two, whose link
         # is made once. (The 任务分解表 export is tasks/xlsx_export.py.)
-        lead: list[Assignment] = []
-        support: list[Assignment] = []
-        for assignment in record.assignments.all():
-            (lead if assignment.role == Assignment.Role.LEAD else support).append(assignment)
+        lead: list[str] = []
+        support: list[str] = []
+        for part in self.parts[record.pk]:
+            (lead if part.role == Assignment.Role.LEAD else support).append(part.unit)
         plan_urls = self.__dict__.setdefault("_plan_urls", {})
         if record.plan_id not in plan_urls:
             plan_urls[record.plan_id] = record.plan.get_absolute_url()
@@ -114,8 +120,8 @@ class TaskTable(DeadlineRows, WrittenRowsTable):
             number,
             record.get_absolute_url(),
             self.render_text(record),
-            "、".join(str(a.unit) for a in lead),
-            "、".join(str(a.unit) for a in support),
+            "、".join(lead),
+            "、".join(support),
             self.due_cell(record),
             record.n_assignments,
             record.n_completed,
@@ -196,7 +202,9 @@ def _select(name: str) -> tables.CheckBoxColumn:
     )
 
 
-def _select_cell(table: tables.Table, record: Task | Assignment, shown: Iterable[Assignment]):
+def _select_cell(
+    table: tables.Table, record: Task | Assignment, shown: Iterable[Assignment | Part]
+) -> SafeString:
     """The checkbox, and the version of each assignment the row shows: a sign-off of work
     changed after the list was opened is refused (tasks.services.bulk_sign_off)."""
     # The column's own render builds and binds its attributes for every row; they are the
@@ -232,7 +240,7 @@ class TaskSelectTable(TaskTable):
     def cells(self, record: TaskRow, number: int) -> SafeString:
         return format_html(
             "{}{}",
-            _select_cell(self, record, record.assignments.all()),
+            _select_cell(self, record, self.parts[record.pk]),
             super().cells(record, number),
         )
 
