@@ -221,7 +221,7 @@ class FilterForm(forms.Form):
         return applied
 
 
-def _escaped(text) -> str:
+def escaped(text) -> str:
     # conditional_escape without its lazy-string wrapper, which costs more than the escaping
     # for the few hundred option values and labels of a list's filters.
     return str(text.__html__()) if hasattr(text, "__html__") else html.escape(str(text))
@@ -244,17 +244,17 @@ class WrittenSelect(forms.Select):
             selected = not selected_one and option_value in chosen
             selected_one |= selected
             options.append(
-                f'<option value="{_escaped(option_value)}"{" selected" if selected else ""}>'
-                f"{_escaped(label)}</option>"
+                f'<option value="{escaped(option_value)}"{" selected" if selected else ""}>'
+                f"{escaped(label)}</option>"
             )
         # The attributes as attrs.html writes them: in order, True bare, False left out.
         attributes = "".join(
-            f" {_escaped(key)}" if value is True else f' {_escaped(key)}="{_escaped(value)}"'
+            f" {escaped(key)}" if value is True else f' {escaped(key)}="{escaped(value)}"'
             for key, value in self.build_attrs(self.attrs, attrs).items()
             if value is not False
         )
         return mark_safe(  # every part escaped above
-            f'<select name="{_escaped(name)}"{attributes}>{"".join(options)}</select>'
+            f'<select name="{escaped(name)}"{attributes}>{"".join(options)}</select>'
         )
 
 
