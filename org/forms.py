@@ -203,6 +203,16 @@ class FilterForm(forms.Form):
 
     template_name_div = "partials/filter_form.html"
 
+    def render(self, template_name=None, context=None, renderer=None):
+        # A field's label, as django/forms/label.html writes it, without a template a label.
+        if template_name == self.template_name_label and context is not None:
+            label = escaped(context["label"])
+            if not context["use_tag"]:
+                return mark_safe(label)  # escaped above
+            tag, attributes = context["tag"], written_attrs(context["attrs"] or {})
+            return mark_safe(f"<{tag}{attributes}>{label}</{tag}>")  # escaped above
+        return super().render(template_name, context, renderer)
+
     def applied(self) -> list[tuple[str, str]]:
         """The filters in force as (label, value) in words, e.g. to head an export with."""
         if not self.is_bound or not self.is_valid():
@@ -221,10 +231,19 @@ class FilterForm(forms.Form):
         return applied
 
 
-def _escaped(text) -> str:
+def escaped(text) -> str:
     # conditional_escape without its lazy-string wrapper, which costs more than the escaping
     # for the few hundred option values and labels of a list's filters.
     return str(text.__html__()) if hasattr(text, "__html__") else html.escape(str(text))
+
+
+def written_attrs(attrs: dict[str, Any]) -> str:
+    """Attributes as django/forms/attrs.html writes them: in order, True bare, False left out."""
+    return "".join(
+        f" {escaped(key)}" if value is True else f' {escaped(key)}="{escaped(value)}"'
+        for key, value in attrs.items()
+        if value is not False
+    )
 
 
 class WrittenSelect(forms.Select):
@@ -244,17 +263,12 @@ class WrittenSelect(forms.Select):
             selected = not selected_one and option_value in chosen
             selected_one |= selected
             options.append(
-                f'<option value="{_escaped(option_value)}"{" selected" if selected else ""}>'
-                f"{_escaped(label)}</option>"
+                f'<option value="{escaped(option_value)}"{" selected" if selected else ""}>'
+                f"{escaped(label)}</option>"
             )
-        # The attributes as attrs.html writes them: in order, True bare, False left out.
-        attributes = "".join(
-            f" {_escaped(key)}" if value is True else f' {_escaped(key)}="{_escaped(value)}"'
-            for key, value in self.build_attrs(self.attrs, attrs).items()
-            if value is not False
-        )
+        attributes = written_attrs(self.build_attrs(self.attrs, attrs))
         return mark_safe(  # every part escaped above
-            f'<select name="{_escaped(name)}"{attributes}>{"".join(options)}</select>'
+            f'<select name="{escaped(name)}"{attributes}>{"".join(options)}</select>'
         )
 
 

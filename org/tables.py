@@ -68,18 +68,23 @@ class WrittenRowsTable(Table):
     def cells(self, record, number: int) -> SafeString:
         raise NotImplementedError
 
+    def read_for(self, records: list) -> None:
+        """Read, once for the page's records, what their rows show besides them."""
+
     def written_rows(self) -> list[SafeString]:
         # Numbered down the page, as the task list numbers its rows.
         start = self.page.start_index() if hasattr(self, "page") else 1
+        records = [row.record for row in self.paginated_rows]
+        self.read_for(records)
         rows = []
-        for index, row in enumerate(self.paginated_rows):
-            own = self.row_class(row.record)
+        for index, record in enumerate(records):
+            own = self.row_class(record)
             parity = "odd" if index % 2 else "even"
             rows.append(
                 format_html(
                     '<tr class="{}">{}</tr>',
                     f"{own} {parity}" if own else parity,
-                    self.cells(row.record, start + index),
+                    self.cells(record, start + index),
                 )
             )
         return rows

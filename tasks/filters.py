@@ -1,5 +1,9 @@
+from decimal import Decimal
+
 import django_filters
+from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django_filters.fields import ModelChoiceField, ModelChoiceIterator
 
@@ -30,6 +34,41 @@ class UnitChoiceFilter(django_filters.ModelChoiceFilter):
     field_class = UnitChoiceField
 
 
+class PlanChoices:
+    """The plans a list offers, read as rows once: the plan filter's choices, and the plans of
+    the year the year filter picks (labelled as Plan.__str__ labels them)."""
+
+    def __init__(self, queryset: QuerySet[Plan]):
+        self.queryset = queryset  # what a choice is checked against
+
+    @cached_property
+    def read(self) -> list[tuple[int, str, int]]:
+        return list(self.queryset.values_list("pk", "title", "year"))
+
+    @property
+    def rows(self) -> list[tuple[int, str]]:
+        return [(pk, title) for pk, title, _year in self.read]
+
+    def of_year(self, year: Decimal) -> list[int]:
+        return [pk for pk, _title, plan_year in self.read if plan_year == year]
+
+
+class PlanChoiceIterator(ModelChoiceIterator):
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        yield from self.field.plans.rows
+
+
+class PlanChoiceField(ModelChoiceField):
+    iterator = PlanChoiceIterator
+    plans: PlanChoices
+
+
+class PlanChoiceFilter(django_filters.ModelChoiceFilter):
+    field_class = PlanChoiceField
+
+
 def _today():
     return timezone.localdate()
 
@@ -37,7 +76,7 @@ def _today():
 class TaskFilter(django_filters.FilterSet):
     # A superior's: one department's tasks at a time (its own by default, tasks.views.lists).
     department = department_filter("plan__department", empty_label=None)
-    plan = django_filters.ModelChoiceFilter(
+    plan = PlanChoiceFilter(
         queryset=Plan.objects.none(), label=_("plan"), empty_label=_("All"), widget=WrittenSelect
     )
     unit = UnitChoiceFilter(
@@ -66,7 +105,9 @@ class TaskFilter(django_filters.FilterSet):
     def __init__(self, *args, plans, units, departments=(), **kwargs):
         super().__init__(*args, **kwargs)
         offer_departments(self, list(departments))
+        self.plans = PlanChoices(plans)
         self.filters["plan"].queryset = plans
+        self.filters["plan"].field.plans = self.plans
         self.filters["unit"].queryset = units.queryset
         self.filters["unit"].field.units = units  # the rows the actions bar offers too
 
@@ -82,8 +123,8 @@ class TaskFilter(django_filters.FilterSet):
         # The year's plans by id (a department has one), not a join on the year: PostgreSQL
         # then reads a page of a plan's tasks from its deadline index instead of sorting the
         # year's thousands for every page (bench/README.md).
-        plans = self.filters["plan"].queryset.filter(year=value)
-        return queryset.filter(plan__in=list(plans.values_list("pk", flat=True)))
+        # Picked from the plan filter's choices, read once for both.
+        return queryset.filter(plan__in=self.plans.of_year(value))
 
 
 class AssignmentFilter(django_filters.FilterSet):

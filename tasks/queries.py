@@ -4,6 +4,7 @@ import datetime
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from django.db.models import Prefetch, Q, QuerySet
 
@@ -30,24 +31,57 @@ class DueWindow:
     DUE_SOON = "due_soon"
 
 
+def task_page_rows(tasks: TaskQuerySet) -> TaskQuerySet:
+    """The tasks of a list page with their progress and plan; their units are read as rows for
+    the page alone (``units_of``), not as objects."""
+    return tasks.with_progress().select_related("plan")
+
+
 def task_rows(tasks: TaskQuerySet) -> TaskQuerySet:
-    """Everything a task list row shows, in a constant number of queries."""
-    return (
-        tasks.with_progress()
-        .select_related("plan")
-        .prefetch_related(
-            # In the model's order within a task, without the joins to task and plan its
-            # ordering by task would add to every page's query. Only what a row shows of them
-            # (a unit's name, its role; the version the office's bulk sign-off was shown): a
-            # page's assignments and units are made into objects.
-            Prefetch(
-                "assignments",
-                queryset=Assignment.objects.select_related("unit")
-                .only("task", "role", "version", "unit__name", "unit__short_name")
-                .order_by("-role", "unit__position", "pk"),
-            ),
-        )
+    """Everything a task list row shows, as objects, in a constant number of queries."""
+    return with_parts(task_page_rows(tasks))
+
+
+def with_parts(tasks: TaskQuerySet) -> TaskQuerySet:
+    """The tasks with their assignments and units, as objects (the export's, the API's)."""
+    return tasks.prefetch_related(
+        # In the model's order within a task, without the joins to task and plan its
+        # ordering by task would add to every page's query. Only what a row shows of them
+        # (a unit's name, its role; the version the office's bulk sign-off was shown).
+        Prefetch(
+            "assignments",
+            queryset=Assignment.objects.select_related("unit")
+            .only("task", "role", "version", "unit__name", "unit__short_name")
+            .order_by(*_PART_ORDER),
+        ),
     )
+
+
+_PART_ORDER = ("-role", "unit__position", "pk")  # leads first, then as the units are listed
+
+
+class Part(NamedTuple):
+    """An assignment as a task row shows it: its unit's label (``Unit.__str__``), its role, and
+    the version the office's bulk sign-off was shown."""
+
+    pk: int
+    role: str
+    version: int
+    unit: str
+
+
+def units_of(task_ids: Iterable[int]) -> dict[int, list[Part]]:
+    """The assignments of the given tasks as rows, by task, in ``task_rows``' order: a page's
+    hundred-odd assignments and units without making them into objects."""
+    rows = (
+        Assignment.objects.filter(task__in=list(task_ids))
+        .order_by(*_PART_ORDER)
+        .values_list("task_id", "pk", "role", "version", "unit__name", "unit__short_name")
+    )
+    parts: dict[int, list[Part]] = defaultdict(list)
+    for task, pk, role, version, name, short_name in rows:
+        parts[task].append(Part(pk, role, version, short_name or name))
+    return parts
 
 
 def assignment_rows(assignments: QuerySet[Assignment]) -> QuerySet[Assignment]:

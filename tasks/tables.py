@@ -8,16 +8,17 @@ from typing import TYPE_CHECKING, TypeAlias, TypedDict
 import django_tables2 as tables
 from django.db.models import Case, F, OuterRef, Subquery, Value, When
 from django.utils import timezone
-from django.utils.html import format_html, format_html_join
-from django.utils.safestring import SafeString
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 from django_tables2.utils import AttributeDict
 
 from core.workdays import Due
+from org.forms import escaped
 from org.tables import IsoDateColumn, WrittenRowsTable
 
 from .models import Assignment, Task
-from .queries import Deadlines
+from .queries import Deadlines, Part, units_of
 from .templatetags.deadlines import due_badge
 
 if TYPE_CHECKING:
@@ -60,10 +61,12 @@ class DeadlineRows:
     def due_cell(self, record: TaskRow | Assignment) -> SafeString:
         task = record.task if isinstance(record, Assignment) else record
         badge = due_badge(self.deadline(record), everything=False)
-        return format_html("{}{}", task.due_date.isoformat(), badge)
+        return mark_safe(task.due_date.isoformat()) + badge  # a date: nothing to escape
 
 
 class TaskTable(DeadlineRows, WrittenRowsTable):
+    parts: dict[int, list[Part]]  # the page's assignments by task (read_for)
+
     number = tables.Column(_("No."), empty_values=(), orderable=False)
     text = tables.Column(_("task"), linkify=True, attrs={"td": {"class": "task-text"}})
     lead = tables.Column(_("lead units"), empty_values=())
@@ -94,36 +97,36 @@ class TaskTable(DeadlineRows, WrittenRowsTable):
         ordered = queryset.annotate(lead_name=Subquery(first)).order_by(name, "due_date", "pk")
         return ordered, True
 
+    def read_for(self, records: list[TaskRow]) -> None:
+        # The page's assignments and their units as rows, in one query (queries.task_page_rows).
+        self.parts = units_of(record.pk for record in records)
+
     def cells(self, record: TaskRow, number: int) -> SafeString:
-        # The row's cells in one format_html; the page's rows share a plan or two, whose link
-        # is made once. (The 任务分解表 export is tasks/xlsx_export.py.)
-        lead: list[Assignment] = []
-        support: list[Assignment] = []
-        for assignment in record.assignments.all():
-            (lead if assignment.role == Assignment.Role.LEAD else support).append(assignment)
-        plan_urls = self.__dict__.setdefault("_plan_urls", {})
-        if record.plan_id not in plan_urls:
-            plan_urls[record.plan_id] = record.plan.get_absolute_url()
-        return format_html(
-            '<td data-label="{number_label}">{}</td>'
-            '<td data-label="{text_label}" class="task-text"><a href="{}">{}</a></td>'
-            '<td data-label="{lead_label}">{}</td><td data-label="{support_label}">{}</td>'
-            '<td data-label="{due_date_label}">{}</td><td data-label="{progress_label}">'
-            '<meter min="0" max="{}" value="{}"></meter> {}/{}</td>'
-            '<td data-label="{plan_label}"><a href="{}">{}</a></td>',
-            number,
-            record.get_absolute_url(),
-            self.render_text(record),
-            "、".join(str(a.unit) for a in lead),
-            "、".join(str(a.unit) for a in support),
-            self.due_cell(record),
-            record.n_assignments,
-            record.n_completed,
-            record.n_completed,
-            record.n_assignments,
-            plan_urls[record.plan_id],
-            record.plan,
-            **self.labels,
+        # The row's cells in one string, each value escaped as format_html would: format_html
+        # escapes through a lazy-string wrapper that costs more than the escaping, for the
+        # six hundred values of a page. The page's rows share a plan or two, whose link is made
+        # once. (The 任务分解表 export is tasks/xlsx_export.py.)
+        lead: list[str] = []
+        support: list[str] = []
+        for part in self.parts[record.pk]:
+            (lead if part.role == Assignment.Role.LEAD else support).append(escaped(part.unit))
+        plans = self.__dict__.setdefault("_plans", {})
+        if record.plan_id not in plans:
+            plan = record.plan
+            plans[record.plan_id] = (escaped(plan.get_absolute_url()), escaped(plan))
+        plan_url, plan_title = plans[record.plan_id]
+        label = self.labels
+        total, done = int(record.n_assignments), int(record.n_completed)
+        return mark_safe(  # every value escaped here; the labels and the due cell are safe
+            f'<td data-label="{label["number_label"]}">{int(number)}</td>'
+            f'<td data-label="{label["text_label"]}" class="task-text">'
+            f'<a href="{escaped(record.get_absolute_url())}">{escaped(self.render_text(record))}'
+            f'</a></td><td data-label="{label["lead_label"]}">{"、".join(lead)}</td>'
+            f'<td data-label="{label["support_label"]}">{"、".join(support)}</td>'
+            f'<td data-label="{label["due_date_label"]}">{self.due_cell(record)}</td>'
+            f'<td data-label="{label["progress_label"]}">'
+            f'<meter min="0" max="{total}" value="{done}"></meter> {done}/{total}</td>'
+            f'<td data-label="{label["plan_label"]}"><a href="{plan_url}">{plan_title}</a></td>'
         )
 
     def render_text(self, record: Task) -> str:
@@ -196,7 +199,9 @@ def _select(name: str) -> tables.CheckBoxColumn:
     )
 
 
-def _select_cell(table: tables.Table, record: Task | Assignment, shown: Iterable[Assignment]):
+def _select_cell(
+    table: tables.Table, record: Task | Assignment, shown: Iterable[Assignment | Part]
+) -> SafeString:
     """The checkbox, and the version of each assignment the row shows: a sign-off of work
     changed after the list was opened is refused (tasks.services.bulk_sign_off)."""
     # The column's own render builds and binds its attributes for every row; they are the
@@ -210,14 +215,14 @@ def _select_cell(table: tables.Table, record: Task | Assignment, shown: Iterable
             AttributeDict({k: v for k, v in given.items() if k != "name"}).as_html(),
         )
     name, rest = attrs
-    return format_html(
-        '<td data-label="" class="select">{}{}</td>',  # a box to tick needs no label on a card
-        format_html('<input type="checkbox" name="{}" value="{}" {} />', name, record.pk, rest),
-        format_html_join(
-            "",
-            '<input type="hidden" name="seen" value="{}:{}" form="bulk">',
-            ((a.pk, a.version) for a in shown),
-        ),
+    seen = "".join(  # ids and versions: integers
+        f'<input type="hidden" name="seen" value="{int(a.pk)}:{int(a.version)}" form="bulk">'
+        for a in shown
+    )
+    # A box to tick needs no label on a card.
+    return mark_safe(  # the name escaped, the attributes written by AttributeDict.as_html
+        f'<td data-label="" class="select"><input type="checkbox" name="{escaped(name)}" '
+        f'value="{int(record.pk)}" {rest} />{seen}</td>'
     )
 
 
@@ -230,11 +235,7 @@ class TaskSelectTable(TaskTable):
         sequence = ("select", "...")
 
     def cells(self, record: TaskRow, number: int) -> SafeString:
-        return format_html(
-            "{}{}",
-            _select_cell(self, record, record.assignments.all()),
-            super().cells(record, number),
-        )
+        return _select_cell(self, record, self.parts[record.pk]) + super().cells(record, number)
 
 
 class ReviewTable(AssignmentTable):
@@ -246,6 +247,4 @@ class ReviewTable(AssignmentTable):
         sequence = ("select", "...")
 
     def cells(self, record: Assignment, number: int) -> SafeString:
-        return format_html(
-            "{}{}", _select_cell(self, record, [record]), super().cells(record, number)
-        )
+        return _select_cell(self, record, [record]) + super().cells(record, number)

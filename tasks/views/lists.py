@@ -82,7 +82,7 @@ class TaskListView(LoginRequiredMixin, BulkActionsMixin, SingleTableMixin, Filte
         if self.request.GET.get("_export") != "xlsx":
             return super().render_to_response(context, **response_kwargs)
         workbook = xlsx_export.breakdown_workbook(
-            queries.breakdown(self.object_list),
+            queries.breakdown(queries.with_parts(self.object_list)),
             exported_at=timezone.localtime(),
             filters=self.filterset.form.applied(),
         )
@@ -94,7 +94,7 @@ class TaskListView(LoginRequiredMixin, BulkActionsMixin, SingleTableMixin, Filte
     def get_queryset(self):
         if not permissions.sees_all_tasks(self.request.user):
             raise PermissionDenied
-        return queries.task_rows(permissions.visible_tasks(self.request.user))
+        return queries.task_page_rows(permissions.visible_tasks(self.request.user))
 
     def get_table_class(self):
         return TaskSelectTable if self.acts else TaskTable
