@@ -1,6 +1,7 @@
 from django.db.models import Count, IntegerField, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 
+from core.sql import CappedCount
 from org.models import User
 from org.permissions import is_office
 from tasks import permissions
@@ -12,6 +13,15 @@ def _count(rows: QuerySet, by: str) -> Coalesce:
     # COUNT(*), not of the pk: the rows are then counted from an index alone.
     counted = rows.order_by().values(by).annotate(n=Count("*")).values("n")
     return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
+# A badge counts to 99 and then says "99+": nobody reads a larger figure off a menu, and the
+# pages behind the badges count their rows in full.
+BADGE_CAP = 99
+
+
+def _badge(count: int) -> int | str:
+    return f"{BADGE_CAP}+" if count > BADGE_CAP else count
 
 
 def notifications(request) -> dict:
@@ -41,8 +51,8 @@ def notifications(request) -> dict:
         )
         office = is_office(user)
         counts = User.objects.filter(pk=user.pk).values_list(
-            _count(unread, "recipient"),
-            _count(submitted, "unit__department") if office else Value(0),
+            CappedCount(unread, BADGE_CAP + 1),
+            CappedCount(submitted, BADGE_CAP + 1) if office else Value(0),
             _count(cascaded, "unit__represents") if office else Value(0),
             _count(waiting, "unit__represents") if office else Value(0),
         )
@@ -53,8 +63,8 @@ def notifications(request) -> dict:
             request.from_above_waiting,
         ) = counts.get()
     return {
-        "unread_notifications": request.unread_notifications,
-        "awaiting_review": request.awaiting_review,
+        "unread_notifications": _badge(request.unread_notifications),
+        "awaiting_review": _badge(request.awaiting_review),
         "from_above": request.from_above,
         "from_above_waiting": request.from_above_waiting,
     }

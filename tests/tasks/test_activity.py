@@ -234,3 +234,25 @@ def test_a_deadline_moved_from_the_list_is_told_as_one_moved_on_the_task(world, 
     event = Event.objects.get(kind=Kind.DEADLINE, task=task)
     assert (event.old_date, event.new_date) == (old, task.due_date)
     assert {"head", "staff"} <= set(told(Kind.DEADLINE))
+
+
+def test_the_bell_counts_to_99_and_then_says_99_plus(client, people):
+    # given: the office's bell with 3 unread notes, then with 150 (and 5 already read)
+    office = people["office"]
+
+    def notes(n: int, **read) -> None:
+        Notification.objects.bulk_create(
+            Notification(recipient=office, note=f"note {i}", link="/", **read) for i in range(n)
+        )
+
+    notes(5, read_at=datetime.datetime(2026, 1, 5, tzinfo=datetime.UTC))
+    notes(3)
+    client.force_login(office)
+    assert client.get(reverse("tasks:notification_list")).context["unread_notifications"] == 3
+    # when
+    notes(147)
+    response = client.get(reverse("tasks:notification_list"))
+    # then: the badge stops counting at 99; the list behind it has every one
+    assert response.context["unread_notifications"] == "99+"
+    assert '<span class="count">99+</span>' in response.content.decode()
+    assert Notification.objects.filter(recipient=office, read_at=None).count() == 150
