@@ -32,16 +32,17 @@ class UnitGroupAdmin(admin.ModelAdmin):
 
 class ExternalIdentityInline(admin.TabularInline):
     """How the person signs in through a directory, and the placement it last gave them: while
-    department, unit and role still equal it, the directory may move them (org/sso.py)."""
+    department, unit and role still equal it, the directory may move them (org/sso.py).
+
+    One added here (its source, and the identifier the login page showed the person) links the
+    person: an OIDC login is not linked to them by their login name (deploy/sso.md)."""
 
     model = ExternalIdentity
     extra = 0
     fields = ("source", "subject", "assigned_department", "assigned_unit", "assigned_role")
-    readonly_fields = fields
-    can_delete = True  # unlinks: the next directory login links by login again
-
-    def has_add_permission(self, request, obj=None):
-        return False
+    # Added by hand, the placement is the office's: the directory does not move the person.
+    readonly_fields = ("assigned_department", "assigned_unit", "assigned_role")
+    can_delete = True  # unlinks
 
 
 @admin.register(User)

@@ -16,6 +16,7 @@ from django.conf import settings
 from django.contrib.auth.backends import ModelBackend as DjangoModelBackend
 from django.core.exceptions import SuspiciousOperation
 from django.db.models import Exists, OuterRef
+from django.http import HttpRequest
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 
 from . import sso
@@ -52,21 +53,33 @@ class OIDCBackend(OIDCAuthenticationBackend):
             subject=subject,
             username=claim(settings.OIDC_USERNAME_CLAIM) or subject,
             full_name=claim(settings.OIDC_NAME_CLAIM),
-            email=claim("email") if claims.get("email_verified", True) else "",
+            # An address the provider has not checked could be anyone's (and would receive
+            # their password resets): taken only when it says it has.
+            email=claim("email") if claims.get("email_verified") in (True, "true") else "",
             department=claim(settings.OIDC_DEPARTMENT_CLAIM),
             unit=claim(settings.OIDC_UNIT_CLAIM),
             role=claim(settings.OIDC_ROLE_CLAIM),
+            # preferred_username is "neither unique nor stable" (OIDC Core 5.1, 5.7) and many
+            # providers let people edit it: it links to a person here only when the operator
+            # vouches for the claim (deploy/sso.md).
+            links_by_login=settings.OIDC_LINK_EXISTING_BY_USERNAME,
         )
-        return signed_in(entry)
+        return signed_in(entry, self.request)
 
     def get_user(self, user_id):
         return ModelBackend().get_user(user_id)
 
 
-def signed_in(entry: sso.DirectoryEntry) -> User | None:
+# Where a refused sign-in is left on the request, for the page that says why (org.views).
+REFUSAL = "sso_refusal"
+
+
+def signed_in(entry: sso.DirectoryEntry, request: HttpRequest | None = None) -> User | None:
     try:
         return sso.sign_in(entry)
     except sso.SignInRefused as refusal:
+        if request is not None:
+            setattr(request, REFUSAL, refusal)
         # json.dumps quotes the reason, so a login written into it cannot forge another field.
         logger.warning(
             "event=sso_refused source=%s reason=%s",

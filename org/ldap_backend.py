@@ -45,6 +45,11 @@ class LDAPBackend(DjangoLDAPBackend):
             department=attribute(settings.LDAP_DEPARTMENT_ATTRIBUTE),
             unit=attribute(settings.LDAP_UNIT_ATTRIBUTE),
             role=attribute(settings.LDAP_ROLE_ATTRIBUTE),
+            # Linked to a person here of the same login: the login is the uid (or what
+            # LDAP_USER_FILTER searches) in the directory the organisation runs, given by its
+            # administrators, not chosen by the person, and the password was bound against that
+            # very entry. (OIDC's preferred_username is the person's to edit: org.backends.)
+            links_by_login=True,
         )
         user = signed_in(entry)
         if user is None:

@@ -11,7 +11,11 @@ module decides the rest, the same way for both.
   match, or several: the person gets no department and no unit, so sees nothing and is asked to
   have their office assign a unit.
 - A person already here under the same login (the office imported them) is linked, not
-  duplicated; what the office set for them stays.
+  duplicated, only where the entry's login is one the organisation gives (``links_by_login``:
+  an LDAP login, an OIDC claim the operator vouches for): else anyone who may name themselves
+  so at the provider would take the account over. Otherwise the login is refused (``LoginTaken``)
+  until the office links the account to the directory's subject (an ExternalIdentity made in
+  the admin). What the office set for a linked person stays.
 - Later logins update the name and e-mail address. The placement (department, unit, role) is
   updated only while it is still exactly what the directory set last time (ExternalIdentity's
   ``assigned_*``): once the office has changed any of the three by hand, the directory no longer
@@ -40,6 +44,14 @@ class SignInRefused(Exception):
     """The directory vouched for someone who may not sign in through it."""
 
 
+class LoginTaken(SignInRefused):
+    """A first login under the login of a person here, whom the directory may not take over."""
+
+    def __init__(self, entry: "DirectoryEntry") -> None:
+        super().__init__(f"{entry.username} is taken by a person not linked to {entry.subject}")
+        self.login, self.subject = entry.username, entry.subject
+
+
 @dataclass(frozen=True)
 class DirectoryEntry:
     """What a directory says of a person: values as it writes them, "" where it says nothing."""
@@ -52,6 +64,9 @@ class DirectoryEntry:
     department: str = ""
     unit: str = ""
     role: str = ""
+    # The login is the organisation's to give, not the person's to choose: a person here under
+    # it is this person, and is linked on their first login.
+    links_by_login: bool = False
 
 
 @dataclass(frozen=True)
@@ -109,8 +124,8 @@ def place(entry: DirectoryEntry) -> Placement:
 
 
 def _identity_for(entry: DirectoryEntry) -> ExternalIdentity:
-    """The person's link to the directory: found, or made for the person of that login (whom the
-    office may have imported) or for a new person."""
+    """The person's link to the directory: found (the admin may have made it), or made for the
+    person of that login (whom the office may have imported) or for a new person."""
     identity = (
         ExternalIdentity.objects.select_for_update(of=("self",))
         .select_related("user")
@@ -129,6 +144,8 @@ def _identity_for(entry: DirectoryEntry) -> ExternalIdentity:
         user.set_unusable_password()
         user.role = NO_ACCESS.role
         user.save()
+    elif not entry.links_by_login:
+        raise LoginTaken(entry)
     elif user.external_identities.filter(source=entry.source).exists():
         raise SignInRefused(f"{entry.username} is linked to another {entry.source} identity")
     # A new person's (empty) placement counts as the directory's; an existing one's as the office's.

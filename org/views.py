@@ -15,7 +15,8 @@ from mozilla_django_oidc.views import (
     OIDCAuthenticationRequestView,
 )
 
-from . import importing
+from . import importing, sso
+from .backends import REFUSAL
 from .forms import DepartmentSettingsForm, OrganisationImportForm, ProfileForm
 from .http import AuthenticatedRequest
 from .models import Department
@@ -73,12 +74,20 @@ class OIDCCallbackView(OIDCAuthenticationCallbackView):
         return resolve_url(settings.LOGIN_REDIRECT_URL_FAILURE)
 
     def login_failure(self) -> HttpResponse:
-        messages.error(
-            self.request,
-            _("Logging in with {provider} did not succeed. Try again, or ask your office.").format(
-                provider=oidc_provider_name()
-            ),
-        )
+        provider = oidc_provider_name()
+        refusal = getattr(self.request, REFUSAL, None)
+        if isinstance(refusal, sso.LoginTaken):
+            # The identifier is what the office needs to link the account (deploy/sso.md).
+            message = _(
+                "Logging in with {provider} did not succeed: the login name {login} is already "
+                "taken by an account here. Ask your office to link that account to your "
+                "{provider} identity ({subject})."
+            ).format(provider=provider, login=refusal.login, subject=refusal.subject)
+        else:
+            message = _(
+                "Logging in with {provider} did not succeed. Try again, or ask your office."
+            ).format(provider=provider)
+        messages.error(self.request, message)
         return super().login_failure()
 
 

@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from simple_history.utils import bulk_create_with_history
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from core.holidays import calendar_for
 from core.workdays import Calendar, CalendarNotCovered
@@ -230,10 +230,19 @@ def import_requests(
             request.reply_due = reply_due_of(request, calendar)
             request.created_by = by
         created = bulk_create_with_history(new, DisclosureRequest, default_user=by) if new else []
-        for request, changed in merged:
+        # One UPDATE and one INSERT of history rows for them all, however many rows the file
+        # changed. Every merged request is written the fields any of them changed, each with its
+        # own value: rows locked when read (_already_registered), so none is stale.
+        fields = {name for _request, changed in merged for name in changed}
+        for request, _changed in merged:
             request.reply_due = reply_due_of(request, calendar)
-            request._history_user = by  # type: ignore[attr-defined]  # simple_history reads it
-            request.save(update_fields=[*changed, "reply_due"])
+        if merged:
+            bulk_update_with_history(
+                [request for request, _changed in merged],
+                DisclosureRequest,
+                sorted({*fields, "reply_due"}),
+                default_user=by,
+            )
     return ImportResult(created, [], updated, unchanged)
 
 
@@ -269,11 +278,17 @@ def _already_registered(
     already, with them: the natural key is the 编号 where written, else 收到日期 + 申请人 +
     申请内容. Importing a register again thus adds only its new rows, never counting a request
     twice in the report's table 三."""
-    existing = DisclosureRequest.objects.filter(department=department)
+    # Locked till the merge is written: an edit in the app meanwhile is not overwritten.
+    existing = DisclosureRequest.objects.select_for_update().filter(department=department)
     wanted = {r.reference for r in requests if r.reference}
     by_reference = {r.reference: r for r in existing.filter(reference__in=wanted)}
     days = {r.received_on for r in requests if not r.reference}
-    by_content = {_content_key(r): r for r in existing.filter(reference="", received_on__in=days)}
+    # Rows alike without 编号 may be two applications (the file is the register): the file's
+    # first such row is the request registered first, its second the next, and a row beyond
+    # those registered is a new request.
+    by_content: dict[tuple, list[DisclosureRequest]] = defaultdict(list)
+    for alike in existing.filter(reference="", received_on__in=days).order_by("pk"):
+        by_content[_content_key(alike)].append(alike)
     errors: list[RowError] = []
     registered: dict[int, DisclosureRequest] = {}
     seen_refs: dict[str, int] = {}
@@ -287,9 +302,8 @@ def _already_registered(
                 errors.append(RowError(row.row, "", str(message)))
             elif request.reference in by_reference:
                 registered[row.row] = by_reference[request.reference]
-        # (twice in one file without 编号 may be two applications: the file is the register)
-        elif _content_key(request) in by_content:
-            registered[row.row] = by_content[_content_key(request)]
+        elif alike_registered := by_content.get(_content_key(request)):
+            registered[row.row] = alike_registered.pop(0)
     return errors, registered
 
 

@@ -250,6 +250,9 @@ OIDC_TIMEOUT = 10
 OIDC_AUTHENTICATION_CALLBACK_URL = "oidc_callback"
 LOGIN_REDIRECT_URL_FAILURE = "login"  # the login page, which says why (org.views)
 OIDC_USERNAME_CLAIM = env("OIDC_USERNAME_CLAIM", default="preferred_username")
+# Off: a first login under the login of a person here is refused until the admin links them.
+# On only where the claim above is one people cannot choose themselves (deploy/sso.md).
+OIDC_LINK_EXISTING_BY_USERNAME = env.bool("OIDC_LINK_EXISTING_BY_USERNAME", default=False)
 OIDC_NAME_CLAIM = env("OIDC_NAME_CLAIM", default="name")
 OIDC_DEPARTMENT_CLAIM = env("OIDC_DEPARTMENT_CLAIM", default="")
 OIDC_UNIT_CLAIM = env("OIDC_UNIT_CLAIM", default="")

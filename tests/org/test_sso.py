@@ -3,6 +3,7 @@ gives it a temporary configuration) and panva's oidc-provider on node (tests/oid
 login places the person by the directory's unit and role, or leaves them without access; later
 logins refresh the name and e-mail and leave the office's placement alone."""
 
+import dataclasses
 import importlib.util
 import os
 import shutil
@@ -12,10 +13,12 @@ from collections.abc import Iterator
 
 import pytest
 from django.conf import settings
+from django.contrib import admin
 from django.test import Client
 from django.urls import NoReverseMatch, reverse
 
 from org import sso
+from org.admin import ExternalIdentityInline
 from org.models import ExternalIdentity, User
 from org.services import add_alias, save_person
 from tasks.permissions import visible_assignments
@@ -253,6 +256,18 @@ def test_the_directory_moves_a_person_whose_unit_it_set_itself(client, ldap_on, 
     assert client.get(reverse("home")).url == reverse("tasks:assignment_list")
 
 
+def test_an_ldap_login_links_the_person_the_office_imported_under_it(client, ldap_on, world):
+    # the directory's uid is the organisation's to give, so a person here under it is that person
+    imported = UserFactory(
+        username="zhangsan", department=world.department, unit=world.other_unit, role="unit_head"
+    )
+    assert log_in(client, "zhangsan", "directory-zhangsan").status_code == 302
+    assert client.session["_auth_user_id"] == str(imported.pk)
+    assert imported.external_identities.get().subject == "zhangsan"
+    imported.refresh_from_db()
+    assert imported.unit == world.other_unit  # the office's placement stays
+
+
 def test_ldap_never_signs_in_a_system_administrator(client, ldap_on, sysadmin):
     response = log_in(client, "admin", "directory-admin")
     assert response.status_code == 200  # the form again
@@ -305,6 +320,22 @@ OIDC_ACCOUNTS = {
     "intruder": {
         "password": "provider-password",
         "claims": {"name": "管理员", "preferred_username": "admin", "unit": "办公室"},
+    },
+    # someone who set their editable preferred_username to an office member's login
+    "impostor": {
+        "password": "provider-password",
+        "claims": {
+            "name": "冒名者",
+            "preferred_username": "Office",
+            "email": "impostor@example.cn",
+            "email_verified": True,
+            "unit": "计财股",
+        },
+    },
+    # a provider that says nothing of whether it checked the address
+    "sun.qi": {
+        "password": "provider-password",
+        "claims": {"name": "孙七", "preferred_username": "sunqi", "email": "sunqi@example.cn"},
     },
 }
 
@@ -393,6 +424,68 @@ def test_an_oidc_login_as_an_administrator_is_refused_and_said_so(client, oidc_o
     assert not ExternalIdentity.objects.exists()
 
 
+def test_an_oidc_login_name_of_a_person_here_takes_over_nothing_and_is_said_so(
+    client, oidc_on, office_staff
+):
+    # when: someone logs in at the provider under the office member's login (another case)
+    response = oidc_log_in(client, oidc_on, "impostor")
+    # then: not signed in, nobody linked, the office member untouched
+    assert (response.status_code, response.url) == (302, reverse("login"))
+    assert "_auth_user_id" not in client.session
+    assert not ExternalIdentity.objects.exists()
+    office_staff.refresh_from_db()
+    assert office_staff.full_name != "冒名者"
+    assert office_staff.email != "impostor@example.cn"
+    assert User.objects.filter(username__iexact="office").count() == 1
+    # and the login page says why, with the identifier the office needs to link the account
+    page = client.get(reverse("login")).content.decode()
+    assert "登录名 Office 已被本系统的账号使用" in page
+    assert "（impostor）" in page
+
+
+def test_a_person_the_admin_linked_signs_in_through_oidc_as_themselves(
+    client, rf, oidc_on, office_staff, sysadmin, world
+):
+    # given: the admin adds the provider's identifier to the office member (the person's page)
+    request = rf.post("/")
+    request.user = sysadmin
+    inline = ExternalIdentityInline(User, admin.site)
+    formset = inline.get_formset(request, office_staff)(
+        {
+            "external_identities-TOTAL_FORMS": "1",
+            "external_identities-INITIAL_FORMS": "0",
+            "external_identities-0-source": ExternalIdentity.Source.OIDC,
+            "external_identities-0-subject": "impostor",
+        },
+        instance=office_staff,
+    )
+    assert formset.is_valid(), formset.errors
+    formset.save()
+    assert office_staff.external_identities.get().subject == "impostor"
+    # when: that identity logs in
+    response = oidc_log_in(client, oidc_on, "impostor")
+    # then: signed in as the office member, who stays where the office put them
+    assert response.url == reverse("home")
+    assert client.session["_auth_user_id"] == str(office_staff.pk)
+    office_staff.refresh_from_db()
+    assert (office_staff.unit, office_staff.role) == (world.office_unit, User.Role.OFFICE)
+    assert office_staff.full_name == "冒名者"  # the provider's name, refreshed
+
+
+def test_an_operator_may_link_by_a_login_claim_people_cannot_change(
+    client, oidc_on, office_staff, settings
+):
+    settings.OIDC_LINK_EXISTING_BY_USERNAME = True
+    oidc_log_in(client, oidc_on, "impostor")
+    assert client.session["_auth_user_id"] == str(office_staff.pk)
+    assert office_staff.external_identities.get().subject == "impostor"
+
+
+def test_an_address_the_provider_does_not_say_it_checked_is_not_taken(client, oidc_on):
+    oidc_log_in(client, oidc_on, "sun.qi")
+    assert User.objects.get(username="sunqi").email == ""
+
+
 def test_failed_oidc_callbacks_lock_nobody_out(client, oidc_on, sysadmin, world):
     # the provider throttles its own logins; ours count only what our login form checks
     for _ in range(settings.AXES_FAILURE_LIMIT + 1):
@@ -437,7 +530,13 @@ def test_a_person_the_office_imported_is_linked_and_keeps_the_office_placement(w
     imported = UserFactory(
         username="someone", department=world.department, unit=world.other_unit, role="unit_head"
     )
-    user = sso.sign_in(entry(unit="社管办", role="unit_staff", full_name="某人"))
+    with pytest.raises(sso.LoginTaken):  # not by a login the person may have chosen
+        sso.sign_in(entry(unit="社管办"))
+    user = sso.sign_in(
+        dataclasses.replace(
+            entry(unit="社管办", role="unit_staff", full_name="某人"), links_by_login=True
+        )
+    )
     assert user == imported
     assert (user.unit, user.role, user.full_name) == (world.other_unit, "unit_head", "某人")
     assert user.has_usable_password()  # their local password is theirs to keep

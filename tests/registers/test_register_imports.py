@@ -9,6 +9,8 @@ from zoneinfo import ZoneInfo
 import openpyxl
 import pytest
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
@@ -117,6 +119,64 @@ def test_a_row_changed_since_is_merged_into_its_request_and_counted(world, offic
         world.department, read_register("r.xlsx", xlsx_bytes(rows)), by=None
     )
     assert (again.created, again.updated, again.unchanged) == ([], [], [2, 3, 4])
+
+
+def test_alike_rows_are_merged_into_alike_requests_in_order_and_an_extra_one_is_new(
+    world, office_staff
+):
+    # given: two applications alike (same day, applicant and content, no 编号), registered
+    alike = ["", "2026-03-05", "李某", "自然人", "信函", "学区划分文件", "", ""]
+    rows = [[*REQUESTS[0], *REPLIED], list(alike), list(alike)]
+    services.import_requests(world.department, read_register("r.csv", csv_bytes(rows)), by=None)
+    first, second = DisclosureRequest.objects.order_by("pk")
+    # when: the register kept on replies to each differently, and has a third one alike
+    rows[1][-2:] = ["予以公开", "2026-03-20"]
+    rows[2][-2:] = ["部分公开", "2026-03-25"]
+    rows.append(list(alike))
+    result = services.import_requests(
+        world.department, read_register("r.csv", csv_bytes(rows)), by=office_staff
+    )
+    # then: the first row is the first request, the second the second, the third is new
+    assert result.ok
+    assert (len(result.created), result.updated, result.unchanged) == (1, [2, 3], [])
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.outcome, first.replied_on) == ("disclosed", datetime.date(2026, 3, 20))
+    assert (second.outcome, second.replied_on) == ("partly_disclosed", datetime.date(2026, 3, 25))
+    assert DisclosureRequest.objects.count() == 3
+    # and each has one history row for the import, not two
+    for request in (first, second):
+        assert request.history.filter(history_type="~").count() == 1  # type: ignore[attr-defined]
+
+
+def test_merging_a_register_writes_history_in_queries_however_many_rows_changed(
+    world, office_staff
+):
+    def merge(count: int) -> int:
+        """Queries of importing again a register of ``count`` requests, each replied since."""
+        DisclosureRequest.objects.all().delete()
+        rows = [[*REQUESTS[0], *REPLIED]]
+        rows += [
+            [f"2026-{n:03}", "2026-03-02", "张某", "自然人", "网络", f"内容{n}", "", ""]
+            for n in range(count)
+        ]
+        services.import_requests(world.department, read_register("r.csv", csv_bytes(rows)), by=None)
+        for row in rows[1:]:
+            row[-2:] = ["予以公开", "2026-03-20"]
+        with CaptureQueriesContext(connection) as queries:
+            result = services.import_requests(
+                world.department, read_register("r.csv", csv_bytes(rows)), by=office_staff
+            )
+        assert len(result.updated) == count
+        return len(queries)
+
+    assert merge(2) == merge(12)
+    # the history still says who changed each request, and what the request then was
+    for request in DisclosureRequest.objects.all():
+        latest = request.history.first()  # type: ignore[attr-defined]
+        assert (latest.history_type, latest.history_user) == ("~", office_staff)
+        assert (latest.outcome, latest.reply_due) == ("disclosed", request.reply_due)
+        assert request.reply_due is not None
 
 
 def test_a_file_with_a_bad_row_merges_nothing_either(world):
