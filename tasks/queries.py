@@ -32,14 +32,15 @@ class DueWindow:
 
 
 def task_page_rows(tasks: TaskQuerySet) -> TaskQuerySet:
-    """The tasks of a list page with their progress and plan; their units are read as rows for
-    the page alone (``units_of``), not as objects."""
-    return tasks.with_progress().select_related("plan")
+    """The tasks of a list page with their plan; their units, and the progress counted from
+    them, are read as rows for the page alone (``units_of``), not as objects nor as three
+    correlated counts a row."""
+    return tasks.select_related("plan")
 
 
 def task_rows(tasks: TaskQuerySet) -> TaskQuerySet:
     """Everything a task list row shows, as objects, in a constant number of queries."""
-    return with_parts(task_page_rows(tasks))
+    return with_parts(task_page_rows(tasks).with_progress())
 
 
 def with_parts(tasks: TaskQuerySet) -> TaskQuerySet:
@@ -61,11 +62,12 @@ _PART_ORDER = ("-role", "unit__position", "pk")  # leads first, then as the unit
 
 
 class Part(NamedTuple):
-    """An assignment as a task row shows it: its unit's label (``Unit.__str__``), its role, and
-    the version the office's bulk sign-off was shown."""
+    """An assignment as a task row shows it: its unit's label (``Unit.__str__``), its role, its
+    status (the row's progress), and the version the office's bulk sign-off was shown."""
 
     pk: int
     role: str
+    status: str
     version: int
     unit: str
 
@@ -76,11 +78,13 @@ def units_of(task_ids: Iterable[int]) -> dict[int, list[Part]]:
     rows = (
         Assignment.objects.filter(task__in=list(task_ids))
         .order_by(*_PART_ORDER)
-        .values_list("task_id", "pk", "role", "version", "unit__name", "unit__short_name")
+        .values_list(
+            "task_id", "pk", "role", "status", "version", "unit__name", "unit__short_name"
+        )
     )
     parts: dict[int, list[Part]] = defaultdict(list)
-    for task, pk, role, version, name, short_name in rows:
-        parts[task].append(Part(pk, role, version, short_name or name))
+    for task, pk, role, status, version, name, short_name in rows:
+        parts[task].append(Part(pk, role, status, version, short_name or name))
     return parts
 
 

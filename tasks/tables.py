@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, TypeAlias, TypedDict
 
 import django_tables2 as tables
 from django.db.models import Case, F, OuterRef, Subquery, Value, When
@@ -21,44 +20,28 @@ from .models import Assignment, Task
 from .queries import Deadlines, Part, units_of
 from .templatetags.deadlines import due_badge
 
-if TYPE_CHECKING:
-    from django_stubs_ext import WithAnnotations
-
-
-class _Progress(TypedDict):
-    """The counts TaskQuerySet.with_progress() annotates each task with."""
-
-    n_assignments: int
-    n_completed: int
-
-
-TaskRow: TypeAlias = "WithAnnotations[Task, _Progress]"  # a row of the task table
-
-
-def _done(record: TaskRow | Assignment) -> bool:
-    if isinstance(record, Assignment):
-        return record.status == Assignment.Status.COMPLETED
-    return record.n_completed >= record.n_assignments
-
 
 class DeadlineRows:
     """Rows of open work say where their deadline stands (a badge in words, on the working-day
     calendar) and those past it stand out."""
 
-    def deadline(self, record: TaskRow | Assignment) -> Due | None:
+    def done(self, record) -> bool:
+        return record.status == Assignment.Status.COMPLETED
+
+    def deadline(self, record: Task | Assignment) -> Due | None:
         # Asked twice a row (its class, its cell): worked out once.
         dues = self.__dict__.setdefault("_dues", {})
         if record.pk not in dues:
             deadlines = self.__dict__.setdefault("_deadlines", Deadlines(timezone.localdate()))
             task = record.task if isinstance(record, Assignment) else record
-            dues[record.pk] = deadlines.of(task, done=_done(record))
+            dues[record.pk] = deadlines.of(task, done=self.done(record))
         return dues[record.pk]
 
-    def row_class(self, record: TaskRow | Assignment) -> str:
+    def row_class(self, record: Task | Assignment) -> str:
         due = self.deadline(record)
         return "overdue" if due is not None and due.state == Due.OVERDUE else ""
 
-    def due_cell(self, record: TaskRow | Assignment) -> SafeString:
+    def due_cell(self, record: Task | Assignment) -> SafeString:
         task = record.task if isinstance(record, Assignment) else record
         badge = due_badge(self.deadline(record), everything=False)
         return mark_safe(task.due_date.isoformat()) + badge  # a date: nothing to escape
@@ -72,7 +55,7 @@ class TaskTable(DeadlineRows, WrittenRowsTable):
     lead = tables.Column(_("lead units"), empty_values=())
     support = tables.Column(_("co-operating units"), empty_values=(), orderable=False)
     due_date = IsoDateColumn(verbose_name=_("deadline"))
-    progress = tables.Column(_("progress"), empty_values=(), order_by=("n_completed",))
+    progress = tables.Column(_("progress"), empty_values=())
     plan = tables.Column(_("plan"), linkify=True)
 
     class Meta:
@@ -97,11 +80,27 @@ class TaskTable(DeadlineRows, WrittenRowsTable):
         ordered = queryset.annotate(lead_name=Subquery(first)).order_by(name, "due_date", "pk")
         return ordered, True
 
-    def read_for(self, records: list[TaskRow]) -> None:
+    def order_progress(self, queryset, is_descending: bool):
+        # The counts only when the list is sorted by them: a page counts its rows' parts.
+        # (Ties are ordered by pk, org.tables.Table.)
+        return queryset.with_progress().order_by(
+            ("-" if is_descending else "") + "n_completed"
+        ), True
+
+    def read_for(self, records: list[Task]) -> None:
         # The page's assignments and their units as rows, in one query (queries.task_page_rows).
         self.parts = units_of(record.pk for record in records)
 
-    def cells(self, record: TaskRow, number: int) -> SafeString:
+    def progress_of(self, record: Task) -> tuple[int, int]:
+        """(completed, all) of the task's assignments."""
+        parts = self.parts[record.pk]
+        return sum(p.status == Assignment.Status.COMPLETED for p in parts), len(parts)
+
+    def done(self, record: Task) -> bool:
+        completed, total = self.progress_of(record)
+        return completed >= total
+
+    def cells(self, record: Task, number: int) -> SafeString:
         # The row's cells in one string, each value escaped as format_html would: format_html
         # escapes through a lazy-string wrapper that costs more than the escaping, for the
         # six hundred values of a page. The page's rows share a plan or two, whose link is made
@@ -116,7 +115,7 @@ class TaskTable(DeadlineRows, WrittenRowsTable):
             plans[record.plan_id] = (escaped(plan.get_absolute_url()), escaped(plan))
         plan_url, plan_title = plans[record.plan_id]
         label = self.labels
-        total, done = int(record.n_assignments), int(record.n_completed)
+        done, total = self.progress_of(record)
         return mark_safe(  # every value escaped here; the labels and the due cell are safe
             f'<td data-label="{label["number_label"]}">{int(number)}</td>'
             f'<td data-label="{label["text_label"]}" class="task-text">'
@@ -234,7 +233,7 @@ class TaskSelectTable(TaskTable):
     class Meta(TaskTable.Meta):
         sequence = ("select", "...")
 
-    def cells(self, record: TaskRow, number: int) -> SafeString:
+    def cells(self, record: Task, number: int) -> SafeString:
         return _select_cell(self, record, self.parts[record.pk]) + super().cells(record, number)
 
 

@@ -82,7 +82,7 @@ class TaskListView(LoginRequiredMixin, BulkActionsMixin, SingleTableMixin, Filte
         if self.request.GET.get("_export") != "xlsx":
             return super().render_to_response(context, **response_kwargs)
         workbook = xlsx_export.breakdown_workbook(
-            queries.breakdown(queries.with_parts(self.object_list)),
+            queries.breakdown(queries.task_rows(self.object_list)),
             exported_at=timezone.localtime(),
             filters=self.filterset.form.applied(),
         )
