@@ -15,7 +15,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -26,6 +25,7 @@ from org.models import Department
 
 from . import checks, prose
 from .content import CellSource, Finding, Given, is_subheading, paragraphs
+from .deadlines import report_deadlines
 from .formats import FORMATS, ReportFormat, cell_code, cell_of, format_for
 from .models import (
     LateReportReminder,
@@ -37,12 +37,6 @@ from .models import (
 )
 from .report import stored_tables, typed_cells
 
-# 《政府信息公开条例》第四十九条: a department reports by 1月31日 of the next year. A county-level
-# government's office hands its region's report up by 2月20日 (国办公开办函〔2021〕30号, 报告方式):
-# a subordinate that compiles its own subordinates' reports is due then.
-DEPARTMENT_DEADLINE = (1, 31)
-COMPILED_DEADLINE = (2, 20)
-
 NONE, DRAFT, FINAL, PUBLISHED = "none", "draft", "final", "published"
 STATE_LABELS = {
     NONE: gettext_lazy("no report"),
@@ -51,11 +45,6 @@ STATE_LABELS = {
     PUBLISHED: gettext_lazy("published"),
 }
 DONE = (FINAL, PUBLISHED)
-
-
-def deadline(year: int, *, compiles: bool = False) -> datetime.date:
-    month, day = COMPILED_DEADLINE if compiles else DEPARTMENT_DEADLINE
-    return datetime.date(year + 1, month, day)
 
 
 def default_year(today: datetime.date) -> int:
@@ -125,16 +114,13 @@ class Standing:
 
 def standings(superior: Department, year: int, as_of: datetime.date) -> list[Standing]:
     """Every department below the superior (at any depth, ``org.levels.below``), direct ones
-    first, by name, each with its last reminder. Four queries besides ``below``'s one per
+    first, by name, each with its last reminder. Five queries besides ``below``'s one per
     level."""
     ids = below(superior.pk)
     if not ids:
         return []
-    departments = list(
-        Department.objects.filter(pk__in=ids)
-        .annotate(subordinates=Count("children"))
-        .order_by("name")
-    )
+    departments = list(Department.objects.filter(pk__in=ids).order_by("name"))
+    deadlines = report_deadlines(ids, year)
     drafts = {
         d.department_id: d
         for d in ReportDraft.objects.filter(department__in=ids, year=year).only(
@@ -164,7 +150,7 @@ def standings(superior: Department, year: int, as_of: datetime.date) -> list[Sta
                 department=department,
                 direct=department.parent_id == superior.pk,
                 state=state,
-                deadline=deadline(year, compiles=department.subordinates > 0),  # type: ignore[attr-defined]
+                deadline=deadlines[department.pk],
                 as_of=as_of,
                 draft_id=draft.pk if draft else None,
                 started=_day(draft.created_at) if draft else None,

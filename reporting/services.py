@@ -29,6 +29,7 @@ from tasks.services import Responsibility, save_task
 
 from . import aggregates, checks, exports, prose, queries, rollup
 from .content import Finding
+from .deadlines import COMPILED_DEADLINE, report_deadline
 from .formats import (
     TABLE_PARTS,
     cell_code,
@@ -48,7 +49,6 @@ from .models import (
 from .report import MISSING, tables_for
 
 PROSE_PARTS = (1, 5, 6)
-DEADLINE = (1, 31)  # 《政府信息公开条例》第四十九条: a department reports by 1月31日
 
 
 # --- Create ---------------------------------------------------------------------------------------
@@ -76,8 +76,8 @@ def create_draft(
 
 
 def ensure_deadline_task(draft: ReportDraft, *, by: User | None) -> Task | None:
-    """The report is due 1月31日 of the next year: a task of the office in the department's plan
-    of that year, so the reminder engine reminds it like any task.
+    """The report is due on its deadline (``deadlines.report_deadline``): a task of the office in
+    the department's plan of the next year, so the reminder engine reminds it like any task.
 
     The task goes in next year's plan because a plan's tasks fall due within its year (the
     tasks app refuses other dates). Until that plan exists there is no task; every generation
@@ -88,7 +88,7 @@ def ensure_deadline_task(draft: ReportDraft, *, by: User | None) -> Task | None:
     """
     if draft.task_id:
         return draft.task
-    due = datetime.date(draft.year + 1, *DEADLINE)
+    due = report_deadline(draft.department_id, draft.year)
     if due < timezone.localdate() or draft.rollup_parts.exists():
         return None
     plan = (
@@ -100,12 +100,17 @@ def ensure_deadline_task(draft: ReportDraft, *, by: User | None) -> Task | None:
     office = Unit.objects.filter(department=draft.department_id, is_office=True).first()
     if plan is None or office is None:
         return None
+    # 第四十九条: a department submits to the government's office; the office, compiling, publishes.
+    if (due.month, due.day) == COMPILED_DEADLINE:
+        duty = "向社会公布本级政府上一年度政府信息公开工作年度报告"
+    else:
+        duty = "向本级政府信息公开工作主管部门提交并向社会公布"
     task = Task(
         plan=plan,
         title=f"编制并公布{draft.year}年政府信息公开工作年度报告",
         text=(
-            f"编制{draft.year}年政府信息公开工作年度报告，于{due.month}月{due.day}日前向本级政府"
-            "信息公开工作主管部门提交并向社会公布（《中华人民共和国政府信息公开条例》第四十九条）。"
+            f"编制{draft.year}年政府信息公开工作年度报告，于{due.month}月{due.day}日前{duty}"
+            "（《中华人民共和国政府信息公开条例》第四十九条）。"
         ),
         deadline_kind=Task.DeadlineKind.DATE,
         due_date=due,
