@@ -21,7 +21,9 @@ from core.models import Digest
 from core.reminders import deliver
 from org.models import Department, User
 from registers.models import DisclosureRequest
-from reporting import queries, services
+from reporting import queries, rollup, services
+from reporting.content import is_subheading, paragraphs
+from reporting.formats import format_for
 from reporting.jobs import file_report_deadline_tasks, generate_report_draft
 from reporting.models import LateReportReminder, ReportDraft, RollupPart
 from tasks.models import Notification, Task
@@ -210,6 +212,43 @@ def test_part_one_states_the_summed_requests_and_drops_the_superiors_stand_ins(
     assert "（待补充）" not in proactive
     assert "（待补充）" not in on_request
     assert text.count("（待补充）") == 3
+
+
+def test_part_one_keeps_the_departments_text_under_their_own_further_sub_headings():
+    # given: two departments writing past the format's five topics, one (六) in the same words
+    fmt = format_for(YEAR)
+    education = """教育局全年工作有序推进。
+（一）主动公开
+教育局公开招生信息。
+（六）其他工作
+教育局开展培训2次。
+（十一）下一步打算
+教育局将完善目录。"""
+    health = """（二）依申请公开
+卫健局申请均按期答复。
+（六）其他工作
+卫健局开展专项检查。"""
+    own = "（一）主动公开\n区政府公开政策文件。\n（六）其他工作\n区政府组织考核。"
+    # when
+    text = rollup.overview(fmt, own, [("教育局", education), ("卫健局", health)])
+    # then: no sentence is dropped
+    lines = text.split("\n")
+    for written in (education, health, own):
+        for paragraph in paragraphs(written):
+            if not is_subheading(paragraph):
+                assert paragraph in text, paragraph
+    # and the further sub-headings follow the format's topics, each once, as written
+    assert lines.index("（六）其他工作") > lines.index("卫健局：卫健局申请均按期答复。")
+    assert lines.count("（六）其他工作") == 1
+    sixth = lines.index("（六）其他工作")
+    assert lines[sixth : sixth + 5] == [
+        "（六）其他工作",
+        "区政府组织考核。",
+        "教育局：教育局开展培训2次。",
+        "卫健局：卫健局开展专项检查。",
+        "（十一）下一步打算",
+    ]
+    assert lines[-1] == "教育局：教育局将完善目录。"
 
 
 def test_rolling_up_adds_no_task_to_any_plan(
