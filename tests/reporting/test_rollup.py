@@ -14,6 +14,8 @@ import pytest
 import time_machine
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -467,6 +469,58 @@ def test_the_page_says_who_reminded_when_and_the_late_office_finds_it_in_its_bel
     bell = client.get(reverse("tasks:notification_list")).content.decode()
     assert f'<a href="{draft.get_absolute_url()}">{note.note}</a>' in bell
     assert not Notification.objects.exclude(recipient=people["health"]).exists()
+
+
+def _late_departments(superior: Department, count: int) -> None:
+    """``count`` departments below the superior without a report of YEAR, each with two
+    office staff, one with an e-mail address."""
+    for n in range(count):
+        department = DepartmentFactory(name=f"{superior.name}第{n}局", parent=superior)
+        office = UnitFactory(department=department, name="办公室", is_office=True)
+        for email in (f"office{n}@example.cn", ""):
+            UserFactory(department=department, unit=office, role=User.Role.OFFICE, email=email)
+
+
+def test_reminding_late_departments_takes_the_same_queries_for_3_or_10_of_them(db):
+    # given: two district offices, one with 3 late departments below it, one with 10
+    counted = []
+    for count in (3, 10):
+        superior = DepartmentFactory(name=f"第{count}区人民政府办公室")
+        _late_departments(superior, count)
+        unit = UnitFactory(department=superior, name="秘书科", is_office=True)
+        by = UserFactory(department=superior, unit=unit, role=User.Role.OFFICE)
+        # when
+        with at(YEAR + 1, 2, 7), CaptureQueriesContext(connection) as queries_made:
+            services.remind_late_reports(superior, YEAR, by=by)
+        # then: every one reminded, two people in their bell, one by e-mail
+        below = Department.objects.filter(parent=superior)
+        assert LateReportReminder.objects.filter(department__in=below).count() == count
+        assert Notification.objects.filter(recipient__department__in=below).count() == 2 * count
+        assert Digest.objects.filter(recipient__department__in=below).count() == count
+        counted.append(len(queries_made))
+    assert counted[0] == counted[1]
+
+
+def test_a_late_department_without_office_staff_is_not_said_to_be_reminded(
+    client, district, office_staff
+):
+    # given: 卫健局's office has nobody active any more; the bureau (教育局) is late too
+    _superior, education, health, people = district
+    User.objects.filter(department=health).update(is_active=False)
+    client.force_login(people["district"])
+    # when: the district office reminds a week after the deadline
+    with at(YEAR + 1, 2, 7):
+        response = client.post(reverse("reporting:rollup_remind"), {"year": YEAR}, follow=True)
+    # then: the bureau is reminded, 卫健局 said to have nobody to tell, and no reminder of it kept
+    said = [str(m) for m in response.context["messages"]]
+    assert said == [
+        f"已提醒：{education.name}。",
+        f"未提醒，没有可通知的在岗办公室人员：{health.name}。请其开设办公室账号。",
+    ]
+    assert list(LateReportReminder.objects.values_list("department", flat=True)) == [education.pk]
+    page = response.content.decode()
+    health_row = page[page.index(f'<td data-label="机关">{health.name}</td>') :]
+    assert "上次提醒" not in health_row[: health_row.index("</tr>")]
 
 
 @pytest.mark.parametrize(
