@@ -397,11 +397,27 @@ def combine(
     return summed, overview(fmt, own_overview, given, prose.requests_of(three))
 
 
+def sources_pending(draft: ReportDraft, parts: Sequence[RollupPart]) -> bool:
+    """Departments' parts taken after the draft's last successful generation: its tables still
+    hold the sums of the parts before (the job may be running, or have failed), so a breakdown
+    by the parts now chosen would not add up to them. The superior's own part is written by
+    the generation itself."""
+    generated = draft.generated_at
+    return any(
+        generated is None or p.taken_at > generated
+        for p in parts
+        if p.department_id != draft.department_id
+    )
+
+
 def sources(draft: ReportDraft, parts: Sequence[RollupPart] | None = None) -> list[CellSource]:
     """Every non-zero cell of a roll-up with what each part gave it (the 来源 breakdown),
-    in the tables' order; empty for a draft that rolls nothing up."""
+    in the tables' order; empty for a draft that rolls nothing up, or whose parts changed
+    since its tables were generated (``sources_pending``)."""
     parts = parts_of(draft) if parts is None else parts
     if not any(p.department_id != draft.department_id for p in parts):
+        return []
+    if sources_pending(draft, parts):
         return []
     fmt = FORMATS[draft.format]
     urls = _report_urls(draft, parts)

@@ -168,6 +168,9 @@ def generate(draft: ReportDraft, *, by: User | None) -> ReportDraft:
     page shows what changed in the data since. A failure is recorded on the draft and raised.
     """
     _require_draft(draft)
+    # The moment its data is read: parts taken after it are not in the tables, and the 来源
+    # breakdown compares their time with this one (``rollup.sources_pending``).
+    started = timezone.now()
     try:
         computed, texts = _compute(draft)
         # A region's report: the departments' parts added to the superior's own figures.
@@ -193,7 +196,7 @@ def generate(draft: ReportDraft, *, by: User | None) -> ReportDraft:
         draft.computed = computed
         draft.generation = ReportDraft.Generation.DONE
         draft.progress = 100
-        draft.generated_at = timezone.now()
+        draft.generated_at = started
         draft.save(
             update_fields=["changed_cells", "computed", "generation", "progress", "generated_at"]
         )

@@ -34,7 +34,7 @@ def write_xlsx(content: ReportContent) -> bytes:
     for number in TABLES:
         grid = table_grid(content.format.table(number)).filled(content.table_values(number))
         _write_sheet(workbook, grid, f"{content.title} {grid.title}")
-    if content.sources:
+    if content.sources or content.sources_pending:
         _write_sources(workbook, content)
     workbook.properties.title = content.title
     workbook.properties.creator = content.department
@@ -45,6 +45,9 @@ def write_xlsx(content: ReportContent) -> bytes:
 
 SOURCES_SHEET = "来源"
 SOURCES_HEADINGS = ("表", "单元格", "来源", "数值")
+# The departments chosen changed since the tables were generated: no breakdown that would not
+# add up to them (``rollup.sources_pending``).
+SOURCES_PENDING = "来源将在重新生成后更新。"
 
 
 def _write_sources(workbook: Workbook, content: ReportContent) -> None:
@@ -54,6 +57,8 @@ def _write_sources(workbook: Workbook, content: ReportContent) -> None:
     sheet.append(SOURCES_HEADINGS)
     for cell in sheet[1]:
         cell.font = TITLE_FONT
+    if content.sources_pending:
+        sheet.append(("", SOURCES_PENDING))
     for source in content.sources:
         table = SECTION_TITLES[source.table - 1].split("、", 1)[0]
         for given in source.values:

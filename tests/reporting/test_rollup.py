@@ -323,6 +323,41 @@ def test_every_figure_of_the_sum_is_traced_to_its_department_on_the_page_and_in_
                     assert values[number].values[(row.key, column.key)] == by_cell[label]
 
 
+def test_a_new_choice_of_departments_shows_no_sources_until_the_tables_are_generated_from_it(
+    client, district, reports, django_capture_on_commit_callbacks, monkeypatch
+):
+    # given: the district office rolled up both departments, then chooses 教育局 alone; the
+    # generation of that choice has not run (queued, or failed)
+    superior, education, health, people = district
+    rolled_up(
+        client,
+        people["district"],
+        [education, health],
+        django_capture_on_commit_callbacks,
+        monkeypatch,
+    )
+    draft = ReportDraft.objects.get(department=superior, year=YEAR)
+    with at(YEAR + 1, 2, 11):
+        services.take_parts(superior, YEAR, [education.pk], by=people["district"])
+    # when
+    page = client.get(draft.get_absolute_url()).content.decode()
+    response = client.get(reverse("reporting:report_export", args=[draft.pk, "xlsx"]))
+    # then: the tables still hold both departments' sums, and no breakdown by the new choice
+    # is set beside them
+    assert queries.tables_of(draft)[3].values[("new", "natural_person")] == 3 + 2
+    assert "泉州市丰泽区教育局</a> 3" not in page  # the new choice's figure, not the tables'
+    assert "来源将在以当前所选机关重新生成后更新" in page
+    lines = list(load_workbook(BytesIO(response.content))["来源"].iter_rows(values_only=True))
+    assert lines[1:] == [(None, "来源将在重新生成后更新。", None, None)]
+    # once generated: the tables and their sources agree again
+    with at(YEAR + 1, 2, 12):
+        draft = services.generate(draft, by=people["district"])
+    page = client.get(draft.get_absolute_url()).content.decode()
+    assert queries.tables_of(draft)[3].values[("new", "natural_person")] == 3
+    assert "来源将在" not in page
+    assert f'<a href="{reports[0].get_absolute_url()}">泉州市丰泽区教育局</a> 3' in page
+
+
 def test_the_checks_run_on_the_sum_and_on_each_department_listed_by_department(
     client, district, office_staff, django_capture_on_commit_callbacks, monkeypatch
 ):
