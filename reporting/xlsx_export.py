@@ -15,9 +15,8 @@ from org.spreadsheets import keep_as_text
 
 from .content import ReportContent
 from .formats import SECTION_TITLES
-from .grid import LABEL, VALUE, Grid, GridCell, table_grid
+from .grid import LABEL, VALUE, Grid, GridCell, report_grids
 
-TABLES = (2, 3, 4)
 FIRST_ROW = 3  # row 1: the report's title and the table's heading; row 2 blank
 
 _thin = Side(style="thin")
@@ -31,8 +30,7 @@ TITLE_FONT = Font(name="黑体", size=12)
 def write_xlsx(content: ReportContent) -> bytes:
     workbook = Workbook()
     workbook.remove(workbook.worksheets[0])  # a new workbook's one sheet
-    for number in TABLES:
-        grid = table_grid(content.format.table(number)).filled(content.table_values(number))
+    for grid in report_grids(content).values():
         _write_sheet(workbook, grid, f"{content.title} {grid.title}")
     if content.sources or content.sources_pending:
         _write_sources(workbook, content)
