@@ -2,8 +2,9 @@
 
 The one place that turns the official layouts of ``formats`` into rows and columns: the .docx,
 HTML and .xlsx exports and the draft page all draw a table from :func:`table_grid` (the exports
-a report's three through :func:`report_grids`), so they merge the same cells. Rows and columns count from 0; a merged cell is one :class:`GridCell` at
-its top-left position with its ``rowspan``/``colspan``, and the positions it covers hold none.
+a report's three through :func:`report_grids`), so they merge the same cells. Rows and columns
+count from 0; a merged cell is one :class:`GridCell` at its top-left position with its
+``rowspan``/``colspan``, and the positions it covers hold none.
 
 A block (table 二 has one per article item) is laid out top to bottom: its title across the
 whole table, then the column headers (the corner cell over the row labels), then one line per
