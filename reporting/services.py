@@ -662,7 +662,7 @@ def remind_late_reports(superior: Department, year: int, *, by: User) -> Reminde
     late = [
         s for s in rollup.standings(superior, year, today) if s.is_late and not s.reminded_today
     ]
-    staff: dict[int, list[User]] = {}
+    staff: dict[int | None, list[User]] = {}  # by department
     for person in User.objects.filter(
         department__in=[s.department.pk for s in late], role=User.Role.OFFICE, is_active=True
     ).order_by("pk"):
