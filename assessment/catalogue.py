@@ -28,7 +28,7 @@ class Scope(models.TextChoices):
 class Kind(models.TextChoices):
     ON_TIME = "on_time", _("on-time completion rate")
     EVIDENCE = "evidence", _("evidence completeness")
-    REPORT_FINAL = "report_final", _("annual report final by 31 January")
+    REPORT_FINAL = "report_final", _("annual report final by its deadline")
     RETURNS = "returns", _("work returned")
     OVERDUE_DAYS = "overdue_days", _("overdue working days")
     FINDINGS = "findings", _("report consistency findings")
@@ -50,7 +50,8 @@ CATALOGUE: dict[str, Entry] = {
     Kind.ON_TIME: Entry(False, BOTH, {Scope.UNITS: Decimal(70), Scope.DEPARTMENTS: Decimal(50)}),
     Kind.EVIDENCE: Entry(False, BOTH, {Scope.UNITS: Decimal(30), Scope.DEPARTMENTS: Decimal(20)}),
     # The annual report: a department's, so it scores departments only
-    # (《政府信息公开条例》第四十九条: published by 31 January).
+    # (《政府信息公开条例》第四十九条: by 31 January, or 31 March for a government's office
+    # compiling its departments' reports; ``reporting.deadlines``).
     Kind.REPORT_FINAL: Entry(False, (Scope.DEPARTMENTS,), {Scope.DEPARTMENTS: Decimal(30)}),
     Kind.RETURNS: Entry(True, BOTH, dict.fromkeys(BOTH, Decimal(10)), Decimal(2)),
     Kind.OVERDUE_DAYS: Entry(True, BOTH, dict.fromkeys(BOTH, Decimal(15)), Decimal("0.5")),
@@ -73,7 +74,7 @@ def rule_text(kind: str, points: Decimal, per_item: Decimal | None) -> str:
     texts = {
         Kind.ON_TIME: _("share completed on time × {points}"),
         Kind.EVIDENCE: _("share of completed work with a file or link × {points}"),
-        Kind.REPORT_FINAL: _("{points} if final by 31 January, else 0"),
+        Kind.REPORT_FINAL: _("{points} if final by its deadline, else 0"),
         Kind.RETURNS: _("−{each} per return, at most −{points}"),
         Kind.OVERDUE_DAYS: _("−{each} per overdue working day, at most −{points}"),
         Kind.FINDINGS: _("−{each} per error or warning of the checks, at most −{points}"),

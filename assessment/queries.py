@@ -22,6 +22,7 @@ from core.workdays import Calendar, Due, due_on
 from org.models import Department, Unit
 from plans.models import Plan
 from reporting.content import ERROR, WARNING
+from reporting.deadlines import report_deadlines
 from reporting.models import ReportDraft
 from tasks.models import Assignment, EvidenceFile, EvidenceLink, ProgressUpdate
 
@@ -178,30 +179,17 @@ def tallies(
     return found
 
 
-def report_deadline(year: int) -> datetime.date:
-    """The year's annual report is due by 31 January after it (《政府信息公开条例》第四十九条)."""
-    return datetime.date(year + 1, 1, 31)
-
-
-def report_due(year: int, as_of: datetime.date | None = None) -> bool:
-    """Whether the year's report is judged yet: once its deadline has passed on the day the
-    scores are read. Not at the period's end, which is 31 December at the latest: the report
-    about a year is due a month after it, so judged by the period it would never count."""
-    return (as_of or timezone.localdate()) > report_deadline(year)
-
-
-def _reports(department_ids: Iterable[int], year: int) -> dict[int, tuple[bool, int]]:
-    """Each department's annual report of the year: (final by 31 January, counted findings)."""
-    deadline = report_deadline(year)
+def _reports(deadlines: dict[int, datetime.date], year: int) -> dict[int, tuple[bool, int]]:
+    """Each department's annual report of the year: (final by its deadline, counted findings)."""
     found = {}
-    rows = ReportDraft.objects.filter(department__in=list(department_ids), year=year)
+    rows = ReportDraft.objects.filter(department__in=list(deadlines), year=year)
     for department, status, finalised_at, checks in rows.values_list(
         "department", "status", "finalised_at", "checks"
     ):
         final = (
             status == ReportDraft.Status.FINAL
             and finalised_at is not None
-            and timezone.localdate(finalised_at) <= deadline
+            and timezone.localdate(finalised_at) <= deadlines[department]
         )
         found[department] = (final, len(failed_findings(checks)))
     return found
@@ -256,12 +244,16 @@ def department_scores(
     ids = list(department_ids)
     end = period_end(year, as_of)
     counted = tallies(ids, year, by=DEPARTMENT, end=end, calendar=calendar_for(year))
-    for pk, (final, findings) in _reports(ids, year).items():
+    deadlines = report_deadlines(ids, year)
+    for pk, (final, findings) in _reports(deadlines, year).items():
         tally = counted.setdefault(pk, Tally())
         tally.report_final, tally.findings = final, findings
-    due = report_due(year, as_of)
-    for pk in ids:
-        counted.setdefault(pk, Tally()).report_due = due
+    # Judged once its deadline has passed on the day the scores are read, not at the period's
+    # end (31 December at the latest): the report about a year is due after the year.
+    today = as_of or timezone.localdate()
+    for pk, deadline in deadlines.items():
+        tally = counted.setdefault(pk, Tally())
+        tally.report_deadline, tally.report_due = deadline, today > deadline
     subjects = list(Department.objects.filter(pk__in=ids).values_list("pk", "name"))
     return _ranking(superior, year, Scope.DEPARTMENTS, subjects, counted, end, _has_work_due)
 

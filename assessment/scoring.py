@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
@@ -30,8 +31,9 @@ class Tally:
     evidenced: int = 0  # completed with a file or a link
     returns: int = 0
     overdue_days: int = 0
-    report_final: bool = False  # departments: the annual report final by 31 January
-    report_due: bool = False  # departments: that deadline has passed (queries.report_due)
+    report_final: bool = False  # departments: the annual report final by its deadline
+    report_deadline: datetime.date | None = None  # departments: reporting.deadlines
+    report_due: bool = False  # departments: that deadline has passed
     findings: int = 0  # departments: errors and warnings of the report's checks
 
     def add(self, other: Tally) -> None:

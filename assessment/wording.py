@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from .catalogue import Kind, Scope
 from .models import Indicator
-from .queries import Breakdown, Item, Ranking, report_deadline
+from .queries import Breakdown, Item, Ranking
 from .scoring import Score, counted
 
 # U+2060 WORD JOINER: a narrow screen wrapped the page's heading between "2026" and "年度".
@@ -72,7 +72,7 @@ def verdict(ranking: Ranking, score: Score, indicator: Indicator, points: Decima
     """One indicator's points for a row in words that match them: what was counted and what
     it cost, that nothing was lost, or that the report is not yet due (full points till then)."""
     items, whole = counted(indicator.kind, score.tally)
-    deadline = report_deadline(ranking.year)
+    deadline = score.tally.report_deadline
     if indicator.kind == Kind.REPORT_FINAL and not score.tally.report_due:
         text = _("Not yet due (deadline {deadline}): full points until then.")
     elif (points == 0) if indicator.deducts else (points >= indicator.points):
@@ -91,7 +91,7 @@ def verdict(ranking: Ranking, score: Score, indicator: Indicator, points: Decima
         whole=whole,
         points=_num(points),
         most=_num(indicator.points),
-        deadline=date_format(deadline, "Y-m-d"),
+        deadline=date_format(deadline, "Y-m-d") if deadline else "",
     )
 
 

@@ -113,6 +113,8 @@ class ReportContent:
     title_lines: tuple[str, ...] = ()
     # A region's report: each non-zero cell's breakdown by department (``rollup.sources``).
     sources: list[CellSource] = field(default_factory=list)
+    # Its parts changed since its tables were generated: the breakdown waits for the next.
+    sources_pending: bool = False
 
     @property
     def printed_title(self) -> tuple[str, ...]:

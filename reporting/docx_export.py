@@ -22,7 +22,7 @@ from docx.shared import Mm, Pt
 from lxml import etree
 
 from .content import ReportContent, is_subheading, paragraphs
-from .grid import HEADER, LABEL, Grid, table_grid
+from .grid import HEADER, LABEL, Grid, report_grids
 
 TITLE_FONT = "方正小标宋简体"
 BODY_FONT = "仿宋_GB2312"
@@ -49,14 +49,6 @@ SUBHEADING_STYLE = "报告二级标题"
 BODY_STYLE = "报告正文"
 TABLE_STYLE = "报告表格"
 SIGN_OFF_STYLE = "报告落款"
-
-
-def report_grids(content: ReportContent) -> dict[int, Grid]:
-    """Tables 二, 三 and 四 as the document lays them out, filled with the report's figures."""
-    return {
-        number: table_grid(content.format.table(number)).filled(content.table_values(number))
-        for number in (2, 3, 4)
-    }
 
 
 def write_docx(content: ReportContent, *, new_page_before: Set[int] = frozenset()) -> bytes:

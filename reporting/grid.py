@@ -1,9 +1,10 @@
 """A report table laid out as a grid of positioned cells, with its merged cells.
 
 The one place that turns the official layouts of ``formats`` into rows and columns: the .docx,
-HTML and .xlsx exports and the draft page all draw a table from :func:`table_grid`, so they
-merge the same cells. Rows and columns count from 0; a merged cell is one :class:`GridCell` at
-its top-left position with its ``rowspan``/``colspan``, and the positions it covers hold none.
+HTML and .xlsx exports and the draft page all draw a table from :func:`table_grid` (the exports
+a report's three through :func:`report_grids`), so they merge the same cells. Rows and columns
+count from 0; a merged cell is one :class:`GridCell` at its top-left position with its
+``rowspan``/``colspan``, and the positions it covers hold none.
 
 A block (table 二 has one per article item) is laid out top to bottom: its title across the
 whole table, then the column headers (the corner cell over the row labels), then one line per
@@ -16,8 +17,18 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 from functools import cache
 
-from .content import Value
-from .formats import MONEY_CELLS, MONEY_UNITS, Block, CellKey, TableFormat, cell_code, depth, span
+from .content import ReportContent, Value
+from .formats import (
+    MONEY_CELLS,
+    MONEY_UNITS,
+    TABLE_PARTS,
+    Block,
+    CellKey,
+    TableFormat,
+    cell_code,
+    depth,
+    span,
+)
 
 HEADER = "header"  # a block title, the corner, a column label
 LABEL = "label"  # a row label
@@ -169,3 +180,11 @@ def _block_cells(block: Block, top: int, width: int, cells: list[GridCell]) -> i
                 )
             )
     return top + len(block.rows)
+
+
+def report_grids(content: ReportContent) -> dict[int, Grid]:
+    """Tables 二, 三 and 四 as every export lays them out, filled with the report's figures."""
+    return {
+        number: table_grid(content.format.table(number)).filled(content.table_values(number))
+        for number in TABLE_PARTS
+    }

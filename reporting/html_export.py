@@ -8,18 +8,14 @@ as the .docx. Text is escaped by the template engine.
 from django.template.loader import render_to_string
 
 from .content import ReportContent, is_subheading, paragraphs
-from .formats import TABLE_PARTS
-from .grid import table_grid
+from .grid import report_grids
 
 
 def write_html(content: ReportContent) -> bytes:
+    grids = report_grids(content)
     parts = []
     for number in range(1, 7):
         section = content.section(number)
-        grid = None
-        if number in TABLE_PARTS:
-            table = content.format.table(number)
-            grid = table_grid(table).filled(content.table_values(number))
         parts.append(
             {
                 "number": number,
@@ -29,7 +25,7 @@ def write_html(content: ReportContent) -> bytes:
                     {"text": text, "heading": is_subheading(text)}
                     for text in paragraphs(section.text)
                 ],
-                "grid": grid,
+                "grid": grids.get(number),
             }
         )
     html = render_to_string(

@@ -11,7 +11,8 @@ import tempfile
 from pathlib import Path
 
 from .content import ReportContent
-from .docx_export import report_grids, write_docx
+from .docx_export import write_docx
+from .grid import report_grids
 from .pdf_layout import badly_split
 
 TIMEOUT = 120  # seconds: a cold LibreOffice start takes a few; a report converts in one or two

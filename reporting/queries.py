@@ -139,6 +139,7 @@ def content(draft: ReportDraft) -> ReportContent:
     tables = tables_of(draft)
     front = front_matter(draft)
     signed: datetime.date = front["sign_off_date"]
+    parts = rollup.parts_of(draft)
     return ReportContent(
         department=draft.department.name,
         year=draft.year,
@@ -157,5 +158,6 @@ def content(draft: ReportDraft) -> ReportContent:
         checks=findings(draft),
         preamble=front["opening"],
         sign_off=(front["sign_off_name"], chinese_date(signed)),
-        sources=rollup.sources(draft),
+        sources=rollup.sources(draft, parts),
+        sources_pending=rollup.sources_pending(draft, parts),
     )

@@ -15,7 +15,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -26,6 +25,7 @@ from org.models import Department
 
 from . import checks, prose
 from .content import CellSource, Finding, Given, is_subheading, paragraphs
+from .deadlines import report_deadlines
 from .formats import FORMATS, ReportFormat, cell_code, cell_of, format_for
 from .models import (
     LateReportReminder,
@@ -37,12 +37,6 @@ from .models import (
 )
 from .report import stored_tables, typed_cells
 
-# 《政府信息公开条例》第四十九条: a department reports by 1月31日 of the next year. A county-level
-# government's office hands its region's report up by 2月20日 (国办公开办函〔2021〕30号, 报告方式):
-# a subordinate that compiles its own subordinates' reports is due then.
-DEPARTMENT_DEADLINE = (1, 31)
-COMPILED_DEADLINE = (2, 20)
-
 NONE, DRAFT, FINAL, PUBLISHED = "none", "draft", "final", "published"
 STATE_LABELS = {
     NONE: gettext_lazy("no report"),
@@ -51,11 +45,6 @@ STATE_LABELS = {
     PUBLISHED: gettext_lazy("published"),
 }
 DONE = (FINAL, PUBLISHED)
-
-
-def deadline(year: int, *, compiles: bool = False) -> datetime.date:
-    month, day = COMPILED_DEADLINE if compiles else DEPARTMENT_DEADLINE
-    return datetime.date(year + 1, month, day)
 
 
 def default_year(today: datetime.date) -> int:
@@ -125,16 +114,13 @@ class Standing:
 
 def standings(superior: Department, year: int, as_of: datetime.date) -> list[Standing]:
     """Every department below the superior (at any depth, ``org.levels.below``), direct ones
-    first, by name, each with its last reminder. Four queries besides ``below``'s one per
+    first, by name, each with its last reminder. Five queries besides ``below``'s one per
     level."""
     ids = below(superior.pk)
     if not ids:
         return []
-    departments = list(
-        Department.objects.filter(pk__in=ids)
-        .annotate(subordinates=Count("children"))
-        .order_by("name")
-    )
+    departments = list(Department.objects.filter(pk__in=ids).order_by("name"))
+    deadlines = report_deadlines(ids, year)
     drafts = {
         d.department_id: d
         for d in ReportDraft.objects.filter(department__in=ids, year=year).only(
@@ -164,7 +150,7 @@ def standings(superior: Department, year: int, as_of: datetime.date) -> list[Sta
                 department=department,
                 direct=department.parent_id == superior.pk,
                 state=state,
-                deadline=deadline(year, compiles=department.subordinates > 0),  # type: ignore[attr-defined]
+                deadline=deadlines[department.pk],
                 as_of=as_of,
                 draft_id=draft.pk if draft else None,
                 started=_day(draft.created_at) if draft else None,
@@ -313,20 +299,32 @@ _ORDINAL = re.compile(r"^（([一二三四五六七八九十]+)）")
 _NUMERALS = "一二三四五六七八九十"
 
 
-def _by_topic(text: str) -> tuple[list[str], dict[int, list[str]]]:
-    """A part 一's paragraphs before its first sub-heading, and those under each sub-heading
-    by its ordinal (（一） → 0): every report numbers the same five topics the same way (the
-    format's 一 names them in this order, spec §2.1), so the ordinal is the topic."""
-    intro: list[str] = []
-    topics: dict[int, list[str]] = {}
-    current: list[str] = intro
+@dataclass
+class _Topics:
+    """A part 一's paragraphs: those before its first sub-heading, those under each of the
+    format's topics by index, and those under any other sub-heading (（六）其他工作, …) by
+    the sub-heading as written, in the order met."""
+
+    intro: list[str] = field(default_factory=list)
+    known: dict[int, list[str]] = field(default_factory=dict)
+    other: dict[str, list[str]] = field(default_factory=dict)
+
+
+def _by_topic(text: str, count: int) -> _Topics:
+    """Every report numbers the format's ``count`` topics the same way (the format's 一 names
+    them in this order, spec §2.1), so a sub-heading's ordinal is its topic (（一） → 0). A
+    sub-heading past them keeps its own words: no paragraph is dropped."""
+    found = _Topics()
+    current = found.intro
     for paragraph in paragraphs(text):
         match = _ORDINAL.match(paragraph) if is_subheading(paragraph) else None
-        if match and len(match.group(1)) == 1:
-            current = topics.setdefault(_NUMERALS.index(match.group(1)), [])
-        else:
+        if match is None:
             current.append(paragraph)
-    return intro, topics
+        elif len(match.group(1)) == 1 and _NUMERALS.index(match.group(1)) < count:
+            current = found.known.setdefault(_NUMERALS.index(match.group(1)), [])
+        else:
+            current = found.other.setdefault(paragraph, [])
+    return found
 
 
 def overview(
@@ -338,31 +336,37 @@ def overview(
     """The region's part 一: by topic, as the format's 一 is organised (spec §2.1), so the
     region's report reads as one report; under each topic the superior's own paragraphs, then
     one paragraph per department that wrote on the topic, opening with its name, so every
-    sentence is traceable to the department that wrote it. ``parts``: (name, text).
+    sentence is traceable to the department that wrote it. ``parts``: (name, text). Text under
+    a sub-heading that is none of the format's topics follows them, under that sub-heading as
+    written (the same words from several departments gathered under one).
 
     Where departments wrote on a topic the superior has no work of its own in, the superior's
     stand-in (「（待补充）」, which G-3 would flag) gives way to their text. 依申请公开 opens
     with ``requests``, the summed table 三's figures, in place of the superior's own
     register's: the sentence sits beside the table it must agree with."""
-    own_intro, own_topics = _by_topic(own)
-    theirs = [(name, *_by_topic(text)) for name, text in parts]
-    lines = list(own_intro)
-    lines += [f"{name}：{''.join(intro)}" for name, intro, _topics in theirs if intro]
+    count = len(fmt.topics)
+    mine = _by_topic(own, count)
+    theirs = [(name, _by_topic(text, count)) for name, text in parts]
+    lines = list(mine.intro)
+    lines += [f"{name}：{''.join(t.intro)}" for name, t in theirs if t.intro]
     for index, (key, title) in enumerate(fmt.topics):
-        mine = list(own_topics.get(index, []))
-        given = [
-            f"{name}：{''.join(topics[index])}"
-            for name, _intro, topics in theirs
-            if topics.get(index)
-        ]
+        under = list(mine.known.get(index, []))
+        given = [f"{name}：{''.join(t.known[index])}" for name, t in theirs if t.known.get(index)]
         if given:
-            mine = [p for p in mine if not prose.is_placeholder(p)]
+            under = [p for p in under if not prose.is_placeholder(p)]
         if key == prose.Topic.ON_REQUEST and requests is not None:
-            rest = [p for p in map(prose.without_requests_sentence, mine) if p]
-            mine = [prose.requests_sentence(requests) + (rest[0] if rest else ""), *rest[1:]]
-        under = mine + given
-        if under:
-            lines += [title, *under]
+            rest = [p for p in map(prose.without_requests_sentence, under) if p]
+            under = [prose.requests_sentence(requests) + (rest[0] if rest else ""), *rest[1:]]
+        if under or given:
+            lines += [title, *under, *given]
+    headings = dict.fromkeys([*mine.other, *(h for _name, t in theirs for h in t.other)])
+    for heading in headings:
+        under = mine.other.get(heading, [])
+        given = [
+            f"{name}：{''.join(t.other[heading])}" for name, t in theirs if t.other.get(heading)
+        ]
+        if under or given:
+            lines += [heading, *under, *given]
     return "\n".join(lines)
 
 
@@ -393,11 +397,27 @@ def combine(
     return summed, overview(fmt, own_overview, given, prose.requests_of(three))
 
 
+def sources_pending(draft: ReportDraft, parts: Sequence[RollupPart]) -> bool:
+    """Departments' parts taken after the draft's last successful generation: its tables still
+    hold the sums of the parts before (the job may be running, or have failed), so a breakdown
+    by the parts now chosen would not add up to them. The superior's own part is written by
+    the generation itself."""
+    generated = draft.generated_at
+    return any(
+        generated is None or p.taken_at > generated
+        for p in parts
+        if p.department_id != draft.department_id
+    )
+
+
 def sources(draft: ReportDraft, parts: Sequence[RollupPart] | None = None) -> list[CellSource]:
     """Every non-zero cell of a roll-up with what each part gave it (the 来源 breakdown),
-    in the tables' order; empty for a draft that rolls nothing up."""
+    in the tables' order; empty for a draft that rolls nothing up, or whose parts changed
+    since its tables were generated (``sources_pending``)."""
     parts = parts_of(draft) if parts is None else parts
     if not any(p.department_id != draft.department_id for p in parts):
+        return []
+    if sources_pending(draft, parts):
         return []
     fmt = FORMATS[draft.format]
     urls = _report_urls(draft, parts)

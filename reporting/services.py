@@ -8,11 +8,12 @@ page can show it, then writes the result in one transaction. Every write ends wi
 """
 
 import datetime
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -29,6 +30,7 @@ from tasks.services import Responsibility, save_task
 
 from . import aggregates, checks, exports, prose, queries, rollup
 from .content import Finding
+from .deadlines import COMPILED_DEADLINE, report_deadline
 from .formats import (
     TABLE_PARTS,
     cell_code,
@@ -48,7 +50,6 @@ from .models import (
 from .report import MISSING, tables_for
 
 PROSE_PARTS = (1, 5, 6)
-DEADLINE = (1, 31)  # 《政府信息公开条例》第四十九条: a department reports by 1月31日
 
 
 # --- Create ---------------------------------------------------------------------------------------
@@ -76,8 +77,8 @@ def create_draft(
 
 
 def ensure_deadline_task(draft: ReportDraft, *, by: User | None) -> Task | None:
-    """The report is due 1月31日 of the next year: a task of the office in the department's plan
-    of that year, so the reminder engine reminds it like any task.
+    """The report is due on its deadline (``deadlines.report_deadline``): a task of the office in
+    the department's plan of the next year, so the reminder engine reminds it like any task.
 
     The task goes in next year's plan because a plan's tasks fall due within its year (the
     tasks app refuses other dates). Until that plan exists there is no task; every generation
@@ -88,7 +89,7 @@ def ensure_deadline_task(draft: ReportDraft, *, by: User | None) -> Task | None:
     """
     if draft.task_id:
         return draft.task
-    due = datetime.date(draft.year + 1, *DEADLINE)
+    due = report_deadline(draft.department_id, draft.year)
     if due < timezone.localdate() or draft.rollup_parts.exists():
         return None
     plan = (
@@ -100,12 +101,17 @@ def ensure_deadline_task(draft: ReportDraft, *, by: User | None) -> Task | None:
     office = Unit.objects.filter(department=draft.department_id, is_office=True).first()
     if plan is None or office is None:
         return None
+    # 第四十九条: a department submits to the government's office; the office, compiling, publishes.
+    if (due.month, due.day) == COMPILED_DEADLINE:
+        duty = "向社会公布本级政府上一年度政府信息公开工作年度报告"
+    else:
+        duty = "向本级政府信息公开工作主管部门提交并向社会公布"
     task = Task(
         plan=plan,
         title=f"编制并公布{draft.year}年政府信息公开工作年度报告",
         text=(
-            f"编制{draft.year}年政府信息公开工作年度报告，于{due.month}月{due.day}日前向本级政府"
-            "信息公开工作主管部门提交并向社会公布（《中华人民共和国政府信息公开条例》第四十九条）。"
+            f"编制{draft.year}年政府信息公开工作年度报告，于{due.month}月{due.day}日前{duty}"
+            "（《中华人民共和国政府信息公开条例》第四十九条）。"
         ),
         deadline_kind=Task.DeadlineKind.DATE,
         due_date=due,
@@ -162,6 +168,9 @@ def generate(draft: ReportDraft, *, by: User | None) -> ReportDraft:
     page shows what changed in the data since. A failure is recorded on the draft and raised.
     """
     _require_draft(draft)
+    # The moment its data is read: parts taken after it are not in the tables, and the 来源
+    # breakdown compares their time with this one (``rollup.sources_pending``).
+    started = timezone.now()
     try:
         computed, texts = _compute(draft)
         # A region's report: the departments' parts added to the superior's own figures.
@@ -187,7 +196,7 @@ def generate(draft: ReportDraft, *, by: User | None) -> ReportDraft:
         draft.computed = computed
         draft.generation = ReportDraft.Generation.DONE
         draft.progress = 100
-        draft.generated_at = timezone.now()
+        draft.generated_at = started
         draft.save(
             update_fields=["changed_cells", "computed", "generation", "progress", "generated_at"]
         )
@@ -633,70 +642,100 @@ def take_parts(
     return draft
 
 
-def remind_late_reports(superior: Department, year: int, *, by: User) -> list[Department]:
+@dataclass
+class Reminded:
+    """What pressing 「提醒」 did: the late departments reminded now, and those left unreminded
+    because nobody active works in their office (no reminder is recorded for them)."""
+
+    departments: list[Department] = field(default_factory=list)
+    no_office_staff: list[Department] = field(default_factory=list)
+
+
+def remind_late_reports(superior: Department, year: int, *, by: User) -> Reminded:
     """Tell the office staff of each department below the superior whose report of the year
     is late (past its deadline, not final), at once: in their bell, and by e-mail those with
     an address. Once a day per department and year: a reminder is a row unique on
     (department, year, day), and the digest each person gets is unique on its batch, so
-    pressing twice (or two superiors pressing) sends once. The departments reminded now."""
+    pressing twice (or two superiors pressing) sends once. A handful of queries whatever the
+    number of late departments."""
     today = timezone.localdate()
-    late = [s for s in rollup.standings(superior, year, today) if s.is_late]
-    reminded = []
-    with transaction.atomic():
-        for standing in late:
-            reminder, created = LateReportReminder.objects.get_or_create(
-                department=standing.department,
-                year=year,
-                date=today,
-                defaults={"deadline": standing.deadline, "state": standing.state, "sent_by": by},
-            )
-            if not created:
-                continue
-            reminded.append(standing.department)
-            office = list(
-                User.objects.filter(
-                    department=standing.department, role=User.Role.OFFICE, is_active=True
+    late = [
+        s for s in rollup.standings(superior, year, today) if s.is_late and not s.reminded_today
+    ]
+    staff: dict[int | None, list[User]] = {}  # by department
+    for person in User.objects.filter(
+        department__in=[s.department.pk for s in late], role=User.Role.OFFICE, is_active=True
+    ).order_by("pk"):
+        staff.setdefault(person.department_id, []).append(person)
+    told = [s for s in late if s.department.pk in staff]
+    result = Reminded(
+        [s.department for s in told], [s.department for s in late if s.department.pk not in staff]
+    )
+    if not told:
+        return result
+    try:
+        with transaction.atomic():
+            reminders = LateReportReminder.objects.bulk_create(
+                LateReportReminder(
+                    department=s.department,
+                    year=year,
+                    date=today,
+                    deadline=s.deadline,
+                    state=s.state,
+                    sent_by=by,
                 )
+                for s in told
             )
-            _note_late_report(reminder, office, superior=superior, draft_id=standing.draft_id)
-            for person in office:
-                if not person.email:
-                    continue
-                digest = Digest.objects.create(
+            activity.post_notes(
+                (person, *_late_report_note(reminder, person, superior, s.draft_id))
+                for s, reminder in zip(told, reminders, strict=True)
+                for person in staff[s.department.pk]
+            )
+            digests = Digest.objects.bulk_create(
+                Digest(
                     channel=Digest.Channel.EMAIL,
                     date=today,
                     batch=f"{LATE_REPORT_BATCH}{reminder.pk}",
                     recipient=person,
                 )
+                for reminder in reminders
+                for person in staff[reminder.department_id]
+                if person.email
+            )
+            for digest in digests:
                 queue_on_commit("core.jobs.deliver_digest", digest.pk)
-    return reminded
+    except IntegrityError as error:
+        # Another press of the same day got there first (the row is unique): this one sends
+        # nothing rather than part of it.
+        raise ValidationError(
+            _(
+                "Someone reminded the late departments at the same moment; this press sent "
+                "nothing. The page shows who was reminded."
+            )
+        ) from error
+    return result
 
 
-def _note_late_report(
-    reminder: LateReportReminder,
-    people: list[User],
-    *,
-    superior: Department,
-    draft_id: int | None,
-) -> None:
-    """The reminder in each person's bell, in their language, leading to the late report."""
+def _late_report_note(
+    reminder: LateReportReminder, person: User, superior: Department, draft_id: int | None
+) -> tuple[str, str]:
+    """The reminder in a person's bell, in their language, and the link to the late report."""
     link = (
         reverse("reporting:report_detail", args=[draft_id])
         if draft_id
         else reverse("reporting:report_list")
     )
-    for person in people:
-        with translation.override(person.language or settings.LANGUAGE_CODE):
-            note = _(
-                "{superior} reminds you: the report of {department} for {year} was due on "
-                "{deadline} and is not final yet."
-            ).format(
-                superior=superior.name,
-                department=reminder.department.name,
-                year=reminder.year,
-                deadline=f"{reminder.deadline:%Y-%m-%d}",
-            )
-        activity.post_note([person], note=note, link=link)
+    with translation.override(person.language or settings.LANGUAGE_CODE):
+        note = _(
+            "{superior} reminds you: the report of {department} for {year} was due on "
+            "{deadline} and is not final yet."
+        ).format(
+            superior=superior.name,
+            department=reminder.department.name,
+            year=reminder.year,
+            deadline=f"{reminder.deadline:%Y-%m-%d}",
+        )
+    return note, link
 
 
 LATE_REPORT_BATCH = "late-report-"  # a digest telling one LateReportReminder (``reminders``)

@@ -15,9 +15,8 @@ from org.spreadsheets import keep_as_text
 
 from .content import ReportContent
 from .formats import SECTION_TITLES
-from .grid import LABEL, VALUE, Grid, GridCell, table_grid
+from .grid import LABEL, VALUE, Grid, GridCell, report_grids
 
-TABLES = (2, 3, 4)
 FIRST_ROW = 3  # row 1: the report's title and the table's heading; row 2 blank
 
 _thin = Side(style="thin")
@@ -31,10 +30,9 @@ TITLE_FONT = Font(name="黑体", size=12)
 def write_xlsx(content: ReportContent) -> bytes:
     workbook = Workbook()
     workbook.remove(workbook.worksheets[0])  # a new workbook's one sheet
-    for number in TABLES:
-        grid = table_grid(content.format.table(number)).filled(content.table_values(number))
+    for grid in report_grids(content).values():
         _write_sheet(workbook, grid, f"{content.title} {grid.title}")
-    if content.sources:
+    if content.sources or content.sources_pending:
         _write_sources(workbook, content)
     workbook.properties.title = content.title
     workbook.properties.creator = content.department
@@ -45,6 +43,9 @@ def write_xlsx(content: ReportContent) -> bytes:
 
 SOURCES_SHEET = "来源"
 SOURCES_HEADINGS = ("表", "单元格", "来源", "数值")
+# The departments chosen changed since the tables were generated: no breakdown that would not
+# add up to them (``rollup.sources_pending``).
+SOURCES_PENDING = "来源将在重新生成后更新。"
 
 
 def _write_sources(workbook: Workbook, content: ReportContent) -> None:
@@ -54,6 +55,8 @@ def _write_sources(workbook: Workbook, content: ReportContent) -> None:
     sheet.append(SOURCES_HEADINGS)
     for cell in sheet[1]:
         cell.font = TITLE_FONT
+    if content.sources_pending:
+        sheet.append(("", SOURCES_PENDING))
     for source in content.sources:
         table = SECTION_TITLES[source.table - 1].split("、", 1)[0]
         for given in source.values:

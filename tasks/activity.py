@@ -128,12 +128,16 @@ def tell(event: Event, people: Iterable[User], kind: str | None = None) -> list[
 def post_note(people: Iterable[User], *, note: str, link: str = "") -> list[Notification]:
     """A notice in the bell of each active one of ``people`` from an app above tasks (a
     superior's reminder of a late report), which e-mails it itself: the bell only, unread."""
-    notes = [
+    return post_notes((person, note, link) for person in people)
+
+
+def post_notes(notes: Iterable[tuple[User, str, str]]) -> list[Notification]:
+    """``post_note`` of many notices at once, each (person, note, link): one query."""
+    return Notification.objects.bulk_create(
         Notification(recipient=person, kind=Kind.REMINDER, note=note[:300], link=link)
-        for person in people
+        for person, note, link in notes
         if person.is_active
-    ]
-    return Notification.objects.bulk_create(notes)
+    )
 
 
 def _happened(kind: str, task: Task, *, by: User | None, units=(), **fields) -> Event:

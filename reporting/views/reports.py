@@ -185,7 +185,8 @@ def _detail(
         for s in sections
     ]
     tables = {t["number"]: t for t in _tables(draft, findings)}
-    sources = rollup.sources(draft)
+    rolled_up = rollup.parts_of(draft)
+    sources = rollup.sources(draft, rolled_up)
     for part in parts:
         part["table"] = tables.get(part["section"].number)
         part["sources"] = [s for s in sources if s.table == part["section"].number]
@@ -210,6 +211,7 @@ def _detail(
             "versions": draft.versions.select_related("created_by")[:20],
             "running": draft.generation
             in (ReportDraft.Generation.QUEUED, ReportDraft.Generation.RUNNING),
+            "sources_pending": rollup.sources_pending(draft, rolled_up),
         },
     )
 

@@ -87,13 +87,25 @@ def _rolled_up(draft: ReportDraft | None) -> dict:
 def rollup_remind(request: AuthenticatedRequest) -> HttpResponse:
     superior = permissions.rollup_department(request.user, permissions.MANAGE)
     year = _year(request.POST)
-    reminded = services.remind_late_reports(superior, year, by=request.user)
-    if reminded:
-        messages.success(
+    try:
+        reminded = services.remind_late_reports(superior, year, by=request.user)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return _back(year)
+    if reminded.departments:
+        names = "、".join(d.name for d in reminded.departments)
+        messages.success(request, _("Reminded: {names}.").format(names=names))
+    if reminded.no_office_staff:
+        names = "、".join(d.name for d in reminded.no_office_staff)
+        messages.warning(
             request,
-            _("Reminded: {names}.").format(names="、".join(d.name for d in reminded)),
+            _(
+                "Not reminded, no active office staff to tell: {names}. Ask them to have an "
+                "office account made."
+            ).format(names=names),
         )
-    else:
+    if not reminded.departments and not reminded.no_office_staff:
         messages.info(request, _("No late department left to remind today."))
     return _back(year)
 

@@ -172,3 +172,35 @@ def test_unit_scores_take_the_same_queries_for_any_number_of_units(
     # the calendar, the assignments with their dates and returns, the units, the scheme
     with django_assert_num_queries(4):
         unit_scores(world.department, 2026, as_of=AS_OF)
+
+
+def test_a_compiling_government_office_is_judged_by_31_march_like_the_roll_up_page(world, district):
+    from reporting import rollup, services
+    from reporting.models import ReportDraft
+    from tests.factories import DepartmentFactory
+
+    # given: a city office over the district office, whose report (compiled from its
+    # departments') is final on 20 March, and the bureau's, final on 15 February
+    office, _staff, _leader = district
+    city = DepartmentFactory(name="市人民政府办公室")
+    office.parent = city
+    office.save(update_fields=["parent"])
+    for department, final in ((office, (3, 20)), (world.department, (2, 15))):
+        draft = services.create_draft(department, 2026, by=None, deadline_task=False)
+        ReportDraft.objects.filter(pk=draft.pk).update(
+            status=ReportDraft.Status.FINAL,
+            finalised_at=datetime.datetime(2027, *final, 9, tzinfo=datetime.UTC),
+        )
+    # when: the city scores both on 1 March and on 1 April
+    ids = [office.pk, world.department.pk]
+    early = department_scores(city, ids, 2026, as_of=datetime.date(2027, 3, 1))
+    late = department_scores(city, ids, 2026, as_of=datetime.date(2027, 4, 1))
+    # then: the office is due 31 March (《条例》第四十九条第二款), the bureau 31 January
+    compiled, bureau = (_points(early, d.name)[1].tally for d in (office, world.department))
+    assert (compiled.report_due, compiled.report_deadline) == (False, datetime.date(2027, 3, 31))
+    assert (bureau.report_due, bureau.report_final) == (True, False)
+    assert _points(late, office.name)[1].tally.report_final is True
+    standings = rollup.standings(city, 2026, datetime.date(2027, 3, 1))
+    assert {s.department.pk: s.deadline for s in standings if s.direct} == {
+        office.pk: compiled.report_deadline
+    }

@@ -105,7 +105,7 @@ def test_the_report_is_not_judged_before_its_deadline(world, district):
     )
     points, verdict, _items = _lines(breakdown)[Kind.REPORT_FINAL]
     assert points == 0
-    assert verdict == "年度报告1月31日前定稿：2027-01-31前未定稿，得0.00分（满分30.00分）"
+    assert verdict == "年度报告按期定稿：2027-01-31前未定稿，得0.00分（满分30.00分）"
     # and once final in time it has its points
     ReportDraft.objects.filter(pk=draft.pk).update(
         status=ReportDraft.Status.FINAL, finalised_at=REPORT_DAY

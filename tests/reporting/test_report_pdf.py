@@ -17,7 +17,7 @@ import pdfplumber
 import pytest
 
 from reporting.content import SectionContent
-from reporting.docx_export import report_grids
+from reporting.grid import report_grids
 from reporting.pdf_export import available, write_pdf
 from reporting.pdf_layout import MIN_ROWS, bad_split, body_rows
 from tests.reporting.test_exports import content_2019, content_2021

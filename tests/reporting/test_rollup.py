@@ -14,6 +14,8 @@ import pytest
 import time_machine
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -21,7 +23,9 @@ from core.models import Digest
 from core.reminders import deliver
 from org.models import Department, User
 from registers.models import DisclosureRequest
-from reporting import queries, services
+from reporting import queries, rollup, services
+from reporting.content import is_subheading, paragraphs
+from reporting.formats import format_for
 from reporting.jobs import file_report_deadline_tasks, generate_report_draft
 from reporting.models import LateReportReminder, ReportDraft, RollupPart
 from tasks.models import Notification, Task
@@ -212,6 +216,43 @@ def test_part_one_states_the_summed_requests_and_drops_the_superiors_stand_ins(
     assert text.count("（待补充）") == 3
 
 
+def test_part_one_keeps_the_departments_text_under_their_own_further_sub_headings():
+    # given: two departments writing past the format's five topics, one (六) in the same words
+    fmt = format_for(YEAR)
+    education = """教育局全年工作有序推进。
+（一）主动公开
+教育局公开招生信息。
+（六）其他工作
+教育局开展培训2次。
+（十一）下一步打算
+教育局将完善目录。"""
+    health = """（二）依申请公开
+卫健局申请均按期答复。
+（六）其他工作
+卫健局开展专项检查。"""
+    own = "（一）主动公开\n区政府公开政策文件。\n（六）其他工作\n区政府组织考核。"
+    # when
+    text = rollup.overview(fmt, own, [("教育局", education), ("卫健局", health)])
+    # then: no sentence is dropped
+    lines = text.split("\n")
+    for written in (education, health, own):
+        for paragraph in paragraphs(written):
+            if not is_subheading(paragraph):
+                assert paragraph in text, paragraph
+    # and the further sub-headings follow the format's topics, each once, as written
+    assert lines.index("（六）其他工作") > lines.index("卫健局：卫健局申请均按期答复。")
+    assert lines.count("（六）其他工作") == 1
+    sixth = lines.index("（六）其他工作")
+    assert lines[sixth : sixth + 5] == [
+        "（六）其他工作",
+        "区政府组织考核。",
+        "教育局：教育局开展培训2次。",
+        "卫健局：卫健局开展专项检查。",
+        "（十一）下一步打算",
+    ]
+    assert lines[-1] == "教育局：教育局将完善目录。"
+
+
 def test_rolling_up_adds_no_task_to_any_plan(
     client, district, reports, django_capture_on_commit_callbacks, monkeypatch
 ):
@@ -280,6 +321,41 @@ def test_every_figure_of_the_sum_is_traced_to_its_department_on_the_page_and_in_
                 label = " / ".join(dict.fromkeys((*row.path, *column.path)))
                 if label in by_cell:
                     assert values[number].values[(row.key, column.key)] == by_cell[label]
+
+
+def test_a_new_choice_of_departments_shows_no_sources_until_the_tables_are_generated_from_it(
+    client, district, reports, django_capture_on_commit_callbacks, monkeypatch
+):
+    # given: the district office rolled up both departments, then chooses 教育局 alone; the
+    # generation of that choice has not run (queued, or failed)
+    superior, education, health, people = district
+    rolled_up(
+        client,
+        people["district"],
+        [education, health],
+        django_capture_on_commit_callbacks,
+        monkeypatch,
+    )
+    draft = ReportDraft.objects.get(department=superior, year=YEAR)
+    with at(YEAR + 1, 2, 11):
+        services.take_parts(superior, YEAR, [education.pk], by=people["district"])
+    # when
+    page = client.get(draft.get_absolute_url()).content.decode()
+    response = client.get(reverse("reporting:report_export", args=[draft.pk, "xlsx"]))
+    # then: the tables still hold both departments' sums, and no breakdown by the new choice
+    # is set beside them
+    assert queries.tables_of(draft)[3].values[("new", "natural_person")] == 3 + 2
+    assert "泉州市丰泽区教育局</a> 3" not in page  # the new choice's figure, not the tables'
+    assert "来源将在以当前所选机关重新生成后更新" in page
+    lines = list(load_workbook(BytesIO(response.content))["来源"].iter_rows(values_only=True))
+    assert lines[1:] == [(None, "来源将在重新生成后更新。", None, None)]
+    # once generated: the tables and their sources agree again
+    with at(YEAR + 1, 2, 12):
+        draft = services.generate(draft, by=people["district"])
+    page = client.get(draft.get_absolute_url()).content.decode()
+    assert queries.tables_of(draft)[3].values[("new", "natural_person")] == 3
+    assert "来源将在" not in page
+    assert f'<a href="{reports[0].get_absolute_url()}">泉州市丰泽区教育局</a> 3' in page
 
 
 def test_the_checks_run_on_the_sum_and_on_each_department_listed_by_department(
@@ -428,6 +504,58 @@ def test_the_page_says_who_reminded_when_and_the_late_office_finds_it_in_its_bel
     bell = client.get(reverse("tasks:notification_list")).content.decode()
     assert f'<a href="{draft.get_absolute_url()}">{note.note}</a>' in bell
     assert not Notification.objects.exclude(recipient=people["health"]).exists()
+
+
+def _late_departments(superior: Department, count: int) -> None:
+    """``count`` departments below the superior without a report of YEAR, each with two
+    office staff, one with an e-mail address."""
+    for n in range(count):
+        department = DepartmentFactory(name=f"{superior.name}第{n}局", parent=superior)
+        office = UnitFactory(department=department, name="办公室", is_office=True)
+        for email in (f"office{n}@example.cn", ""):
+            UserFactory(department=department, unit=office, role=User.Role.OFFICE, email=email)
+
+
+def test_reminding_late_departments_takes_the_same_queries_for_3_or_10_of_them(db):
+    # given: two district offices, one with 3 late departments below it, one with 10
+    counted = []
+    for count in (3, 10):
+        superior = DepartmentFactory(name=f"第{count}区人民政府办公室")
+        _late_departments(superior, count)
+        unit = UnitFactory(department=superior, name="秘书科", is_office=True)
+        by = UserFactory(department=superior, unit=unit, role=User.Role.OFFICE)
+        # when
+        with at(YEAR + 1, 2, 7), CaptureQueriesContext(connection) as queries_made:
+            services.remind_late_reports(superior, YEAR, by=by)
+        # then: every one reminded, two people in their bell, one by e-mail
+        below = Department.objects.filter(parent=superior)
+        assert LateReportReminder.objects.filter(department__in=below).count() == count
+        assert Notification.objects.filter(recipient__department__in=below).count() == 2 * count
+        assert Digest.objects.filter(recipient__department__in=below).count() == count
+        counted.append(len(queries_made))
+    assert counted[0] == counted[1]
+
+
+def test_a_late_department_without_office_staff_is_not_said_to_be_reminded(
+    client, district, office_staff
+):
+    # given: 卫健局's office has nobody active any more; the bureau (教育局) is late too
+    _superior, education, health, people = district
+    User.objects.filter(department=health).update(is_active=False)
+    client.force_login(people["district"])
+    # when: the district office reminds a week after the deadline
+    with at(YEAR + 1, 2, 7):
+        response = client.post(reverse("reporting:rollup_remind"), {"year": YEAR}, follow=True)
+    # then: the bureau is reminded, 卫健局 said to have nobody to tell, and no reminder of it kept
+    said = [str(m) for m in response.context["messages"]]
+    assert said == [
+        f"已提醒：{education.name}。",
+        f"未提醒，没有可通知的在岗办公室人员：{health.name}。请其开设办公室账号。",
+    ]
+    assert list(LateReportReminder.objects.values_list("department", flat=True)) == [education.pk]
+    page = response.content.decode()
+    health_row = page[page.index(f'<td data-label="机关">{health.name}</td>') :]
+    assert "上次提醒" not in health_row[: health_row.index("</tr>")]
 
 
 @pytest.mark.parametrize(
