@@ -9,11 +9,23 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from lxml import html as lxml_html
 
 from api.services import create_token, default_expiry
 from core.models import Digest, Webhook
 from org.models import Department
+from plans.models import Heading, Plan
 from reporting import services
+from reporting.html_export import write_html
+from reporting.models import (
+    HeadingTopic,
+    ManualCell,
+    PublishedReport,
+    ReportDraft,
+    ReportSection,
+    ReportVersion,
+)
+from reporting.queries import content as report_content
 from tasks.evidence import Upload
 from tasks.importing import start_import
 from tasks.models import Assignment, Comment, Notification, ProgressUpdate, Reminder
@@ -480,6 +492,79 @@ def test_api_post_outcome(world, personas, registers, url_name, role, scope):
     if response.status_code != 201 and url_name != "api:notification_read":
         assert not ProgressUpdate.objects.exists()
         assert not Comment.objects.exists()
+
+
+def _heading_topic(draft: ReportDraft) -> dict:
+    plan = Plan.objects.get(department=draft.department_id, year=draft.year)
+    heading = Heading.objects.create(plan=plan, label="一、", title="深化公开")
+    return {"heading": heading.pk, "topic": HeadingTopic.Topic.PLATFORMS}
+
+
+def _published_text(draft: ReportDraft) -> str:
+    """The draft as its web page reads: a published report to paste back as last year's."""
+    return lxml_html.fromstring(write_html(report_content(draft))).text_content()
+
+
+# The report's HTML writes, each POSTed with a body its view takes (tests/reporting has each
+# one's behaviour): (object kind, body from the report). The report's own office writes and is
+# sent back to the report (302); the rest are refused as REPORT_KEEP refuses the GET.
+# (The body is made from the URL's object: the report, or for report_section its part.)
+# fmt: off
+REPORT_POSTS = {
+    "reporting:report_cell": ("report", lambda d: {"t3-cell": "new|business", "t3-value": "2"}),
+    "reporting:report_front": ("report", lambda d: {"front-title": "教育局年度报告"}),
+    "reporting:report_options": ("report", lambda d: {"plan_summary": "on", "other_text": "x"}),
+    "reporting:report_topics": ("report", _heading_topic),
+    "reporting:report_section": ("section", lambda s: {
+        "action": "save", f"s{s.pk}-text": "本年度重新写的第一部分。"}),
+    "reporting:report_previous": ("report", lambda d: {
+        "text": _published_text(d), "action": "confirm"}),
+}
+REPORT_WRITES = {**REPORT_KEEP, "office": (302, 404), "other_office": (302, 404)}
+# fmt: on
+# Every row a report's write may touch, in both bureaus.
+REPORT_MODELS = (
+    ReportDraft,
+    ReportSection,
+    ManualCell,
+    ReportVersion,
+    HeadingTopic,
+    PublishedReport,
+)
+
+
+def _report_rows() -> dict:
+    return {m.__name__: list(m.objects.order_by("pk").values()) for m in REPORT_MODELS}
+
+
+REPORT_POST_CASES = [
+    (name, role, scope) for name in REPORT_POSTS for role in ROLES for scope in ("own", "foreign")
+]
+
+
+@pytest.mark.parametrize(("url_name", "role", "scope"), REPORT_POST_CASES)
+def test_report_post_outcome(client, world, personas, registers, url_name, role, scope):
+    # given
+    kind, body = REPORT_POSTS[url_name]
+    obj = objects_for(world, role, kind, registers=registers)[0 if scope == "own" else 1]
+    data = body(obj)
+    if personas[role] is not None:
+        client.force_login(personas[role])
+    before = _report_rows()
+    # when
+    with CaptureQueriesContext(connection) as queries_run:
+        response = client.post(reverse(url_name, args=[obj.pk]), data)
+    # then
+    expected = REPORT_WRITES[role][0 if scope == "own" else 1]
+    assert response.status_code == expected, f"POST {url_name} as {role}"
+    if role == "anonymous":
+        assert response.url.startswith(reverse("login"))
+    elif expected == 302:  # the body is one the view takes: it wrote
+        assert _report_rows() != before
+        return
+    assert _report_rows() == before, f"POST {url_name} as {role} changed the report"
+    writes = [q["sql"] for q in queries_run if q["sql"].lstrip().split()[0] in WRITES]
+    assert writes == [], f"POST {url_name} as {role} wrote"
 
 
 # Forged posts: another unit's or bureau's object is never changed, whatever the form says.
