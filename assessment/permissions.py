@@ -21,6 +21,8 @@ from org.permissions import (
     sees_whole_department,
 )
 
+from .queries import scored_units
+
 EDIT = "edit"  # change a department's scheme
 
 
@@ -53,10 +55,12 @@ def overseen_or_403(user: AnyUser) -> list[int]:
 
 
 def visible_units(user: AnyUser) -> QuerySet[Unit]:
+    """The units whose breakdown the person reads: those their department ranks, or their
+    own."""
     if sees_whole_department(user):
-        return Unit.objects.filter(department=user.department_id)
+        return scored_units(user.department_id)
     if is_unit_member(user) and user.unit_id is not None:
-        return Unit.objects.filter(pk=user.unit_id)
+        return scored_units(user.department_id).filter(pk=user.unit_id)
     return Unit.objects.none()
 
 

@@ -94,6 +94,14 @@ def _counted(read_on: datetime.date) -> Q:
     return Q(status=Status.COMPLETED) | Q(task__due_date__lt=read_on)
 
 
+def scored_units(department_id: int | None) -> QuerySet[Unit]:
+    """The units a department ranks: its sections and schools. Not the units standing for the
+    departments below it (「区教育局」 in the district office's plan): their assignments carry
+    no evidence of their own and take their dates from the department's rolled-up work, which
+    ``department_scores`` scores as that department's."""
+    return Unit.objects.filter(department=department_id, represents=None)
+
+
 def year_assignments(department_ids: Iterable[int], year: int) -> QuerySet[Assignment]:
     """The assignments of the departments' issued (or closed) plans of the year, but not of a
     task the office closed (its work was called off, nobody is scored on it)."""
@@ -158,14 +166,16 @@ def tallies(
     ranking's time; a WHERE on ``done_on`` let PostgreSQL run the subqueries on every
     department's work before joining the plans."""
     end = period_end(year, read_on)
+    work = year_assignments(department_ids, year)
+    if by == UNIT:
+        work = work.filter(unit__represents=None)  # the units ranked (``scored_units``)
     returned = ProgressUpdate.objects.filter(assignment=OuterRef("pk"), status=Status.RETURNED)
     returns = returned.order_by().values("assignment").annotate(n=Count("pk")).values("n")
     # A file's or a link's id, not EXISTS: PostgreSQL may hash an EXISTS in the SELECT list
     # over every update of every department (40 ms for one department's rows).
     files, links = _evidence()
     rows = (
-        year_assignments(department_ids, year)
-        .annotate(
+        work.annotate(
             done_on=_done_on(),
             a_file=Subquery(files.values("pk")[:1]),
             a_link=Subquery(links.values("pk")[:1]),
@@ -251,7 +261,7 @@ def unit_scores(
     read_on = as_of or timezone.localdate()
     calendar = calendar_for(year, department=department.pk)
     counted = tallies([department.pk], year, by=UNIT, read_on=read_on, calendar=calendar)
-    units = Unit.objects.filter(department=department).values_list("pk", "short_name", "name")
+    units = scored_units(department.pk).values_list("pk", "short_name", "name")
     subjects = [(pk, short or name) for pk, short, name in units]
     return _ranking(
         department, year, Scope.UNITS, subjects, counted, read_on, lambda s: s.tally.considered > 0

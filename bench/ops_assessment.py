@@ -90,7 +90,8 @@ def naive_assessment(city: data_city.City) -> Result:
         department_tallies: list[Score] = []
         for department in Department.objects.filter(pk__in=city.departments[district.pk]):
             units = {
-                u.pk: Score(u.pk, u.short_name or u.name, Tally()) for u in department.units.all()
+                u.pk: Score(u.pk, u.short_name or u.name, Tally())
+                for u in department.units.filter(represents=None)
             }
             whole = Tally()
             assignments = Assignment.objects.filter(
@@ -101,7 +102,8 @@ def naive_assessment(city: data_city.City) -> Result:
             ).select_related("task")
             for a in assignments:
                 tally = _tally(a, today, calendar)
-                units[a.unit_id].tally.add(tally)
+                if a.unit_id in units:  # not a unit standing for a department below
+                    units[a.unit_id].tally.add(tally)
                 whole.add(tally)
             unit_rules = queries.indicators_of(department, city.year, Scope.UNITS)[1]
             found |= _rows(

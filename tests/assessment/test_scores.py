@@ -247,3 +247,30 @@ def test_unit_scores_take_the_same_queries_for_any_number_of_units(
     # the calendar, the assignments with their dates and returns, the units, the scheme
     with django_assert_num_queries(4):
         unit_scores(world.department, 2026, as_of=AS_OF)
+
+
+def test_a_unit_standing_for_a_department_below_is_not_ranked_among_the_sections(
+    world, district, client
+):
+    # given: the district office's plan gives one task to its 秘书科 and to 区教育局, the unit
+    # standing for the bureau below it (its work cascades there, and is the bureau's to score)
+    from django.urls import reverse
+
+    from org.models import Unit
+    from org.services import representative_of
+    from tests.factories import PlanFactory, make_task
+
+    office, staff, _leader = district
+    secretariat = Unit.objects.get(department=office, name="秘书科")
+    bureau = representative_of(world.department, short_name="区教育局")
+    plan = PlanFactory(department=office)
+    make_task(plan, lead=[secretariat, bureau], by=staff)
+    # when: the district office ranks its units after the deadline of 30 June
+    ranking = unit_scores(office, 2026, as_of=AS_OF)
+    # then: only 秘书科 is listed, its one open assignment counted (eight working days late,
+    # 1 – 10 July, as above)
+    assert _by_name(ranking) == {"秘书科": (1, 0, 8, 1)}
+    # and 区教育局 has no breakdown of its own as a unit
+    client.force_login(staff)
+    url = reverse("assessment:unit_breakdown", args=[bureau.pk])
+    assert client.get(url, {"year": 2026}).status_code == 404
