@@ -6,11 +6,11 @@ import secrets
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from org.models import Department, User
+from org.models import User
+from org.permissions import oversees_any
 
 from .models import ApiToken
 
@@ -72,11 +72,10 @@ def user_of(raw: str) -> tuple[User, ApiToken] | None:
     person deactivated)."""
     # Whether the person's department has any below it, as the login backend reads it
     # (org.backends): most people's requests then ask nothing of the tree of departments.
-    below = Department.objects.filter(parent=OuterRef("user__department"))
     token = (
         ApiToken.objects.usable()
         .select_related("user")
-        .annotate(oversees=Exists(below))
+        .annotate(oversees=oversees_any("user__department"))
         .filter(digest=digest_of(raw), user__is_active=True)
         .first()
     )

@@ -1,8 +1,8 @@
 """A year's scores, counted from one query whatever the number of units or departments (no
 query per unit), and the items behind one unit's or department's deductions.
 
-The period ends on 31 December of the year, or today while the year runs: work due later is
-not yet counted against anyone, and overdue working days stop at the year's end.
+The period ends on 31 December of the year, or today while the year runs: open work due today
+or later is not yet counted against anyone, and overdue working days stop at the year's end.
 """
 
 from __future__ import annotations
@@ -48,8 +48,12 @@ class Ranking:
     scope: str
     scheme: Scheme | None
     indicators: list[Indicator]
-    period_end: datetime.date
+    read_on: datetime.date  # the day the scores were read: today, or the ``as_of`` asked for
     scores: list[Score]
+
+    @property
+    def period_end(self) -> datetime.date:
+        return period_end(self.year, self.read_on)
 
     @property
     def ranked(self) -> list[Score]:
@@ -75,6 +79,28 @@ def indicators_of(department: Department, year: int, scope: str) -> tuple[Scheme
 
 def period_end(year: int, as_of: datetime.date | None = None) -> datetime.date:
     return min(as_of or timezone.localdate(), datetime.date(year, 12, 31))
+
+
+def deadline_passed(due: datetime.date, read_on: datetime.date) -> bool:
+    """Whether open work due on ``due`` counts against whoever holds it, read on ``read_on``:
+    once its deadline day is over, not on that day (it may still be done in time). Read after
+    the year, all of the year's work has passed it, that due on 31 December too (the day the
+    period ends). ``_counted`` says the same in SQL."""
+    return due < read_on
+
+
+def _counted(read_on: datetime.date) -> Q:
+    """The work ``tallies`` considers, for a breakdown's lists: completed, or open past its
+    deadline (``deadline_passed``)."""
+    return Q(status=Status.COMPLETED) | Q(task__due_date__lt=read_on)
+
+
+def scored_units(department_id: int | None) -> QuerySet[Unit]:
+    """The units a department ranks: its sections and schools. Not the units standing for the
+    departments below it (「区教育局」 in the district office's plan): their assignments carry
+    no evidence of their own and take their dates from the department's rolled-up work, which
+    ``department_scores`` scores as that department's."""
+    return Unit.objects.filter(department=department_id, represents=None)
 
 
 def year_assignments(department_ids: Iterable[int], year: int) -> QuerySet[Assignment]:
@@ -118,14 +144,6 @@ def _on_time() -> Q:
     return Q(status=Status.COMPLETED, done_on__lte=F("task__due_date"))
 
 
-def _late(end: datetime.date) -> Q:
-    """Completed after the deadline, or still open past it."""
-    completed = Q(status=Status.COMPLETED)
-    return (completed & Q(done_on__gt=F("task__due_date"))) | (
-        ~completed & Q(task__due_date__lt=end)
-    )
-
-
 def overdue_days(
     calendar: Calendar, due: datetime.date, done_on: datetime.date | None, end: datetime.date
 ) -> int:
@@ -136,21 +154,29 @@ def overdue_days(
 
 
 def tallies(
-    department_ids: Iterable[int], year: int, *, by: str, end: datetime.date, calendar: Calendar
+    department_ids: Iterable[int],
+    year: int,
+    *,
+    by: str,
+    read_on: datetime.date,
+    calendar: Calendar,
 ) -> dict[int, Tally]:
-    """Tallies by unit (``by=UNIT``) or by department (``by=DEPARTMENT``): one query, a row per
-    assignment with its dates and returns, counted here. Three GROUP BYs over the same
-    subqueries cost twice this query, and building them was most of a unit ranking's time;
-    a WHERE on ``done_on`` let PostgreSQL run the subqueries on every department's work before
-    joining the plans."""
+    """Tallies by unit (``by=UNIT``) or by department (``by=DEPARTMENT``), read on ``read_on``:
+    one query, a row per assignment with its dates and returns, counted here. Three GROUP BYs
+    over the same subqueries cost twice this query, and building them was most of a unit
+    ranking's time; a WHERE on ``done_on`` let PostgreSQL run the subqueries on every
+    department's work before joining the plans."""
+    end = period_end(year, read_on)
+    work = year_assignments(department_ids, year)
+    if by == UNIT:
+        work = work.filter(unit__represents=None)  # the units ranked (``scored_units``)
     returned = ProgressUpdate.objects.filter(assignment=OuterRef("pk"), status=Status.RETURNED)
     returns = returned.order_by().values("assignment").annotate(n=Count("pk")).values("n")
     # A file's or a link's id, not EXISTS: PostgreSQL may hash an EXISTS in the SELECT list
     # over every update of every department (40 ms for one department's rows).
     files, links = _evidence()
     rows = (
-        year_assignments(department_ids, year)
-        .annotate(
+        work.annotate(
             done_on=_done_on(),
             a_file=Subquery(files.values("pk")[:1]),
             a_link=Subquery(links.values("pk")[:1]),
@@ -164,7 +190,8 @@ def tallies(
         evidenced = a_file is not None or a_link is not None
         tally = found.setdefault(key, Tally())
         done = status == Status.COMPLETED
-        tally.considered += done or due <= end
+        passed = deadline_passed(due, read_on)
+        tally.considered += done or passed
         tally.returns += n_returned
         if done:
             tally.completed += 1
@@ -173,7 +200,7 @@ def tallies(
             tally.on_time += on_time
             late = done_on is not None and not on_time
         else:
-            late = due < end
+            late = passed
         if late:
             tally.overdue_days += overdue_days(calendar, due, done_on, end)
     return found
@@ -205,14 +232,13 @@ def _ranking(
     scope: str,
     subjects: list[tuple[int, str]],
     counted: dict[int, Tally],
-    end: datetime.date,
+    read_on: datetime.date,
     ranked: Callable[[Score], bool],
 ) -> Ranking:
     scheme, indicators = indicators_of(department, year, scope)
     scores = [Score(pk, name, counted.get(pk, Tally())) for pk, name in subjects]
-    return Ranking(
-        department, year, scope, scheme, indicators, end, rank(scores, indicators, ranked=ranked)
-    )
+    scored = rank(scores, indicators, ranked=ranked)
+    return Ranking(department, year, scope, scheme, indicators, read_on, scored)
 
 
 def unit_scores(
@@ -220,13 +246,13 @@ def unit_scores(
 ) -> Ranking:
     """Every unit of the department for the year, under the department's unit scheme. A unit
     with nothing due is listed but not ranked."""
-    end = period_end(year, as_of)
+    read_on = as_of or timezone.localdate()
     calendar = calendar_for(year, department=department.pk)
-    counted = tallies([department.pk], year, by=UNIT, end=end, calendar=calendar)
-    units = Unit.objects.filter(department=department).values_list("pk", "short_name", "name")
+    counted = tallies([department.pk], year, by=UNIT, read_on=read_on, calendar=calendar)
+    units = scored_units(department.pk).values_list("pk", "short_name", "name")
     subjects = [(pk, short or name) for pk, short, name in units]
     return _ranking(
-        department, year, Scope.UNITS, subjects, counted, end, lambda s: s.tally.considered > 0
+        department, year, Scope.UNITS, subjects, counted, read_on, lambda s: s.tally.considered > 0
     )
 
 
@@ -242,20 +268,19 @@ def department_scores(
     department with nothing due yet (no assignment, the report not yet due) is listed but not
     ranked, as units are."""
     ids = list(department_ids)
-    end = period_end(year, as_of)
-    counted = tallies(ids, year, by=DEPARTMENT, end=end, calendar=calendar_for(year))
+    read_on = as_of or timezone.localdate()
+    counted = tallies(ids, year, by=DEPARTMENT, read_on=read_on, calendar=calendar_for(year))
     deadlines = report_deadlines(ids, year)
     for pk, (final, findings) in _reports(deadlines, year).items():
         tally = counted.setdefault(pk, Tally())
         tally.report_final, tally.findings = final, findings
     # Judged once its deadline has passed on the day the scores are read, not at the period's
     # end (31 December at the latest): the report about a year is due after the year.
-    today = as_of or timezone.localdate()
     for pk, deadline in deadlines.items():
         tally = counted.setdefault(pk, Tally())
-        tally.report_deadline, tally.report_due = deadline, today > deadline
+        tally.report_deadline, tally.report_due = deadline, read_on > deadline
     subjects = list(Department.objects.filter(pk__in=ids).values_list("pk", "name"))
-    return _ranking(superior, year, Scope.DEPARTMENTS, subjects, counted, end, _has_work_due)
+    return _ranking(superior, year, Scope.DEPARTMENTS, subjects, counted, read_on, _has_work_due)
 
 
 def _has_work_due(score: Score) -> bool:
@@ -291,15 +316,16 @@ class Breakdown:
 
 
 def _assignment_items(
-    assignments: QuerySet[Assignment], end: datetime.date, calendar: Calendar
+    assignments: QuerySet[Assignment], ranking: Ranking, calendar: Calendar
 ) -> dict[str, list[Item]]:
     """The items behind each indicator's lost points, and only those: work counted but not
     done by its deadline for the on-time rate (submitted in time but not yet signed off
     included: it is not yet on time), work at least one working day overdue for the overdue
     days, completed work without a file or a link for the evidence."""
     dated = with_dates(assignments).select_related("task", "unit").order_by("task__due_date")
+    end = ranking.period_end
     # counted as ``tallies``' ``considered``, and not on time
-    missed = (Q(status=Status.COMPLETED) | Q(task__due_date__lte=end)) & ~_on_time()
+    missed = _counted(ranking.read_on) & ~_on_time()
     late, overdue, bare = [], [], []
     for a in dated.filter(missed):
         days = overdue_days(calendar, a.task.due_date, a.done_on, end)  # type: ignore[attr-defined]
@@ -356,7 +382,7 @@ def unit_breakdown(unit: Unit, year: int, *, as_of: datetime.date | None = None)
     ranking = unit_scores(unit.department, year, as_of=as_of)
     calendar = calendar_for(year, department=unit.department_id)
     assignments = year_assignments([unit.department_id], year).filter(unit=unit)
-    items = _assignment_items(assignments, ranking.period_end, calendar)
+    items = _assignment_items(assignments, ranking, calendar)
     return Breakdown(ranking, _score_of(ranking, unit.pk), items)
 
 
@@ -370,7 +396,7 @@ def department_breakdown(
 ) -> Breakdown:
     ranking = department_scores(superior, department_ids, year, as_of=as_of)
     assignments = year_assignments([department.pk], year)
-    items = _assignment_items(assignments, ranking.period_end, calendar_for(year))
+    items = _assignment_items(assignments, ranking, calendar_for(year))
     draft = ReportDraft.objects.filter(department=department, year=year).first()
     if draft is None:
         items[Kind.REPORT_FINAL] = [Item(_("No annual report draft for the year."), "")]

@@ -25,7 +25,7 @@ class Rule(Protocol):
 class Tally:
     """What a unit or a department did in the year, as the indicators count it."""
 
-    considered: int = 0  # assignments due by the end of the period, or completed
+    considered: int = 0  # completed assignments, and open ones past their deadline
     completed: int = 0
     on_time: int = 0
     evidenced: int = 0  # completed with a file or a link

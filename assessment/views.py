@@ -15,6 +15,13 @@ from django.utils.translation import gettext as _
 
 from core.workdays import CalendarNotCovered
 from org.http import AuthenticatedRequest
+from org.permissions import (
+    office_department,
+    overseen_departments,
+    oversight_department,
+    reader_department,
+    sees_whole_department,
+)
 
 from . import docx_export, permissions, queries, services, xlsx_export
 from .catalogue import CATALOGUE, Kind, Scope, rule_text
@@ -42,10 +49,10 @@ def _year(request: AuthenticatedRequest) -> int:
 
 
 def _ranking(request: AuthenticatedRequest, scope: str, year: int) -> queries.Ranking:
-    department = permissions.reader_department(request.user)
     if scope == Scope.UNITS:
-        return queries.unit_scores(department, year)
-    return queries.department_scores(department, permissions.overseen_or_403(request.user), year)
+        return queries.unit_scores(reader_department(request.user), year)
+    superior = oversight_department(request.user)
+    return queries.department_scores(superior, overseen_departments(request.user), year)
 
 
 def _no_calendar(request: AuthenticatedRequest, error: CalendarNotCovered, year: int):
@@ -70,7 +77,7 @@ def ranking(request: AuthenticatedRequest, scope: str) -> HttpResponse:
         "heading": title(result, joined=True),
         "subject_label": subject_label(result),
         "can_edit": permissions.can_edit_scheme(request.user, result.department),
-        "oversees": bool(permissions.overseen(request.user)),
+        "oversees": bool(overseen_departments(request.user)),
     }
     return render(request, "assessment/ranking.html", context)
 
@@ -98,6 +105,8 @@ def _breakdown(request: AuthenticatedRequest, build, year: int) -> HttpResponse:
         "breakdown": breakdown,
         "lines": breakdown_lines(breakdown),
         "not_ranked": not_ranked(breakdown),
+        # A unit's people see their unit's points, not where it stands among the others.
+        "shows_rank": sees_whole_department(request.user),
     }
     return render(request, "assessment/breakdown.html", context)
 
@@ -112,8 +121,8 @@ def unit_breakdown(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @login_required
 def department_breakdown(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     department = permissions.get_department_or_404(request.user, pk)
-    superior = permissions.reader_department(request.user)
-    overseen = permissions.overseen(request.user)
+    superior = oversight_department(request.user)
+    overseen = overseen_departments(request.user)
     year = _year(request)
     return _breakdown(
         request,
@@ -124,9 +133,9 @@ def department_breakdown(request: AuthenticatedRequest, pk: int) -> HttpResponse
 
 @login_required
 def scheme_edit(request: AuthenticatedRequest, scope: str) -> HttpResponse:
-    department = permissions.scheme_department(request.user)
+    department = office_department(request.user)
     if scope == Scope.DEPARTMENTS:
-        permissions.overseen_or_403(request.user)  # no scheme for departments it does not have
+        oversight_department(request.user)  # no scheme for departments it does not have
     year = _year(request)
     scheme, indicators = queries.indicators_of(department, year, scope)
     initial = [{"kind": i.kind, "points": i.points, "per_item": i.per_item} for i in indicators]

@@ -82,7 +82,7 @@ def assess_city(city: data_city.City) -> Result:
 
 def naive_assessment(city: data_city.City) -> Result:
     """The same tallies per department, per assignment, in Python."""
-    end = queries.period_end(city.year)
+    today = timezone.localdate()
     calendar = calendar_for(city.year)
     deadline = datetime.date(city.year + 1, 1, 31)
     found: Result = {}
@@ -90,7 +90,8 @@ def naive_assessment(city: data_city.City) -> Result:
         department_tallies: list[Score] = []
         for department in Department.objects.filter(pk__in=city.departments[district.pk]):
             units = {
-                u.pk: Score(u.pk, u.short_name or u.name, Tally()) for u in department.units.all()
+                u.pk: Score(u.pk, u.short_name or u.name, Tally())
+                for u in department.units.filter(represents=None)
             }
             whole = Tally()
             assignments = Assignment.objects.filter(
@@ -100,8 +101,9 @@ def naive_assessment(city: data_city.City) -> Result:
                 task__closed_reason="",
             ).select_related("task")
             for a in assignments:
-                tally = _tally(a, end, calendar)
-                units[a.unit_id].tally.add(tally)
+                tally = _tally(a, today, calendar)
+                if a.unit_id in units:  # not a unit standing for a department below
+                    units[a.unit_id].tally.add(tally)
                 whole.add(tally)
             unit_rules = queries.indicators_of(department, city.year, Scope.UNITS)[1]
             found |= _rows(
@@ -130,7 +132,7 @@ def naive_assessment(city: data_city.City) -> Result:
     return found
 
 
-def _tally(a: Assignment, end: datetime.date, calendar) -> Tally:
+def _tally(a: Assignment, today: datetime.date, calendar) -> Tally:
     """One assignment's share of its unit's tally, from its updates read alone."""
     updates = list(
         a.updates.annotate(
@@ -147,9 +149,10 @@ def _tally(a: Assignment, end: datetime.date, calendar) -> Tally:
     done = a.status == S.COMPLETED
     done_on = last(S.SUBMITTED) or last(S.COMPLETED)
     due = a.task.due_date
-    late = (done and done_on is not None and done_on > due) or (not done and due < end)
+    end = queries.period_end(due.year, today)  # a deadline falls in its plan's year
+    late = (done and done_on is not None and done_on > due) or (not done and due < today)
     return Tally(
-        considered=int(done or due <= end),
+        considered=int(done or due < today),
         completed=int(done),
         on_time=int(done and done_on is not None and done_on <= due),
         evidenced=int(done and any(f or link for _s, _a, f, link in updates)),
@@ -179,7 +182,7 @@ WITH work AS (
     GROUP BY u.assignment_id
 )
 SELECT {by},
-    COUNT(*) FILTER (WHERE w.status = 'completed' OR w.due_date <= %(end)s),
+    COUNT(*) FILTER (WHERE w.status = 'completed' OR w.due_date < %(today)s),
     COUNT(*) FILTER (WHERE w.status = 'completed'),
     COUNT(*) FILTER (WHERE w.status = 'completed'
         AND COALESCE(u.submitted_on, u.completed_on) <= w.due_date),
@@ -195,7 +198,7 @@ def floor_counts(city: data_city.City) -> None:
     ids = [pk for d in city.districts for pk in city.departments[d.pk]]
     params: dict[str, Any] = {
         "tz": timezone.get_current_timezone_name(),
-        "end": queries.period_end(city.year),
+        "today": timezone.localdate(),
         "ids": ids,
         "year": city.year,
     }

@@ -15,21 +15,19 @@ import logging
 from django.conf import settings
 from django.contrib.auth.backends import ModelBackend as DjangoModelBackend
 from django.core.exceptions import SuspiciousOperation
-from django.db.models import Exists, OuterRef
 from django.http import HttpRequest
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 
 from . import sso
-from .models import Department, ExternalIdentity, User
+from .models import ExternalIdentity, User
+from .permissions import oversees_any
 
 logger = logging.getLogger("security")
 
 
 class ModelBackend(DjangoModelBackend):
     def get_user(self, user_id):
-        users = User._default_manager.select_related("unit").annotate(
-            oversees=Exists(Department.objects.filter(parent=OuterRef("department")))
-        )
+        users = User._default_manager.select_related("unit").annotate(oversees=oversees_any())
         user = users.filter(pk=user_id).first()
         return user if user is not None and self.user_can_authenticate(user) else None
 

@@ -5,7 +5,7 @@ from typing import TypeGuard, TypeVar
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
-from django.db.models import Model, QuerySet
+from django.db.models import Exists, Model, OuterRef, QuerySet
 from django.http import Http404
 
 from .models import Department, User
@@ -75,6 +75,13 @@ def overseen_departments(user: AnyUser) -> list[int]:
     return found
 
 
+def oversees_any(department: str = "department") -> Exists:
+    """Whether the department at ``department`` (a path from the rows queried) has any below
+    it: annotated as ``oversees`` on the person as the login backend or the API's token reads
+    them, so that ``overseen_departments`` asks nothing more of the tree for most people."""
+    return Exists(Department.objects.filter(parent=OuterRef(department)))
+
+
 def listed_department(user: AnyUser, value: str | None) -> int | None:
     """The department a superior's list shows when ``value`` (a list's 部门 filter) names one:
     their own or one they oversee, their own when it names none of those; None for anyone who
@@ -106,6 +113,25 @@ M = TypeVar("M", bound=Model)
 
 
 VIEW = "view"  # every app's name for seeing an object
+
+
+def reader_department(user: AnyUser) -> Department:
+    """The department whose work the person reads whole (its rankings, its roll-ups): their
+    own, for office staff and leaders; anyone else is refused (403)."""
+    if not sees_whole_department(user) or user.department is None:
+        raise PermissionDenied
+    return user.department
+
+
+def oversight_department(user: AnyUser, action: str = VIEW) -> Department:
+    """The department from which the person reads those below it (their reports rolled up,
+    their ranking): office staff and leaders of a department with any below it; only its
+    office staff act on them (``action`` other than VIEW). Anyone else is refused (403), rather
+    than shown an empty page they cannot have."""
+    department = reader_department(user)
+    if not overseen_departments(user) or (action != VIEW and not is_office(user)):
+        raise PermissionDenied
+    return department
 
 
 def department_wide(user: AnyUser, queryset: QuerySet[M], *, overseen: bool = False) -> QuerySet[M]:

@@ -4,10 +4,8 @@ nothing of it."""
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 
-from org.models import Department
 from org.permissions import (
     VIEW,
     AnyUser,
@@ -15,8 +13,6 @@ from org.permissions import (
     get_visible_or_404,
     is_admin,
     is_office,
-    overseen_departments,
-    sees_whole_department,
 )
 
 # The report is read and kept by those who read and keep the registers it counts.
@@ -44,14 +40,3 @@ def get_report_or_404(user: AnyUser, pk: int, action: str = VIEW) -> ReportDraft
 
 def can_write_report(user: AnyUser, draft: ReportDraft) -> bool:
     return is_admin(user) or is_office(user, draft.department_id)
-
-
-def rollup_department(user: AnyUser, action: str = VIEW) -> Department:
-    """The department whose region's report (年度报告汇总) the person reads: office staff and
-    leaders of a department with departments below it; only its office staff act on it
-    (remind, roll up). Anyone else is refused (403)."""
-    if not sees_whole_department(user) or user.department is None:
-        raise PermissionDenied
-    if not overseen_departments(user) or (action != VIEW and not is_office(user)):
-        raise PermissionDenied
-    return user.department

@@ -78,9 +78,7 @@ def units_of(task_ids: Iterable[int]) -> dict[int, list[Part]]:
     rows = (
         Assignment.objects.filter(task__in=list(task_ids))
         .order_by(*_PART_ORDER)
-        .values_list(
-            "task_id", "pk", "role", "status", "version", "unit__name", "unit__short_name"
-        )
+        .values_list("task_id", "pk", "role", "status", "version", "unit__name", "unit__short_name")
     )
     parts: dict[int, list[Part]] = defaultdict(list)
     for task, pk, role, status, version, name, short_name in rows:

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from org.http import AuthenticatedRequest
+from org.permissions import oversight_department
 from reporting import permissions, rollup, services
 from reporting.content import Finding
 from reporting.forms import RollupForm, YearForm
@@ -33,7 +34,7 @@ def _back(year: int) -> HttpResponse:
 
 @login_required
 def rollup_view(request: AuthenticatedRequest) -> HttpResponse:
-    superior = permissions.rollup_department(request.user)
+    superior = oversight_department(request.user)
     year = _year(request.GET)
     standings = rollup.standings(superior, year, _today())
     draft = ReportDraft.objects.filter(department=superior, year=year).first()
@@ -85,7 +86,7 @@ def _rolled_up(draft: ReportDraft | None) -> dict:
 @login_required
 @require_POST
 def rollup_remind(request: AuthenticatedRequest) -> HttpResponse:
-    superior = permissions.rollup_department(request.user, permissions.MANAGE)
+    superior = oversight_department(request.user, permissions.MANAGE)
     year = _year(request.POST)
     try:
         reminded = services.remind_late_reports(superior, year, by=request.user)
@@ -113,7 +114,7 @@ def rollup_remind(request: AuthenticatedRequest) -> HttpResponse:
 @login_required
 @require_POST
 def rollup_generate(request: AuthenticatedRequest) -> HttpResponse:
-    superior = permissions.rollup_department(request.user, permissions.MANAGE)
+    superior = oversight_department(request.user, permissions.MANAGE)
     year = _year(request.POST)
     form = _form(rollup.standings(superior, year, _today()), year, request.POST)
     if not form.is_valid():

@@ -5,7 +5,8 @@ import pytest
 
 from assessment.catalogue import Kind
 from assessment.models import Indicator, Scheme
-from assessment.queries import department_scores, unit_scores
+from assessment.queries import department_scores, unit_breakdown, unit_scores
+from tasks.models import Task
 
 from .conftest import AS_OF
 
@@ -77,12 +78,86 @@ def test_overdue_days_stop_at_the_years_end(world):
     ranking = unit_scores(world.department, 2026, as_of=datetime.date(2027, 3, 1))
     assert ranking.period_end == datetime.date(2026, 12, 31)
     own = next(s for s in ranking.scores if s.name == "社管办").tally
-    # 1 July – 31 December 2026 in the 2026 holiday calendar
-    from core.holidays import calendar_for
+    # The working days of 1 July – 31 December 2026, counted on a calendar by hand:
+    #   July       Wed 1 – Fri 31: 23 weekdays                                        23
+    #   August     Mon 3 – Mon 31: 21 weekdays                                        21
+    #   September  22 weekdays, less Fri 25 (中秋节), plus Sun 20 (国庆节调休上班)       22
+    #   October    22 weekdays, less Thu 1, Fri 2, Mon 5 – Wed 7 (国庆节),
+    #              plus Sat 10 (调休上班)                                               18
+    #   November   Mon 2 – Mon 30: 21 weekdays                                        21
+    #   December   Tue 1 – Thu 31: 23 weekdays                                        23
+    assert own.overdue_days == 23 + 21 + 22 + 18 + 21 + 23  # 128
 
-    assert own.overdue_days == calendar_for(2026).between(
-        datetime.date(2026, 6, 30), datetime.date(2026, 12, 31)
-    )
+
+def _by_name(ranking):
+    """Each unit's (considered, on time, overdue working days, rank)."""
+    return {
+        s.name: (s.tally.considered, s.tally.on_time, s.tally.overdue_days, s.rank)
+        for s in ranking.scores
+    }
+
+
+def test_open_work_counts_against_a_unit_only_once_its_deadline_day_is_over(world):
+    # given: nothing done of the three assignments due Tuesday 30 June 2026
+    # when: read on the deadline day, the work may still be done in time
+    on_the_day = unit_scores(world.department, 2026, as_of=datetime.date(2026, 6, 30))
+    # then: nothing counted yet, nobody ranked
+    assert _by_name(on_the_day) == {
+        "办公室": (0, 0, 0, None),
+        "社管办": (0, 0, 0, None),
+        "计财股": (0, 0, 0, None),
+    }
+    # when: read the next day, Wednesday 1 July (a working day)
+    day_after = unit_scores(world.department, 2026, as_of=datetime.date(2026, 7, 1))
+    # then: each unit's one assignment is counted, not on time, one working day overdue; all
+    # three score 0 and share rank 1
+    assert _by_name(day_after) == {
+        "办公室": (1, 0, 1, 1),
+        "社管办": (1, 0, 1, 1),
+        "计财股": (1, 0, 1, 1),
+    }
+
+
+def _items(unit, day):
+    breakdown = unit_breakdown(unit, 2026, as_of=day)
+    return {indicator.kind: items for indicator, _points, items in breakdown.lines}
+
+
+def test_the_breakdown_lists_open_work_as_missed_only_once_its_deadline_day_is_over(world):
+    # given: 社管办's one assignment, open, due Tuesday 30 June 2026
+    own = world.own_assignment.get_absolute_url()
+    # when: on the deadline day
+    items = _items(world.own_unit, datetime.date(2026, 6, 30))
+    # then: nothing listed against it
+    assert (items[Kind.ON_TIME], items[Kind.OVERDUE_DAYS]) == ([], [])
+    # when: the day after
+    items = _items(world.own_unit, datetime.date(2026, 7, 1))
+    # then: listed for the on-time rate and for its one overdue working day
+    assert [i.url for i in items[Kind.ON_TIME]] == [own]
+    assert [i.url for i in items[Kind.OVERDUE_DAYS]] == [own]
+    assert items[Kind.OVERDUE_DAYS][0].note == "时限2026-06-30，未开始：已逾期1个工作日"
+
+
+def test_open_work_due_on_31_december_counts_once_the_year_is_over(world):
+    # given: 社管办's task (办公室 supports it) due on Thursday 31 December 2026, not done;
+    # 计财股's due on 30 June, not done either
+    Task.objects.filter(pk=world.own_task.pk).update(due_date=datetime.date(2026, 12, 31))
+    # when: read on 31 December, its deadline day
+    on_the_day = unit_scores(world.department, 2026, as_of=datetime.date(2026, 12, 31))
+    # then: not yet counted; 计财股's is, 128 working days overdue (see above)
+    assert _by_name(on_the_day) == {
+        "计财股": (1, 0, 128, 1),
+        "办公室": (0, 0, 0, None),
+        "社管办": (0, 0, 0, None),
+    }
+    # when: read after the year, whose period ended on that deadline day
+    after = unit_scores(world.department, 2026, as_of=datetime.date(2027, 1, 4))
+    # then: counted and not on time, but no working day overdue within the year
+    assert _by_name(after) == {
+        "办公室": (1, 0, 0, 1),
+        "社管办": (1, 0, 0, 1),
+        "计财股": (1, 0, 128, 1),
+    }
 
 
 def test_the_ranking_shares_ranks_on_equal_totals_and_leaves_idle_units_unranked(
@@ -204,3 +279,30 @@ def test_a_compiling_government_office_is_judged_by_31_march_like_the_roll_up_pa
     assert {s.department.pk: s.deadline for s in standings if s.direct} == {
         office.pk: compiled.report_deadline
     }
+
+
+def test_a_unit_standing_for_a_department_below_is_not_ranked_among_the_sections(
+    world, district, client
+):
+    # given: the district office's plan gives one task to its 秘书科 and to 区教育局, the unit
+    # standing for the bureau below it (its work cascades there, and is the bureau's to score)
+    from django.urls import reverse
+
+    from org.models import Unit
+    from org.services import representative_of
+    from tests.factories import PlanFactory, make_task
+
+    office, staff, _leader = district
+    secretariat = Unit.objects.get(department=office, name="秘书科")
+    bureau = representative_of(world.department, short_name="区教育局")
+    plan = PlanFactory(department=office)
+    make_task(plan, lead=[secretariat, bureau], by=staff)
+    # when: the district office ranks its units after the deadline of 30 June
+    ranking = unit_scores(office, 2026, as_of=AS_OF)
+    # then: only 秘书科 is listed, its one open assignment counted (eight working days late,
+    # 1 – 10 July, as above)
+    assert _by_name(ranking) == {"秘书科": (1, 0, 8, 1)}
+    # and 区教育局 has no breakdown of its own as a unit
+    client.force_login(staff)
+    url = reverse("assessment:unit_breakdown", args=[bureau.pk])
+    assert client.get(url, {"year": 2026}).status_code == 404

@@ -3,6 +3,8 @@ from io import BytesIO
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext
 from docx import Document
 from openpyxl import load_workbook
 
@@ -65,6 +67,24 @@ def test_a_unit_head_sees_their_own_units_breakdown_and_nothing_else(
     assert client.get(reverse("assessment:unit_ranking")).status_code == 403
     assert client.get(reverse("assessment:unit_xlsx")).status_code == 403
     assert client.get(reverse("assessment:unit_scheme")).status_code == 403
+
+
+def test_a_unit_head_sees_their_units_points_but_not_its_rank(
+    client, unit_head, office_staff, seen_on_10_july
+):
+    # given: 社管办 first of the three units on 10 July
+    url = reverse("assessment:unit_breakdown", args=[seen_on_10_july.own_unit.pk])
+    with translation.override("zh-hans"):
+        rank = gettext("rank %(rank)s of %(count)s") % {"rank": 1, "count": 3}
+    # when: its head reads its breakdown
+    client.force_login(unit_head)
+    page = client.get(url, {"year": 2026}).content.decode()
+    # then: its points, but not where it stands among the others
+    assert "100.00" in page
+    assert rank not in page
+    # while the office, which reads the ranking, sees the rank there
+    client.force_login(office_staff)
+    assert rank in client.get(url, {"year": 2026}).content.decode()
 
 
 def test_a_leader_reads_the_ranking_but_cannot_edit_the_scheme(client, leader, seen_on_10_july):
