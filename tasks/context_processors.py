@@ -28,11 +28,7 @@ def notifications(request) -> dict:
         # (services.check_task; the bulk actions offer no other), and the department's units
         # are cheaper to join than the tasks of every year: 2 ms, not 30, on the bench data
         # (tasks_assignment's index "assignment_submitted").
-        submitted = Assignment.objects.filter(
-            status=Assignment.Status.SUBMITTED,
-            unit__department=user.department_id,
-            unit__represents=None,  # handed in to the department below, not to this office
-        )
+        submitted = Assignment.objects.awaiting_review().filter(unit__department=user.department_id)
         # Tasks from above (tasks.cascade): all of them (the menu offers the page when there
         # are any), and those waiting on the office: not yet placed, or changed upstream.
         cascaded = permissions.cascaded_to(user)

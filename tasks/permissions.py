@@ -31,6 +31,7 @@ from plans.permissions import PUBLISHED
 from .models import (
     Assignment,
     AssignmentGroupObjectPermission,
+    AssignmentQuerySet,
     AssignmentUserObjectPermission,
     Task,
     TaskGroupObjectPermission,
@@ -69,7 +70,7 @@ def visible_tasks(user: AnyUser, *, overseen: bool = True) -> TaskQuerySet:
     return _granted(user, Task.objects.filter(**_UNIT_VISIBLE), "view_task")
 
 
-def visible_assignments(user: AnyUser, *, overseen: bool = True) -> QuerySet[Assignment]:
+def visible_assignments(user: AnyUser, *, overseen: bool = True) -> AssignmentQuerySet:
     if not user.is_authenticated:
         return Assignment.objects.none()
     if is_admin(user):

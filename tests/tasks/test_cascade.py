@@ -24,6 +24,7 @@ from tasks.importing import start_import
 from tasks.models import Assignment, Kind, Notification, ProgressUpdate, Task
 from tasks.services import (
     Report,
+    bulk_sign_off,
     close_task,
     record_progress,
     responsibility_of,
@@ -666,3 +667,50 @@ def test_a_plan_with_headings_keeps_a_placed_task_under_one(client, levels, worl
     )  # fmt: skip
     assert response.context["items"][0][1].errors["where"]
     assert not Task.objects.filter(upstream=levels.cascaded).exists()
+
+
+# --- Review findings: what the office is offered, it may do ---------------------------------
+
+
+def _superior_task_with_own_section(levels, world, office_staff, unit_head) -> Task:
+    """A superior's task led by its own section and by the bureau, which linked its own task
+    and handed every part in: the bureau's part is submitted, by roll-up."""
+    section = UnitFactory(department=levels.superior, name="政务公开科")
+    task = make_task(
+        levels.superior_task.plan, lead=[section, levels.cascaded.unit], by=levels.district
+    )
+    cascaded = task.assignments.get(unit=levels.cascaded.unit)
+    cascade.link_existing(cascaded, world.own_task, by=office_staff)
+    record_progress(world.own_assignment, Report(text="已公开。"), submit=True, by=unit_head)
+    support = world.own_task.assignments.get(unit=world.office_unit)
+    record_progress(support, Report(text="已审核。"), submit=True, by=office_staff)
+    assert refreshed(cascaded).status == S.SUBMITTED
+    return task
+
+
+def test_signing_off_a_superiors_task_in_bulk_accepts_its_own_units_and_leaves_the_cascaded_part(
+    levels, world, office_staff, unit_head
+):
+    # given
+    task = _superior_task_with_own_section(levels, world, office_staff, unit_head)
+    own = task.assignments.get(unit__represents=None)
+    head = UserFactory(department=levels.superior, unit=own.unit, role=User.Role.UNIT_HEAD)
+    record_progress(own, Report(text="已完成。"), submit=True, by=head)
+    versions = dict(task.assignments.values_list("pk", "version"))
+    # when
+    done = bulk_sign_off(levels.district, task_ids=[task.pk], versions=versions)
+    # then: the section's part accepted; the bureau's is the bureau's office to sign off
+    assert (done.tasks, done.units) == (1, 1)
+    assert refreshed(own).status == S.COMPLETED
+    assert task.assignments.get(unit=levels.cascaded.unit).status == S.SUBMITTED
+
+
+def test_a_task_whose_only_submitted_part_is_cascaded_is_refused_with_a_reason(
+    levels, world, office_staff, unit_head
+):
+    task = _superior_task_with_own_section(levels, world, office_staff, unit_head)
+    versions = dict(task.assignments.values_list("pk", "version"))
+    with pytest.raises(ValidationError) as refused:
+        bulk_sign_off(levels.district, task_ids=[task.pk], versions=versions)
+    assert refused.value.messages == [f"{task}：没有待审核的单位报送。"]
+    assert task.assignments.get(unit=levels.cascaded.unit).status == S.SUBMITTED
