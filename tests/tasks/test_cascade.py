@@ -714,3 +714,12 @@ def test_a_task_whose_only_submitted_part_is_cascaded_is_refused_with_a_reason(
         bulk_sign_off(levels.district, task_ids=[task.pk], versions=versions)
     assert refused.value.messages == [f"{task}：没有待审核的单位报送。"]
     assert task.assignments.get(unit=levels.cascaded.unit).status == S.SUBMITTED
+
+
+def test_nobody_is_offered_a_comment_form_on_a_cascaded_assignment(client, levels):
+    client.force_login(levels.district)
+    url = levels.cascaded.get_absolute_url()
+    page = client.get(url)
+    assert page.context["comment_form"] is None
+    assert not page.context["read_only_below"]  # its own, yet written on only below
+    assert client.post(url, {"action": "comment", "c-text": "请尽快"}).status_code == 403
