@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from org.models import Unit, User
@@ -24,12 +24,18 @@ from . import permissions, upstream
 from .models import Assignment, ProgressUpdate, Task
 from .services import Responsibility, save_task
 
+# What the inbox page lists, and the menu's badge counts (``waiting``): one definition each.
+# Not yet placed, while the superior's plan is open: a closed one's tasks are placed no more.
+_UNPLACED = Q(downstream=None, task__plan__status=Plan.Status.ISSUED)
+# Placed, and changed by the superior since the office last looked.
+_CHANGED = Q(downstream__upstream_changed_at__isnull=False)
+
 
 def inbox(user: User) -> QuerySet[Assignment]:
     """The superior's assignments the person's department has still to place."""
     return (
         permissions.cascaded_to(user)
-        .filter(downstream=None, task__plan__status=Plan.Status.ISSUED)
+        .filter(_UNPLACED)
         .select_related("task__plan__department", "task__heading", "unit")
         .order_by("task__due_date", "pk")
     )
@@ -37,12 +43,18 @@ def inbox(user: User) -> QuerySet[Assignment]:
 
 def changed_upstream(user: User) -> QuerySet[Task]:
     """The department's tasks whose superior's task changed since the office last looked."""
-    placed = permissions.cascaded_to(user).filter(downstream__upstream_changed_at__isnull=False)
+    placed = permissions.cascaded_to(user).filter(_CHANGED)
     return (
         Task.objects.filter(upstream__in=placed)
         .select_related("plan", "upstream__task__plan__department")
         .order_by("-upstream_changed_at")
     )
+
+
+def waiting(user: User) -> QuerySet[Assignment]:
+    """The superior's assignments waiting on the office: those of ``inbox`` and of
+    ``changed_upstream``, the two lists of its page."""
+    return permissions.cascaded_to(user).filter(_UNPLACED | _CHANGED)
 
 
 def waiting_count(user: User, plan: Plan) -> int:

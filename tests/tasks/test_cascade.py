@@ -723,3 +723,16 @@ def test_nobody_is_offered_a_comment_form_on_a_cascaded_assignment(client, level
     assert page.context["comment_form"] is None
     assert not page.context["read_only_below"]  # its own, yet written on only below
     assert client.post(url, {"action": "comment", "c-text": "请尽快"}).status_code == 403
+
+
+def test_the_menu_counts_no_task_of_a_closed_superior_plan_the_inbox_leaves_out(
+    client, levels, world, office_staff
+):
+    # given: the superior's plan closed before the bureau placed its task
+    change_plan_status(levels.superior_task.plan, to=Plan.Status.CLOSED, by=levels.district)
+    client.force_login(office_staff)
+    # when
+    response = client.get(INBOX)
+    # then
+    assert response.context["items"] == []
+    assert response.context["from_above_waiting"] == 0
