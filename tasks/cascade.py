@@ -10,6 +10,7 @@ come down (``tasks.upstream``).
 """
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -68,6 +69,12 @@ def waiting_count(user: User, plan: Plan) -> int:
 def placeable_plans(user: User) -> QuerySet[Plan]:
     """The plans of the office's department a cascaded task may go into: not closed."""
     return Plan.objects.filter(department=user.department_id).exclude(status=Plan.Status.CLOSED)
+
+
+def linkable_tasks(plans: Iterable[Plan]) -> QuerySet[Task]:
+    """The tasks of the (placeable) plans a superior's task may be linked to, as
+    ``link_existing`` checks them: not called off, and placing no other superior's task."""
+    return Task.objects.filter(plan__in=list(plans), upstream=None, closed_reason="")
 
 
 def _claim(assignment: Assignment, *, by: User) -> Assignment:
@@ -144,6 +151,9 @@ def link_existing(assignment: Assignment, task: Task, *, by: User) -> Task:
         raise PermissionDenied
     if task.plan.status == Plan.Status.CLOSED:
         raise ValidationError({"task": _("That task's plan is closed.")})
+    if task.closed_reason:
+        # Called off: nothing more is done on it, so nothing would ever roll up.
+        raise ValidationError({"task": _("That task is closed: link one that is still open.")})
     if task.upstream_id is not None:
         raise ValidationError(
             {"task": _("That task already places another of the superior's tasks.")}

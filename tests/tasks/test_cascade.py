@@ -736,3 +736,21 @@ def test_the_menu_counts_no_task_of_a_closed_superior_plan_the_inbox_leaves_out(
     # then
     assert response.context["items"] == []
     assert response.context["from_above_waiting"] == 0
+
+
+def test_a_task_the_department_closed_is_neither_offered_nor_linked(
+    client, levels, world, office_staff
+):
+    # given
+    close_task(world.own_task, reason="并入其他任务。", by=office_staff)
+    # when
+    client.force_login(office_staff)
+    form = client.get(INBOX).context["items"][0][2]
+    with pytest.raises(ValidationError) as refused:
+        cascade.link_existing(levels.cascaded, world.own_task, by=office_staff)
+    # then
+    assert world.own_task.pk not in [value for value, _ in form.fields["task"].choices]
+    assert world.foreign_task.pk in [value for value, _ in form.fields["task"].choices]
+    assert refused.value.message_dict["task"] == ["该任务已关闭：请关联一项仍在进行的任务。"]
+    assert Task.objects.get(pk=world.own_task.pk).upstream is None
+    assert refreshed(levels.cascaded).status == S.NOT_STARTED
