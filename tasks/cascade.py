@@ -10,11 +10,12 @@ come down (``tasks.upstream``).
 """
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from org.models import Unit, User
@@ -24,12 +25,18 @@ from . import permissions, upstream
 from .models import Assignment, ProgressUpdate, Task
 from .services import Responsibility, save_task
 
+# What the inbox page lists, and the menu's badge counts (``waiting``): one definition each.
+# Not yet placed, while the superior's plan is open: a closed one's tasks are placed no more.
+_UNPLACED = Q(downstream=None, task__plan__status=Plan.Status.ISSUED)
+# Placed, and changed by the superior since the office last looked.
+_CHANGED = Q(downstream__upstream_changed_at__isnull=False)
+
 
 def inbox(user: User) -> QuerySet[Assignment]:
     """The superior's assignments the person's department has still to place."""
     return (
         permissions.cascaded_to(user)
-        .filter(downstream=None, task__plan__status=Plan.Status.ISSUED)
+        .filter(_UNPLACED)
         .select_related("task__plan__department", "task__heading", "unit")
         .order_by("task__due_date", "pk")
     )
@@ -37,12 +44,18 @@ def inbox(user: User) -> QuerySet[Assignment]:
 
 def changed_upstream(user: User) -> QuerySet[Task]:
     """The department's tasks whose superior's task changed since the office last looked."""
-    placed = permissions.cascaded_to(user).filter(downstream__upstream_changed_at__isnull=False)
+    placed = permissions.cascaded_to(user).filter(_CHANGED)
     return (
         Task.objects.filter(upstream__in=placed)
         .select_related("plan", "upstream__task__plan__department")
         .order_by("-upstream_changed_at")
     )
+
+
+def waiting(user: User) -> QuerySet[Assignment]:
+    """The superior's assignments waiting on the office: those of ``inbox`` and of
+    ``changed_upstream``, the two lists of its page."""
+    return permissions.cascaded_to(user).filter(_UNPLACED | _CHANGED)
 
 
 def waiting_count(user: User, plan: Plan) -> int:
@@ -56,6 +69,12 @@ def waiting_count(user: User, plan: Plan) -> int:
 def placeable_plans(user: User) -> QuerySet[Plan]:
     """The plans of the office's department a cascaded task may go into: not closed."""
     return Plan.objects.filter(department=user.department_id).exclude(status=Plan.Status.CLOSED)
+
+
+def linkable_tasks(plans: Iterable[Plan]) -> QuerySet[Task]:
+    """The tasks of the (placeable) plans a superior's task may be linked to, as
+    ``link_existing`` checks them: not called off, and placing no other superior's task."""
+    return Task.objects.filter(plan__in=list(plans), upstream=None, closed_reason="")
 
 
 def _claim(assignment: Assignment, *, by: User) -> Assignment:
@@ -132,6 +151,9 @@ def link_existing(assignment: Assignment, task: Task, *, by: User) -> Task:
         raise PermissionDenied
     if task.plan.status == Plan.Status.CLOSED:
         raise ValidationError({"task": _("That task's plan is closed.")})
+    if task.closed_reason:
+        # Called off: nothing more is done on it, so nothing would ever roll up.
+        raise ValidationError({"task": _("That task is closed: link one that is still open.")})
     if task.upstream_id is not None:
         raise ValidationError(
             {"task": _("That task already places another of the superior's tasks.")}

@@ -1,10 +1,10 @@
-from django.db.models import Count, IntegerField, Q, QuerySet, Subquery, Value
+from django.db.models import Count, IntegerField, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 
 from core.sql import CappedCount
 from org.models import User
 from org.permissions import is_office
-from tasks import permissions
+from tasks import cascade, permissions
 from tasks.models import Assignment, Notification
 
 
@@ -38,17 +38,11 @@ def notifications(request) -> dict:
         # (services.check_task; the bulk actions offer no other), and the department's units
         # are cheaper to join than the tasks of every year: 2 ms, not 30, on the bench data
         # (tasks_assignment's index "assignment_submitted").
-        submitted = Assignment.objects.filter(
-            status=Assignment.Status.SUBMITTED,
-            unit__department=user.department_id,
-            unit__represents=None,  # handed in to the department below, not to this office
-        )
+        submitted = Assignment.objects.awaiting_review().filter(unit__department=user.department_id)
         # Tasks from above (tasks.cascade): all of them (the menu offers the page when there
-        # are any), and those waiting on the office: not yet placed, or changed upstream.
+        # are any), and those waiting on the office, as its page lists them.
         cascaded = permissions.cascaded_to(user)
-        waiting = cascaded.filter(
-            Q(downstream=None) | Q(downstream__upstream_changed_at__isnull=False)
-        )
+        waiting = cascade.waiting(user)
         office = is_office(user)
         counts = User.objects.filter(pk=user.pk).values_list(
             CappedCount(unread, BADGE_CAP + 1),

@@ -682,7 +682,7 @@ class PlacingOptions:
         self.units = Unit.objects.filter(department=user.department_id).exclude(
             kind=Unit.Kind.DEPARTMENT
         )
-        self.tasks = Task.objects.filter(plan__in=self.plans, upstream=None).select_related("plan")
+        self.tasks = cascade.linkable_tasks(self.plans).select_related("plan")
 
     @functools.cached_property
     def places(self) -> dict[str, Plan | Heading]:

@@ -63,6 +63,18 @@ class TaskQuerySet(models.QuerySet):
         return qs.filter(started, unfinished)
 
 
+class AssignmentQuerySet(models.QuerySet):
+    def reviewable(self) -> "AssignmentQuerySet":
+        """Given to the task's own department's units: work its office urges and reviews. A
+        cascaded assignment (to a unit that stands for a department below) is handed in to that
+        department's office; its status follows the department's own task (tasks.upstream)."""
+        return self.filter(unit__represents=None)
+
+    def awaiting_review(self) -> "AssignmentQuerySet":
+        """Handed in to the task's own office and not yet accepted or returned."""
+        return self.reviewable().filter(status=Assignment.Status.SUBMITTED)
+
+
 class Task(models.Model):
     """One piece of work the plan asks for, closed in the text by its responsibility marker."""
 
@@ -181,6 +193,8 @@ class Assignment(models.Model):
     # Bumped by every write: a form posted against an older version is refused, not merged.
     version = models.PositiveIntegerField(default=1, editable=False)
     history = HistoricalRecords()
+
+    objects = AssignmentQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("assignment")

@@ -31,6 +31,7 @@ from plans.permissions import PUBLISHED
 from .models import (
     Assignment,
     AssignmentGroupObjectPermission,
+    AssignmentQuerySet,
     AssignmentUserObjectPermission,
     Task,
     TaskGroupObjectPermission,
@@ -69,7 +70,7 @@ def visible_tasks(user: AnyUser, *, overseen: bool = True) -> TaskQuerySet:
     return _granted(user, Task.objects.filter(**_UNIT_VISIBLE), "view_task")
 
 
-def visible_assignments(user: AnyUser, *, overseen: bool = True) -> QuerySet[Assignment]:
+def visible_assignments(user: AnyUser, *, overseen: bool = True) -> AssignmentQuerySet:
     if not user.is_authenticated:
         return Assignment.objects.none()
     if is_admin(user):
@@ -129,7 +130,14 @@ def can(user: AnyUser, action: str, obj: Task | Assignment) -> bool:
     if not is_own_work(user, obj):
         return False  # seen from above: read-only
     if action == COMMENT:
-        return can(user, VIEW, obj)
+        # can(VIEW) for the department's own people, without its query (the pages ask this of
+        # every object they show): the whole department sees all its work, a unit's people
+        # what their unit was granted once the plan is out (visible_tasks, visible_assignments).
+        task = obj.task if isinstance(obj, Assignment) else obj
+        return sees_whole_department(user) or (
+            task.plan.status in _UNIT_VISIBLE["plan__status__in"]
+            and _holds(user, f"view_{obj._meta.model_name}", obj)
+        )
     if not isinstance(obj, Assignment) or obj.task.plan.status != Plan.Status.ISSUED:
         return False
     if action == UPDATE:
@@ -172,7 +180,7 @@ def upstream_of(user: AnyUser, task: Task) -> Assignment | None:
     return qs.filter(pk=task.upstream_id).first()
 
 
-def _holds(user: User, codename: str, obj: Assignment) -> bool:
+def _holds(user: User, codename: str, obj: Task | Assignment) -> bool:
     """The person's object permissions on ``obj``, granted to them or to one of their groups
     (the direct-FK tables guardian keeps), read in one query and kept on the person: read once
     however often the page and its service ask. The person of a request lives for that request;

@@ -545,7 +545,7 @@ def bulk_urge(user: User, task_ids: Iterable[int], *, note: str = "") -> BulkRes
             raise ValidationError(_("Its plan is not issued: the units cannot see it."))
         # A cascaded assignment has nobody to urge: its department's own task is reminded.
         waiting = list(
-            task.assignments.filter(status__in=_URGED, unit__represents=None).select_related("unit")
+            task.assignments.reviewable().filter(status__in=_URGED).select_related("unit")
         )
         if not waiting:
             raise ValidationError(_("No unit has work outstanding on it."))
@@ -580,7 +580,8 @@ def bulk_sign_off(
         if isinstance(row, Assignment):
             parts = [row]
         else:
-            parts = list(row.assignments.filter(status=Assignment.Status.SUBMITTED))
+            # A cascaded part is signed off by its department below, not here.
+            parts = list(row.assignments.awaiting_review())
             if not parts:
                 raise ValidationError(_("No unit's work on it awaits review."))
         for assignment in parts:

@@ -23,11 +23,12 @@ def post_comment(request: AuthenticatedRequest, target, form: CommentForm) -> bo
 
 
 def comments_context(user, target, form: CommentForm) -> dict:
-    # Whoever sees the object in their own department comments; a superior reads, no more.
-    own = permissions.is_own_work(user, target)
+    # The form only for those whose post would be taken (a superior reads the work below, and
+    # nobody writes on a cascaded assignment): the same check as activity.comment's.
+    may_comment = permissions.can(user, permissions.COMMENT, target)
     return {
-        "read_only_below": not own,
+        "read_only_below": not permissions.is_own_work(user, target),
         "comments": activity.thread(target),
-        "comment_form": form if own else None,
+        "comment_form": form if may_comment else None,
         "mentionable": permissions.people_who_see(target).order_by("role", "unit", "full_name"),
     }

@@ -160,8 +160,7 @@ class ReviewQueueView(LoginRequiredMixin, BulkActionsMixin, SingleTableMixin, Li
         # The department's own: a superior reviews nothing of the departments below, and a
         # cascaded assignment is handed in to its department's own office, not to this one.
         mine = permissions.visible_assignments(user, overseen=False)
-        submitted = mine.filter(status=Assignment.Status.SUBMITTED, unit__represents=None)
-        return queries.assignment_rows(submitted).order_by("updated_at")
+        return queries.assignment_rows(mine.awaiting_review()).order_by("updated_at")
 
 
 review_queue = ReviewQueueView.as_view()

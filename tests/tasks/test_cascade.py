@@ -24,6 +24,7 @@ from tasks.importing import start_import
 from tasks.models import Assignment, Kind, Notification, ProgressUpdate, Task
 from tasks.services import (
     Report,
+    bulk_sign_off,
     close_task,
     record_progress,
     responsibility_of,
@@ -666,3 +667,90 @@ def test_a_plan_with_headings_keeps_a_placed_task_under_one(client, levels, worl
     )  # fmt: skip
     assert response.context["items"][0][1].errors["where"]
     assert not Task.objects.filter(upstream=levels.cascaded).exists()
+
+
+# --- Review findings: what the office is offered, it may do ---------------------------------
+
+
+def _superior_task_with_own_section(levels, world, office_staff, unit_head) -> Task:
+    """A superior's task led by its own section and by the bureau, which linked its own task
+    and handed every part in: the bureau's part is submitted, by roll-up."""
+    section = UnitFactory(department=levels.superior, name="政务公开科")
+    task = make_task(
+        levels.superior_task.plan, lead=[section, levels.cascaded.unit], by=levels.district
+    )
+    cascaded = task.assignments.get(unit=levels.cascaded.unit)
+    cascade.link_existing(cascaded, world.own_task, by=office_staff)
+    record_progress(world.own_assignment, Report(text="已公开。"), submit=True, by=unit_head)
+    support = world.own_task.assignments.get(unit=world.office_unit)
+    record_progress(support, Report(text="已审核。"), submit=True, by=office_staff)
+    assert refreshed(cascaded).status == S.SUBMITTED
+    return task
+
+
+def test_signing_off_a_superiors_task_in_bulk_accepts_its_own_units_and_leaves_the_cascaded_part(
+    levels, world, office_staff, unit_head
+):
+    # given
+    task = _superior_task_with_own_section(levels, world, office_staff, unit_head)
+    own = task.assignments.get(unit__represents=None)
+    head = UserFactory(department=levels.superior, unit=own.unit, role=User.Role.UNIT_HEAD)
+    record_progress(own, Report(text="已完成。"), submit=True, by=head)
+    versions = dict(task.assignments.values_list("pk", "version"))
+    # when
+    done = bulk_sign_off(levels.district, task_ids=[task.pk], versions=versions)
+    # then: the section's part accepted; the bureau's is the bureau's office to sign off
+    assert (done.tasks, done.units) == (1, 1)
+    assert refreshed(own).status == S.COMPLETED
+    assert task.assignments.get(unit=levels.cascaded.unit).status == S.SUBMITTED
+
+
+def test_a_task_whose_only_submitted_part_is_cascaded_is_refused_with_a_reason(
+    levels, world, office_staff, unit_head
+):
+    task = _superior_task_with_own_section(levels, world, office_staff, unit_head)
+    versions = dict(task.assignments.values_list("pk", "version"))
+    with pytest.raises(ValidationError) as refused:
+        bulk_sign_off(levels.district, task_ids=[task.pk], versions=versions)
+    assert refused.value.messages == [f"{task}：没有待审核的单位报送。"]
+    assert task.assignments.get(unit=levels.cascaded.unit).status == S.SUBMITTED
+
+
+def test_nobody_is_offered_a_comment_form_on_a_cascaded_assignment(client, levels):
+    client.force_login(levels.district)
+    url = levels.cascaded.get_absolute_url()
+    page = client.get(url)
+    assert page.context["comment_form"] is None
+    assert not page.context["read_only_below"]  # its own, yet written on only below
+    assert client.post(url, {"action": "comment", "c-text": "请尽快"}).status_code == 403
+
+
+def test_the_menu_counts_no_task_of_a_closed_superior_plan_the_inbox_leaves_out(
+    client, levels, world, office_staff
+):
+    # given: the superior's plan closed before the bureau placed its task
+    change_plan_status(levels.superior_task.plan, to=Plan.Status.CLOSED, by=levels.district)
+    client.force_login(office_staff)
+    # when
+    response = client.get(INBOX)
+    # then
+    assert response.context["items"] == []
+    assert response.context["from_above_waiting"] == 0
+
+
+def test_a_task_the_department_closed_is_neither_offered_nor_linked(
+    client, levels, world, office_staff
+):
+    # given
+    close_task(world.own_task, reason="并入其他任务。", by=office_staff)
+    # when
+    client.force_login(office_staff)
+    form = client.get(INBOX).context["items"][0][2]
+    with pytest.raises(ValidationError) as refused:
+        cascade.link_existing(levels.cascaded, world.own_task, by=office_staff)
+    # then
+    assert world.own_task.pk not in [value for value, _ in form.fields["task"].choices]
+    assert world.foreign_task.pk in [value for value, _ in form.fields["task"].choices]
+    assert refused.value.message_dict["task"] == ["该任务已关闭：请关联一项仍在进行的任务。"]
+    assert Task.objects.get(pk=world.own_task.pk).upstream is None
+    assert refreshed(levels.cascaded).status == S.NOT_STARTED

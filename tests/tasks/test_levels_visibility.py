@@ -5,15 +5,18 @@ sees sideways or upward. Real requests through the test client, on real data."""
 from dataclasses import dataclass
 
 import pytest
+from django.contrib.messages import get_messages
 from django.urls import reverse
 
 from api.services import create_token, default_expiry
 from org.models import Department, User
+from org.services import representative_of
 from plans.models import Plan
 from reporting import services as reports
 from reporting.models import ReportDraft
+from tasks import cascade
 from tasks.evidence import Upload
-from tasks.models import Assignment, Comment, EvidenceFile, Reminder
+from tasks.models import Assignment, Comment, EvidenceFile, Reminder, Task
 from tasks.services import Report, record_progress
 from tests.factories import DepartmentFactory, PlanFactory, UnitFactory, UserFactory, make_task
 from tests.tasks.test_lists import add_tasks, query_count
@@ -233,13 +236,76 @@ def test_every_write_on_the_work_below_is_refused_and_changes_nothing(
     assert levels.report_below.status == ReportDraft.Status.DRAFT
 
 
-def test_the_bulk_actions_refuse_the_tasks_below(client, world, levels):
-    client.force_login(levels.district_office)
-    response = client.post(
-        reverse("tasks:bulk_action"), {"action": "urge", "task": [world.own_task.pk]}
+def _state_below(world) -> tuple:
+    """What a bulk action could change on bureau A's tasks: statuses, deadlines, units."""
+    tasks = Task.objects.filter(plan=world.plan)
+    assignments = Assignment.objects.filter(task__plan=world.plan)
+    return (
+        sorted(assignments.values_list("pk", "unit", "role", "status", "version")),
+        sorted(tasks.values_list("pk", "due_date")),
+        Reminder.objects.count(),
     )
+
+
+@pytest.mark.parametrize("action", ["urge", "sign_off", "deadline", "reassign"])
+def test_the_bulk_actions_refuse_the_tasks_below_and_change_nothing(
+    client, world, levels, unit_head, action
+):
+    # given: work handed in below, as the superior's list of the department shows it
+    record_progress(world.own_assignment, Report(text="已完成。"), submit=True, by=unit_head)
+    before = _state_below(world)
+    shown = [f"{a.pk}:{a.version}" for a in Assignment.objects.filter(task=world.own_task)]
+    client.force_login(levels.district_office)
+    # when: the superior's own unit, so the form itself is valid
+    response = client.post(
+        reverse("tasks:bulk_action"),
+        {
+            "action": action,
+            "task": [world.own_task.pk],
+            "seen": shown,
+            "due_date": "2026-12-18",
+            "unit": levels.district_unit_head.unit.pk,
+            "role": "lead",
+        },
+    )
+    # then
     assert response.status_code == 403
-    assert not Reminder.objects.exists()
+    assert _state_below(world) == before
+
+
+def test_the_superiors_bulk_sign_off_of_its_own_task_leaves_the_part_cascaded_below(
+    client, world, levels, office_staff, unit_head
+):
+    # given: the district's task led by its own section and by bureau A, whose own task (linked
+    # to it) is handed in there: A's part is submitted too, for A's office to sign off
+    section = levels.district_unit_head.unit
+    world.department.refresh_from_db()  # now below the district (the fixture's update)
+    task = make_task(
+        levels.district_plan,
+        lead=[section, representative_of(world.department)],
+        by=levels.district_office,
+    )
+    cascaded = task.assignments.get(unit__represents=world.department)
+    cascade.link_existing(cascaded, world.own_task, by=office_staff)
+    for part in world.own_task.assignments.all():
+        record_progress(part, Report(text="已公开。"), submit=True, by=office_staff)
+    own = task.assignments.get(unit=section)
+    record_progress(own, Report(text="已公开。"), submit=True, by=levels.district_unit_head)
+    shown = [f"{a.pk}:{a.version}" for a in task.assignments.all()]
+    client.force_login(levels.district_office)
+    # when
+    response = client.post(
+        reverse("tasks:bulk_action"), {"action": "sign_off", "task": [task.pk], "seen": shown}
+    )
+    # then
+    assert response.status_code == 302
+    statuses = dict(task.assignments.values_list("unit", "status"))
+    assert statuses == {
+        section.pk: Assignment.Status.COMPLETED,
+        cascaded.unit_id: Assignment.Status.SUBMITTED,
+    }
+    said = [str(m) for m in get_messages(response.wsgi_request)]
+    assert said == ["已销号 1 个单位（1 项任务）"]
 
 
 def test_the_review_queue_holds_only_the_superiors_own_submissions(client, world, levels):
