@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from org.models import User
-from org.permissions import oversees_any
+from org.permissions import place_in_tree
 
 from .models import ApiToken
 
@@ -70,18 +70,19 @@ USE_RECORDED_EVERY = datetime.timedelta(minutes=5)
 def user_of(raw: str) -> tuple[User, ApiToken] | None:
     """The active person a usable token stands for, or None (unknown, revoked, expired, or its
     person deactivated)."""
-    # Whether the person's department has any below it, as the login backend reads it
+    # Where the person's department stands among the levels, as the login backend reads it
     # (org.backends): most people's requests then ask nothing of the tree of departments.
     token = (
         ApiToken.objects.usable()
         .select_related("user")
-        .annotate(oversees=oversees_any("user__department"))
+        .annotate(**place_in_tree("user__department"))
         .filter(digest=digest_of(raw), user__is_active=True)
         .first()
     )
     if token is None:
         return None
     token.user.oversees = token.oversees  # type: ignore[attr-defined]
+    token.user.superior = token.superior  # type: ignore[attr-defined]
     now = timezone.now()
     if token.last_used_at is None or now - token.last_used_at > USE_RECORDED_EVERY:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)

@@ -20,14 +20,14 @@ from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 
 from . import sso
 from .models import ExternalIdentity, User
-from .permissions import oversees_any
+from .permissions import place_in_tree
 
 logger = logging.getLogger("security")
 
 
 class ModelBackend(DjangoModelBackend):
     def get_user(self, user_id):
-        users = User._default_manager.select_related("unit").annotate(oversees=oversees_any())
+        users = User._default_manager.select_related("unit").annotate(**place_in_tree())
         user = users.filter(pk=user_id).first()
         return user if user is not None and self.user_can_authenticate(user) else None
 

@@ -5,7 +5,7 @@ from typing import TypeGuard, TypeVar
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, Model, OuterRef, QuerySet
+from django.db.models import Exists, F, Model, OuterRef, QuerySet
 from django.http import Http404
 
 from .models import Department, User
@@ -75,11 +75,26 @@ def overseen_departments(user: AnyUser) -> list[int]:
     return found
 
 
-def oversees_any(department: str = "department") -> Exists:
-    """Whether the department at ``department`` (a path from the rows queried) has any below
-    it: annotated as ``oversees`` on the person as the login backend or the API's token reads
-    them, so that ``overseen_departments`` asks nothing more of the tree for most people."""
-    return Exists(Department.objects.filter(parent=OuterRef(department)))
+def place_in_tree(department: str = "department") -> dict[str, Exists | F]:
+    """Where the department at ``department`` (a path from the rows queried) stands among the
+    levels: whether it has any below it (``oversees``) and the one above it (``superior``),
+    annotated on the person as the login backend or the API's token reads them, so that most
+    people's pages ask nothing more of the tree (``overseen_departments``, ``has_superior``)."""
+    return {
+        "oversees": Exists(Department.objects.filter(parent=OuterRef(department))),
+        "superior": F(f"{department}__parent"),
+    }
+
+
+def has_superior(user: AnyUser) -> bool:
+    """Whether the person's department has one above it, whose tasks may cascade to it."""
+    department = getattr(user, "department_id", None)
+    if department is None:
+        return False
+    if not hasattr(user, "superior"):  # a person not read by a login backend
+        parent = Department.objects.filter(pk=department).values_list("parent", flat=True)
+        user.superior = parent.get()  # type: ignore[union-attr]  # a person: they have a department
+    return user.superior is not None  # type: ignore[union-attr]
 
 
 def listed_department(user: AnyUser, value: str | None) -> int | None:

@@ -12,7 +12,7 @@ from django.utils import timezone
 from api.services import create_token, user_of
 from org.backends import ModelBackend
 from org.models import Department, User
-from org.permissions import VIEW, overseen_departments, oversight_department
+from org.permissions import VIEW, has_superior, overseen_departments, oversight_department
 from tests.factories import UnitFactory, UserFactory
 
 MANAGE = "manage"  # any action but reading
@@ -39,6 +39,7 @@ def district(world) -> District:
 def test_the_backend_and_a_token_read_whether_a_persons_department_has_any_below(
     district, office_staff, django_assert_num_queries
 ):
+    above = {district.office: None, office_staff: district.department.pk}
     for person, oversees in ((district.office, True), (office_staff, False)):
         # when: the person is read as a session's and as a token's
         by_session = ModelBackend().get_user(person.pk)
@@ -51,6 +52,10 @@ def test_the_backend_and_a_token_read_whether_a_persons_department_has_any_below
         by_token = found[0]
         # then: both say whether it oversees any, and the bureau's asks nothing of the tree
         assert (by_session.oversees, by_token.oversees) == (oversees, oversees)
+        # and both name the department above it, if any: no query to ask
+        assert by_session.superior == by_token.superior == above[person]
+        with django_assert_num_queries(0):
+            assert has_superior(by_session) is has_superior(by_token) is (oversees is False)
         if not oversees:
             with django_assert_num_queries(0):
                 assert overseen_departments(by_session) == []
@@ -70,3 +75,16 @@ def test_a_superiors_office_and_leaders_read_below_and_only_its_office_acts(
     for person in (office_staff, leader, unit_head):
         with pytest.raises(PermissionDenied):
             oversight_department(person)
+
+
+def test_a_person_not_read_by_a_login_backend_is_asked_once_for_the_department_above(
+    district, office_staff, django_assert_num_queries
+):
+    for person, expected in (
+        (User.objects.get(pk=office_staff.pk), True),
+        (district.office, False),
+    ):
+        person = User.objects.get(pk=person.pk)
+        with django_assert_num_queries(1):
+            assert has_superior(person) is expected
+            assert has_superior(person) is expected
