@@ -5,12 +5,15 @@ The draft computation fills a :class:`ReportContent` from the database; the writ
 tested without the ORM.
 """
 
+import datetime
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import NamedTuple
 
-from django.utils.translation import gettext_lazy
+from django.utils import dateformat, timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext
 
 from .formats import SECTION_TITLES, CellKey, ReportFormat
 from .frontmatter import default_title, title_lines
@@ -93,6 +96,27 @@ class CellSource:
     values: tuple[Given, ...]
 
 
+@dataclass(frozen=True)
+class Stale:
+    """A department's part of a region's report whose report changed after it was taken
+    (``rollup.stale_parts``): the region's tables and part 一 hold it as it was, so they
+    disagree with it until the superior rolls up again."""
+
+    department: str
+    changed_at: datetime.datetime  # the report's latest change
+    reopened: bool = False  # taken final, back in draft now and not final again yet
+
+    @property
+    def words(self) -> str:
+        """「3月2日有修改，需重新生成」, or 「已退回修改，尚未重新定稿」."""
+        if self.reopened:
+            return _("reopened for changes, not final again yet")
+        day = timezone.localdate(self.changed_at)
+        return _("changed on {date}, to be generated again").format(
+            date=dateformat.format(day, pgettext("month and day", "F j"))
+        )
+
+
 @dataclass
 class ReportContent:
     department: str
@@ -115,6 +139,8 @@ class ReportContent:
     sources: list[CellSource] = field(default_factory=list)
     # Its parts changed since its tables were generated: the breakdown waits for the next.
     sources_pending: bool = False
+    # Its departments' parts whose report changed after they were taken.
+    stale: list[Stale] = field(default_factory=list)
 
     @property
     def printed_title(self) -> tuple[str, ...]:

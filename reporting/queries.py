@@ -160,4 +160,5 @@ def content(draft: ReportDraft) -> ReportContent:
         sign_off=(front["sign_off_name"], chinese_date(signed)),
         sources=rollup.sources(draft, parts),
         sources_pending=rollup.sources_pending(draft, parts),
+        stale=list(rollup.stale_parts(draft, parts).values()),
     )

@@ -15,6 +15,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -24,7 +25,7 @@ from org.levels import below
 from org.models import Department
 
 from . import checks, prose
-from .content import CellSource, Finding, Given, is_subheading, paragraphs
+from .content import CellSource, Finding, Given, Stale, is_subheading, paragraphs
 from .deadlines import report_deadlines
 from .formats import FORMATS, ReportFormat, cell_code, cell_of, format_for
 from .models import (
@@ -455,6 +456,49 @@ def _report_urls(draft: ReportDraft, parts: Sequence[RollupPart]) -> dict[int, s
         taken[department]: reverse("reporting:report_detail", args=[pk])
         for department, pk in drafts
     }
+
+
+def stale_parts(draft: ReportDraft, parts: Sequence[RollupPart]) -> dict[int, Stale]:
+    """The departments' parts (by department) whose report changed after the part was taken.
+
+    A part is taken from the report the department would give now (``contributions``): its
+    final draft, else its published report, else its draft. That report's latest change is
+    the draft's latest version (every write to a draft, from a cell to marking it final or
+    reopening it, keeps one: ``services._refresh``) or the published report's entry; later
+    than the part's ``taken_at`` means it changed since. ``taken_at``, not the superior's
+    ``generated_at``: a generation sums the parts as taken, so only rolling up again (which
+    takes them afresh) brings the region's figures level. A change of source (a draft marked
+    final over a published report, a published report entered over a draft) is a change made
+    after the part was taken too. Two queries, whatever the number of parts."""
+    taken = {p.department_id: p for p in parts if p.department_id != draft.department_id}
+    if not taken:
+        return {}
+    drafts = {
+        department: (status, last)
+        for department, status, last in ReportDraft.objects.filter(
+            department__in=taken, year=draft.year
+        )
+        .annotate(last=Max("versions__created_at"))
+        .values_list("department", "status", "last")
+    }
+    published = dict(
+        PublishedReport.objects.filter(department__in=taken, year=draft.year).values_list(
+            "department", "entered_at"
+        )
+    )
+    result = {}
+    for department, part in taken.items():
+        status, last = drafts.get(department, (None, None))
+        if part.source == RollupPart.Source.FINAL and status == ReportDraft.Status.DRAFT:
+            result[department] = Stale(part.department.name, last or part.taken_at, reopened=True)
+            continue
+        # The report it would be taken from now: a final draft wins over a published report.
+        changed: datetime.datetime | None = last
+        if department in published and status != ReportDraft.Status.FINAL:
+            changed = published[department]
+        if changed is not None and changed > part.taken_at:
+            result[department] = Stale(part.department.name, changed)
+    return result
 
 
 def failed_checks(parts: Sequence[RollupPart]) -> list[tuple[RollupPart, list[Finding]]]:

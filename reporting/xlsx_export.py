@@ -7,6 +7,7 @@ as numbers (money with the decimals it was given) so the sheet can be checked wi
 from decimal import Decimal
 from io import BytesIO
 
+from django.utils import translation
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
@@ -32,7 +33,7 @@ def write_xlsx(content: ReportContent) -> bytes:
     workbook.remove(workbook.worksheets[0])  # a new workbook's one sheet
     for grid in report_grids(content).values():
         _write_sheet(workbook, grid, f"{content.title} {grid.title}")
-    if content.sources or content.sources_pending:
+    if content.sources or content.sources_pending or content.stale:
         _write_sources(workbook, content)
     workbook.properties.title = content.title
     workbook.properties.creator = content.department
@@ -50,11 +51,16 @@ SOURCES_PENDING = "来源将在重新生成后更新。"
 
 def _write_sources(workbook: Workbook, content: ReportContent) -> None:
     """A region's report: one line per cell and department that gave it a figure, so each
-    figure of the tables is traceable (and the sheet can be pivoted or summed to check)."""
+    figure of the tables is traceable (and the sheet can be pivoted or summed to check),
+    after a line per department whose report changed since it was taken."""
     sheet = workbook.create_sheet(SOURCES_SHEET)
     sheet.append(SOURCES_HEADINGS)
     for cell in sheet[1]:
         cell.font = TITLE_FONT
+    # In Chinese whoever downloads it, like the sheet's headings: the sheet is the report's.
+    with translation.override("zh-hans"):
+        for stale in content.stale:
+            sheet.append(("", stale.words, stale.department))
     if content.sources_pending:
         sheet.append(("", SOURCES_PENDING))
     for source in content.sources:

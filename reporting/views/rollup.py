@@ -71,15 +71,21 @@ def _form(standings: list[rollup.Standing], year: int, data=None) -> RollupForm:
 
 
 def _rolled_up(draft: ReportDraft | None) -> dict:
-    """The last roll-up's parts and each one's failed checks, and the sum's."""
+    """The last roll-up's parts, each with its failed checks and whether its department's report
+    changed since it was taken; the sum's failed checks; the departments taken, to take again."""
+    nothing: dict = {"parts": [], "sum_failures": [], "stale": [], "taken": [], "final": False}
     if draft is None:
-        return {"parts": [], "sum_failures": []}
+        return nothing
     parts = rollup.parts_of(draft)
     if not any(p.department_id != draft.department_id for p in parts):
-        return {"parts": [], "sum_failures": []}
+        return nothing
+    stale = rollup.stale_parts(draft, parts)
     return {
-        "parts": rollup.failed_checks(parts),
+        "parts": [(p, f, stale.get(p.department_id)) for p, f in rollup.failed_checks(parts)],
         "sum_failures": [f for d in draft.checks if not (f := Finding.from_dict(d)).ok],
+        "stale": list(stale.values()),
+        "taken": [p.department_id for p in parts if p.department_id != draft.department_id],
+        "final": draft.status == ReportDraft.Status.FINAL,  # to be reopened before taking again
     }
 
 

@@ -121,18 +121,21 @@ def checkbox(page: str, department: Department) -> str:
     return "checked" if " checked" in found.group(0) else "not checked"
 
 
-def rolled_up(client, person, departments, django_capture_on_commit_callbacks, monkeypatch):
-    """The office's roll-up through the page; the generation job it queues, run here."""
+def rolled_up(
+    client, person, departments, django_capture_on_commit_callbacks, monkeypatch, *, on=(2, 10)
+):
+    """The office's roll-up through the page on ``on`` (month, day) of the next year; the
+    generation job it queues, run here."""
     queued = []
     monkeypatch.setattr(generate_report_draft, "delay", lambda *args: queued.append(args))
     client.force_login(person)
-    with at(YEAR + 1, 2, 10), django_capture_on_commit_callbacks(execute=True):
+    with at(YEAR + 1, *on), django_capture_on_commit_callbacks(execute=True):
         response = client.post(
             reverse("reporting:rollup_generate"),
             {"year": YEAR, "departments": [d.pk for d in departments]},
         )
     assert len(queued) == 1, response
-    with at(YEAR + 1, 2, 10):
+    with at(YEAR + 1, *on):
         generate_report_draft(*queued[0])
     return response
 
@@ -618,3 +621,167 @@ def test_after_the_demo_is_loaded_the_district_office_sees_one_department_final_
     health = Department.objects.get(name="泉州市丰泽区卫生健康局")
     assert ReportDraft.objects.filter(department=health).count() == 2
     assert ReportDraft.objects.get(department=health, year=2026).manual_cells.exists()
+
+
+def stale_notice(page: str) -> str:
+    """The page header's notice of the parts changed since taken ("" without one)."""
+    found = re.search(r'<div class="notice" role="status" id="stale">.*?</div>', page, re.S)
+    return found.group(0) if found else ""
+
+
+def part_row(page: str, department: Department) -> str:
+    """A department's row in the roll-up's table of parts."""
+    start = page.index(f'<td data-label="机关">{department.name}</td><td data-label="来源">')
+    return page[start : page.index("</tr>", start)]
+
+
+def test_a_department_changing_a_cell_after_the_roll_up_is_marked_until_rolled_up_again(
+    client, district, office_staff, django_capture_on_commit_callbacks, monkeypatch
+):
+    # given: 教育局's report final, 卫健局's a draft, both rolled up on 10 February
+    _superior, education, health, people = district
+    report(education, EDUCATION, by=office_staff, final=True)
+    health_draft = report(health, HEALTH, by=people["health"])
+    rolled_up(
+        client,
+        people["district"],
+        [education, health],
+        django_capture_on_commit_callbacks,
+        monkeypatch,
+    )
+    with at(YEAR + 1, 2, 11):
+        before = client.get(URL, {"year": YEAR}).content.decode()
+    # when: 卫健局 changes a cell of table 二 on 2 March
+    with at(YEAR + 1, 3, 2):
+        services.set_cell(
+            health_draft, table=2, row="normative", column="issued", value=6, by=people["health"]
+        )
+    with at(YEAR + 1, 3, 3):
+        page = client.get(URL, {"year": YEAR}).content.decode()
+        draft = ReportDraft.objects.get(department=_superior, year=YEAR)
+        sheet = client.get(reverse("reporting:report_export", args=[draft.pk, "xlsx"])).content
+    # then: 卫健局's part is marked with the date of its change, 教育局's not, and the header
+    # counts it beside the button that rolls the same departments up again
+    assert stale_notice(before) == ""
+    assert "3月2日有修改，需重新生成" in part_row(page, health)
+    assert "需重新生成" not in part_row(page, education)
+    notice = stale_notice(page)
+    assert "1个机关的报告在汇总后有修改" in notice
+    assert "重新汇总并生成" in notice
+    assert sorted(map(int, re.findall(r'name="departments" value="(\d+)"', notice))) == sorted(
+        [education.pk, health.pk]
+    )
+    lines = list(load_workbook(BytesIO(sheet))["来源"].iter_rows(values_only=True))
+    assert lines[1] == (None, "3月2日有修改，需重新生成", health.name, None)
+    assert "需重新生成" not in str(lines[2:])
+    # when: the office presses the header's button
+    rolled_up(
+        client,
+        people["district"],
+        [education, health],
+        django_capture_on_commit_callbacks,
+        monkeypatch,
+        on=(3, 4),
+    )
+    with at(YEAR + 1, 3, 4):
+        after = client.get(URL, {"year": YEAR}).content.decode()
+        sheet = client.get(reverse("reporting:report_export", args=[draft.pk, "xlsx"])).content
+    # then: the region's report holds the change and nothing is marked any more
+    draft.refresh_from_db()
+    assert queries.tables_of(draft)[2].values[("normative", "issued")] == 2 + 6
+    assert stale_notice(after) == ""
+    assert "需重新生成" not in after
+    assert "需重新生成" not in str(list(load_workbook(BytesIO(sheet))["来源"].values))
+
+
+def test_a_department_reopening_its_final_report_after_the_roll_up_is_said_to_be_back_in_draft(
+    client, district, reports, django_capture_on_commit_callbacks, monkeypatch
+):
+    # given: both departments' final reports rolled up on 10 February
+    superior, education, health, people = district
+    rolled_up(
+        client,
+        people["district"],
+        [education, health],
+        django_capture_on_commit_callbacks,
+        monkeypatch,
+    )
+    # when: 卫健局 reopens its report on 2 March
+    with at(YEAR + 1, 3, 2):
+        services.reopen(reports[1], by=people["health"])
+        page = client.get(URL, {"year": YEAR}).content.decode()
+    # then: said to be back in draft, not merely changed
+    assert "已退回修改，尚未重新定稿" in part_row(page, health)
+    assert "有修改，需重新生成" not in page
+    assert "1个机关的报告在汇总后有修改" in stale_notice(page)
+    # once final again, it is a change of that day
+    with at(YEAR + 1, 3, 5):
+        services.mark_final(reports[1], by=people["health"])
+        page = client.get(URL, {"year": YEAR}).content.decode()
+    assert "3月5日有修改，需重新生成" in part_row(page, health)
+    assert "已退回修改" not in page
+    # a final region's report is to be reopened before rolling up again: no button, but why
+    ReportDraft.objects.filter(department=superior).update(status=ReportDraft.Status.FINAL)
+    with at(YEAR + 1, 3, 5):
+        notice = stale_notice(client.get(URL, {"year": YEAR}).content.decode())
+    assert reverse("reporting:rollup_generate") not in notice
+    assert "本级报告已定稿" in notice
+
+
+def test_a_part_taken_from_a_published_report_ignores_edits_of_a_draft_not_final(
+    district, office_staff
+):
+    # given: 教育局's published report of the year taken, beside a draft of its own not final
+    superior, education, _health, people = district
+    draft = report(education, EDUCATION, by=office_staff)
+    with at(YEAR + 1, 2, 1):
+        services.save_published_report(
+            education, YEAR, source="…", values={2: {}}, texts={1: "教育局。"}, by=office_staff
+        )
+    with at(YEAR + 1, 2, 10):
+        region = services.take_parts(superior, YEAR, [education.pk], by=people["district"])
+    assert region.rollup_parts.get(department=education).source == RollupPart.Source.PUBLISHED
+    parts = rollup.parts_of(region)
+    # when: the draft is edited, then marked final
+    with at(YEAR + 1, 3, 2):
+        services.set_cell(
+            draft, table=2, row="normative", column="issued", value=4, by=office_staff
+        )
+    edited = rollup.stale_parts(region, parts)
+    with at(YEAR + 1, 3, 3):
+        services.mark_final(draft, by=office_staff)
+    # then: the edit changes nothing the region takes; its final report does
+    assert edited == {}
+    assert rollup.stale_parts(region, parts)[education.pk].words == "3月3日有修改，需重新生成"
+
+
+def _region(name: str, count: int) -> tuple[User, list[Department]]:
+    """A superior with ``count`` departments below it, each with a draft of YEAR, all rolled up
+    on 10 February; every other one changes a cell on 2 March."""
+    superior = DepartmentFactory(name=name)
+    unit = UnitFactory(department=superior, name="秘书科", is_office=True)
+    office = UserFactory(department=superior, unit=unit, role=User.Role.OFFICE)
+    departments = [DepartmentFactory(name=f"{name}第{n}局", parent=superior) for n in range(count)]
+    drafts = [report(d, EDUCATION, by=office) for d in departments]
+    with at(YEAR + 1, 2, 10):
+        region = services.take_parts(superior, YEAR, [d.pk for d in departments], by=office)
+        services.generate(region, by=office)
+    with at(YEAR + 1, 3, 2):
+        for draft in drafts[::2]:
+            services.set_cell(draft, table=2, row="normative", column="issued", value=1, by=office)
+    return office, departments
+
+
+def test_the_roll_up_page_takes_the_same_queries_for_2_or_6_departments(client, db):
+    counted = []
+    for count in (2, 6):
+        # given
+        office, departments = _region(f"第{count}区人民政府办公室", count)
+        client.force_login(office)
+        # when
+        with at(YEAR + 1, 3, 3), CaptureQueriesContext(connection) as queries_made:
+            page = client.get(URL, {"year": YEAR}).content.decode()
+        # then: every other department marked
+        assert page.count("3月2日有修改，需重新生成") == len(departments[::2])
+        counted.append(len(queries_made))
+    assert counted[0] == counted[1]
