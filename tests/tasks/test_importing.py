@@ -82,7 +82,15 @@ def posted_back(context) -> dict:
     """The preview's forms as the browser posts them back unchanged."""
     formset = context["formset"]
     forms = (context["plan_form"], context["mapping_form"], context["undated_form"])
-    return as_posted(*forms, formset.management_form, *formset, context["confirm_form"])
+    above = context["above"]  # the superior's tasks waiting to be placed: left there
+    return as_posted(
+        *forms,
+        formset.management_form,
+        *formset,
+        above.management_form,
+        *above,
+        context["confirm_form"],
+    )
 
 
 @pytest.fixture
