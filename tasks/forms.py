@@ -469,8 +469,13 @@ class UndatedForm(forms.Form):
         ],
         initial=importing.Undated.KEEP,
         widget=forms.RadioSelect,
+        # Offered only when some task lacks a deadline: a page without the control posts none.
+        required=False,
     )
     date = forms.DateField(label=_("date"), required=False, widget=DateInput())
+
+    def clean_how(self) -> str:
+        return self.cleaned_data["how"] or importing.Undated.KEEP
 
     def clean(self):
         data = super().clean()

@@ -431,6 +431,27 @@ def test_confirming_the_preview_applies_edits_and_leaves_out_unticked_tasks(
     assert PlanImport.objects.get(department=bureau).status == PlanImport.Status.CONFIRMED
 
 
+def test_a_plan_whose_every_task_has_a_deadline_is_confirmed_without_the_undated_answer(
+    client, bureau
+):
+    # given: no task lacks a deadline, so the page offers no answer for them
+    url, data = pasted_as_office(
+        client,
+        bureau,
+        "泉州市丰泽区教育局2026年政务公开工作要点\n一、重点领域公开\n"
+        "做好公开工作，2026年6月30日前完成（责任科室：办公室）。\n",
+    )
+    assert 'name="undated-how"' not in client.get(url).content.decode()
+    del data["undated-how"]  # as the browser posts the page
+    # when
+    response = client.post(url, data)
+    # then
+    plan = Plan.objects.get(department=bureau)
+    assert response.status_code == 302
+    assert response.url == plan.get_absolute_url()
+    assert plan.tasks.get().due_date == datetime.date(2026, 6, 30)
+
+
 def test_uploading_a_binary_file_renamed_docx_shows_why_and_keeps_nothing(office_client):
     upload = SimpleUploadedFile("方案.docx", bytes(range(256)) * 8)
 
