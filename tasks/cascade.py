@@ -5,8 +5,9 @@ unit that stands for it (``org.Unit.represents``, 「区教育局」 in the dist
 The superior's assignment to such a unit is cascaded: the department's office finds it in its
 inbox (上级下发任务) and places it in its own plan, as a new task (under one of its headings, or
 at the plan's top level while the plan has none) or by linking a task it already has
-(``Task.upstream``). From then on the department's progress rolls up and the superior's edits
-come down (``tasks.upstream``).
+(``Task.upstream``); or, importing its plan, in the importer's preview
+(``importing.confirm_import``, through ``place_as_new``). From then on the department's
+progress rolls up and the superior's edits come down (``tasks.upstream``).
 """
 
 import datetime

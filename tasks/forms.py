@@ -16,7 +16,7 @@ from org.tables import MAX_PER_PAGE
 from plans.models import Heading, Plan
 from plans.responsibility import split_units
 
-from . import activity, cascade, importing, services
+from . import activity, cascade, importing, permissions, services
 from .evidence import Upload
 from .models import Assignment, Kind, Metric, Notification, Task
 
@@ -469,8 +469,13 @@ class UndatedForm(forms.Form):
         ],
         initial=importing.Undated.KEEP,
         widget=forms.RadioSelect,
+        # Offered only when some task lacks a deadline: a page without the control posts none.
+        required=False,
     )
     date = forms.DateField(label=_("date"), required=False, widget=DateInput())
+
+    def clean_how(self) -> str:
+        return self.cleaned_data["how"] or importing.Undated.KEEP
 
     def clean(self):
         data = super().clean()
@@ -669,6 +674,11 @@ class WebhookForm(forms.Form):
 # --- Cascade: placing a superior's task in the department's own plan -----------------------------
 
 
+def _placing_units(user: User) -> models.QuerySet[Unit]:
+    """The units that may lead a superior's task placed in the office's plan."""
+    return Unit.objects.filter(department=user.department_id).exclude(kind=Unit.Kind.DEPARTMENT)
+
+
 class PlacingOptions:
     """What every placing form of the inbox offers: the office's open plans (each at its top
     level, or under one of its headings), its units and its tasks not yet linked; read once for
@@ -679,9 +689,7 @@ class PlacingOptions:
         self.headings = list(
             Heading.objects.filter(plan__in=[p.pk for p in self.plans]).select_related("plan")
         )
-        self.units = Unit.objects.filter(department=user.department_id).exclude(
-            kind=Unit.Kind.DEPARTMENT
-        )
+        self.units = _placing_units(user)
         self.tasks = cascade.linkable_tasks(self.plans).select_related("plan")
 
     @functools.cached_property
@@ -784,3 +792,91 @@ class LinkTaskForm(_Placing):
 
     def save(self, assignment: Assignment, *, by: User) -> Task:
         return cascade.link_existing(assignment, self.cleaned_data["task"], by=by)
+
+
+class AbovePlacing:
+    """What every form of the import preview's 上级下发任务 offers, read once for the page: the
+    superior's tasks waiting in the office's inbox, the preview's headings (the plan's are not
+    saved yet: each is named by its place in ``importing.preview_headings``) and the units."""
+
+    def __init__(self, user: User | None, headings: list[tuple[str, ...]]):
+        self.user = user
+        # Indented by depth, as the preview's rows show the tree.
+        self.where_choices = [
+            (AboveTaskForm.LEAVE, _("leave it in Tasks from above")),
+            (AboveTaskForm.TOP, _("the plan's top level, under no heading")),
+            *((f"heading-{i}", "\u3000" * (len(path) - 1) + path[-1])
+              for i, path in enumerate(headings)),
+        ]  # fmt: skip
+
+    @functools.cached_property
+    def waiting(self) -> dict[int, Assignment]:
+        """The superior's tasks the page offers (an import from the command line: none)."""
+        return {a.pk: a for a in cascade.inbox(self.user)} if self.user else {}
+
+    @functools.cached_property
+    def cascaded(self) -> models.QuerySet[Assignment]:
+        """What a posted choice is checked against: any superior's task sent to the office's
+        department (one placed meanwhile is then refused by the placing, saying so)."""
+        if self.user is None:
+            return Assignment.objects.none()
+        return permissions.cascaded_to(self.user).select_related("task__plan__department")
+
+    @functools.cached_property
+    def units(self) -> models.QuerySet[Unit]:
+        return _placing_units(self.user) if self.user else Unit.objects.none()
+
+    @functools.cached_property
+    def unit_choices(self) -> list[tuple[int, str]]:
+        return [(u.pk, str(u)) for u in self.units]
+
+
+class AboveTaskForm(_Placing):
+    """A superior's task waiting in the inbox, as the import preview offers it: left there, or
+    placed in the plan being imported as a new task (``importing.PreviewPlacement``)."""
+
+    LEAVE, TOP = "", "top"
+
+    assignment = forms.IntegerField(widget=forms.HiddenInput)
+    where = forms.ChoiceField(
+        label=_("place it"),
+        required=False,
+        error_messages={"invalid_choice": importing.NO_SUCH_HEADING},
+    )
+    lead_units = forms.ModelMultipleChoiceField(
+        Unit.objects.none(),
+        label=_("lead units (牵头)"),
+        required=False,  # when placed, the task's own checks ask for one (services.check_task)
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, options: AbovePlacing, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.options = options
+        cast(forms.ChoiceField, self.fields["where"]).choices = options.where_choices
+        self._offer("lead_units", options.units, options.unit_choices)
+        # The superior's assignment as the page shows it: posted back, it is read afresh.
+        self.shown: Assignment | None = (
+            None if self.is_bound else options.waiting.get(self.initial.get("assignment", 0))
+        )
+
+    def clean_assignment(self) -> Assignment:
+        self.shown = self.options.cascaded.filter(pk=self.cleaned_data["assignment"]).first()
+        if self.shown is None:
+            raise ValidationError(importing.NOT_SENT)
+        return self.shown
+
+    def placement(self, ref: int) -> importing.PreviewPlacement | None:
+        """Where the office placed it (its place in the preview's list: ``ref``); None: left."""
+        data = self.cleaned_data
+        if data["where"] == self.LEAVE:
+            return None
+        return importing.PreviewPlacement(
+            data["assignment"],
+            heading=None if data["where"] == self.TOP else int(data["where"].split("-")[1]),
+            lead=list(data["lead_units"]),
+            ref=ref,
+        )
+
+
+AboveTaskFormSet = forms.formset_factory(AboveTaskForm, extra=0)

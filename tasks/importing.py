@@ -11,15 +11,16 @@ import datetime
 import difflib
 import hashlib
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core.sizes import megabytes
 from org.models import Department, Unit, UnitGroup, User
@@ -33,7 +34,8 @@ from plans.readers import isolated, read_document, read_pasted
 from plans.reading import Roles, parse_document
 from plans.services import save_heading, save_plan
 
-from .models import Task
+from . import cascade
+from .models import Assignment, Task
 from .services import Responsibility, create_tasks, year_end
 
 
@@ -312,6 +314,85 @@ def _responsibility(names: list[str], index, picked: dict[str, list[Unit]]) -> R
     )
 
 
+# The refusals of a superior's task chosen in the preview, said alike by its form and here.
+NOT_SENT = gettext_lazy("This task from above was not sent to your department.")
+NO_SUCH_HEADING = gettext_lazy(
+    "Choose one of the headings the preview shows, or the plan's top level."
+)
+
+
+def preview_headings(parsed: dict) -> list[tuple[str, ...]]:
+    """The headings of the reading in the order the preview shows them, each as its path (its
+    parents' titles, then its own) once: a heading's place in this list is how the preview's
+    choices name it, as it is not saved before the plan is confirmed."""
+    paths = (tuple(task["path"][:depth]) for task in parsed["tasks"]
+             for depth in range(1, len(task["path"]) + 1))  # fmt: skip
+    return list(dict.fromkeys(paths))
+
+
+@dataclass
+class PreviewPlacement:
+    """A superior's task (``tasks.cascade``) the office places in the plan it imports, as a
+    new task: under one of the preview's headings (its place in ``preview_headings``), or at
+    the plan's top level (None)."""
+
+    assignment: Assignment
+    heading: int | None
+    lead: list[Unit]
+    ref: int = 0  # where it stands in the preview's list, for error messages
+
+
+def _save_headings(
+    plan: Plan, paths: list[tuple[str, ...]], *, by: User | None
+) -> dict[tuple[str, ...], Heading]:
+    """The headings of ``paths`` (parents before children), numbered in that order."""
+    headings: dict[tuple[str, ...], Heading] = {}
+    for key in paths:
+        parsed = heading_of(key[-1])
+        label, title = (parsed[1], parsed[2]) if parsed else ("", key[-1])
+        headings[key] = save_heading(
+            Heading(
+                plan=plan,
+                parent=headings.get(key[:-1]),
+                label=label,
+                title=title[:200],
+                position=len(headings),
+            ),
+            by=by,
+        )
+    return headings
+
+
+def _place(
+    plan: Plan,
+    placements: Sequence[PreviewPlacement],
+    headings: dict[tuple[str, ...], Heading],
+    shown: list[tuple[str, ...]],
+    *,
+    by: User | None,
+) -> dict[str, list[str]]:
+    """Place each chosen superior's task as the inbox places it (``cascade.place_as_new``: the
+    link and the roll-up alike); the errors by the task they are about."""
+    errors: dict[str, list[str]] = {}
+    for placement in placements:
+        assert by is not None  # chosen in the preview, by a person
+        key = f"above-{placement.ref}"
+        where: Plan | Heading = plan
+        if placement.heading is not None:
+            where = headings[shown[placement.heading]]
+        try:
+            cascade.place_as_new(
+                placement.assignment,
+                cascade.Placement(where=where, text="", due_date=None, lead=placement.lead),
+                by=by,
+            )
+        except PermissionDenied:
+            errors[key] = [str(NOT_SENT)]
+        except ValidationError as error:
+            errors[key] = error.messages
+    return errors
+
+
 @transaction.atomic
 def confirm_import(
     plan_import: PlanImport,
@@ -321,11 +402,14 @@ def confirm_import(
     mapping: UnitMapping,
     new_version: bool,
     by: User | None,
+    placements: Sequence[PreviewPlacement] = (),
 ) -> Plan:
-    """Create the plan, its headings, tasks and assignments, all or nothing.
+    """Create the plan, its headings, tasks and assignments, all or nothing, and place in it
+    the superior's tasks the office chose (``placements``).
 
     ``plan`` is an unsaved Plan with the (possibly edited) document facts. Errors about one task
-    are raised as ``{"task-N": [...]}`` so the preview can show them beside that task.
+    are raised as ``{"task-N": [...]}`` (``{"above-N": [...]}`` for a superior's task) so the
+    preview can show them beside that task.
     """
     department = plan_import.department
     # Claimed first, in this transaction: a second confirm of the same import (a double click,
@@ -345,6 +429,13 @@ def confirm_import(
                 "version” to import it again."
             ).format(plan=earlier)
         )
+    shown = preview_headings(plan_import.parsed)
+    errors: dict[str, list] = {}
+    for placement in placements:
+        if placement.heading is not None and not 0 <= placement.heading < len(shown):
+            errors[f"above-{placement.ref}"] = [str(NO_SUCH_HEADING)]
+    if errors:
+        raise ValidationError(errors)
     if new_version and plan.number:
         latest = Plan.objects.filter(department=department, number=plan.number).aggregate(
             v=Max("version")
@@ -354,31 +445,21 @@ def confirm_import(
     plan.department = department
     plan = save_plan(plan, by=by)
     index = name_index(department)
-    headings: dict[tuple[str, ...], Heading] = {}
-    errors: dict[str, list] = {}
+    # The headings of the ticked tasks and of the chosen places, in the preview's order (a
+    # heading whose tasks are all left out is still made for a superior's task placed under it).
+    wanted = {tuple(d.path[:depth]) for d in drafts for depth in range(1, len(d.path) + 1)}
+    for placement in placements:
+        if placement.heading is not None:
+            path = shown[placement.heading]
+            wanted.update(path[:depth] for depth in range(1, len(path) + 1))
+    order = dict.fromkeys([*shown, *sorted(wanted, key=len)])
+    headings = _save_headings(plan, [p for p in order if p in wanted], by=by)
     entries: list[tuple[Task, Responsibility]] = []
     refs: list[int] = []  # each entry's task in the preview
     for position, draft in enumerate(drafts):
-        parent = None
-        for depth in range(1, len(draft.path) + 1):
-            key = tuple(draft.path[:depth])
-            if key not in headings:
-                parsed = heading_of(key[-1])
-                label, title = (parsed[1], parsed[2]) if parsed else ("", key[-1])
-                headings[key] = save_heading(
-                    Heading(
-                        plan=plan,
-                        parent=parent,
-                        label=label,
-                        title=title[:200],
-                        position=len(headings),
-                    ),
-                    by=by,
-                )
-            parent = headings[key]
         task = Task(
             plan=plan,
-            heading=parent,
+            heading=headings.get(tuple(draft.path)),
             position=position,
             text=draft.text,
             deadline_kind=draft.deadline_kind,
@@ -400,6 +481,7 @@ def confirm_import(
         create_tasks(entries, by=by)
     except ValidationError as error:
         errors |= {f"task-{refs[int(i)]}": m for i, m in error.message_dict.items()}
+    errors |= _place(plan, placements, headings, shown, by=by)
     if errors:
         raise ValidationError(errors)
     plan_import.status = PlanImport.Status.CONFIRMED

@@ -13,6 +13,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from org.models import User
 from plans.forms import PlanForm
 from plans.messages import message_for
 from plans.models import Plan, PlanImport
@@ -20,6 +21,8 @@ from plans.responsibility import split_units
 
 from . import importing
 from .forms import (
+    AbovePlacing,
+    AboveTaskFormSet,
     ImportConfirmForm,
     TaskDraftForm,
     TaskDraftFormSet,
@@ -192,9 +195,10 @@ def preview_rows(plan_import: PlanImport, formset, warnings: list[Warning]) -> l
 
 
 class PreviewPage:
-    """The preview's forms, bound to what the office posted (``data``) or to the reading."""
+    """The preview's forms, bound to what the office posted (``data``) or to the reading; with
+    the superior's tasks waiting in the inbox of ``user``'s office, to place in the plan."""
 
-    def __init__(self, plan_import: PlanImport, data=None):
+    def __init__(self, plan_import: PlanImport, data=None, *, user: User | None = None):
         self.plan_import = plan_import
         parsed, department = plan_import.parsed, plan_import.department
         self.phrases = importing.phrases_to_pick(plan_import)
@@ -211,6 +215,13 @@ class PreviewPage:
             # by this page (a forged or cut-off form), and pairing it would be a server error.
             raise SuspiciousOperation("The posted tasks do not match the import.")
         self.confirm_form = ImportConfirmForm(data)
+        options = AbovePlacing(user, importing.preview_headings(parsed))
+        self.above = AboveTaskFormSet(
+            data,
+            prefix="above",
+            initial=None if data is not None else [{"assignment": pk} for pk in options.waiting],
+            form_kwargs={"options": options},
+        )
 
     def forms(self) -> list:
         """Every form of the page, as a browser posts them back."""
@@ -220,11 +231,13 @@ class PreviewPage:
             self.undated_form,
             self.formset.management_form,
             *self.formset,
+            self.above.management_form,
+            *self.above,
             self.confirm_form,
         ]
 
     def is_valid(self) -> bool:
-        forms = (self.plan_form, self.mapping_form, self.undated_form, self.formset)
+        forms = (self.plan_form, self.mapping_form, self.undated_form, self.formset, self.above)
         if not all(f.is_valid() for f in (*forms, self.confirm_form)):
             return False
         undated, year = self.undated_form.cleaned_data, self.plan_form.cleaned_data["year"]
@@ -263,6 +276,11 @@ class PreviewPage:
         )
         return drafts
 
+    def placements(self) -> list[importing.PreviewPlacement]:
+        """The superior's tasks the office placed in the plan; those left wait in the inbox."""
+        placed = (form.placement(ref=i) for i, form in enumerate(self.above))
+        return [p for p in placed if p is not None]
+
     def warnings(self) -> list[Warning]:
         return warnings_of(self.plan_import, self.phrases)
 
@@ -274,6 +292,8 @@ class PreviewPage:
         for key, messages in error.message_dict.items():
             if key.startswith("task-"):
                 self.formset[int(key.removeprefix("task-"))].add_error(None, messages)
+            elif key.startswith("above-"):
+                self.above[int(key.removeprefix("above-"))].add_error(None, messages)
             else:
                 self.confirm_form.add_error(None, messages)
 
@@ -287,6 +307,7 @@ class PreviewPage:
             "undated_form": self.undated_form,
             "formset": self.formset,
             "confirm_form": self.confirm_form,
+            "above": self.above,
             "groups": grouped(warnings),
             "picks": picks,
             "picked_names": {p.name for p in self.phrases},

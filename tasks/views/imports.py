@@ -75,7 +75,8 @@ def import_preview(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     plan_import = _open_import(request, pk, confirmed=True)
     if plan_import.plan_id:
         return _to_plan(request, plan_import)
-    page = preview.PreviewPage(plan_import, request.POST if request.method == "POST" else None)
+    data = request.POST if request.method == "POST" else None
+    page = preview.PreviewPage(plan_import, data, user=request.user)
     if request.method == "POST" and page.is_valid():
         drafts = page.drafts()
         try:
@@ -86,6 +87,7 @@ def import_preview(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                 mapping=page.mapping_form.mapping(),
                 new_version=page.new_version,
                 by=request.user,
+                placements=page.placements(),
             )
         except ValidationError as error:
             plan_import.refresh_from_db()

@@ -70,3 +70,30 @@ def test_the_office_answers_each_kind_once_and_confirms(demo, login, live_server
     for task in (tasks[8], tasks[10]):
         units = set(task.assignments.values_list("unit__name", "role"))
         assert {("教育股", Assignment.Role.SUPPORT), ("督导室", Assignment.Role.SUPPORT)} <= units
+
+
+def test_the_health_office_places_its_task_from_above_while_importing_its_plan(
+    demo, login, live_server
+):
+    # given: 区卫健局 has the district's task still waiting (tasks.demo)
+    office = login("health", DEMO_PASSWORD)
+    open_preview(
+        office,
+        live_server,
+        "泉州市丰泽区卫生健康局2026年政务公开工作要点\n一、重点领域公开\n"
+        "做好医疗卫生领域信息公开，2026年6月30日前完成（责任科室：医政科）。\n",
+    )
+    # when: placed under the plan's first heading, 疾控科 leading
+    above = office.locator("#above fieldset.placing")
+    assert above.count() == 1
+    above.get_by_label("放入").select_option(label="一、重点领域公开")
+    above.locator("summary").click()
+    above.get_by_label("疾控科").check()
+    with office.expect_navigation():
+        office.click("button[type=submit].primary")
+    # then
+    plan = Plan.objects.get(title="泉州市丰泽区卫生健康局2026年政务公开工作要点")
+    assert office.url.endswith(plan.get_absolute_url())
+    task = plan.tasks.get(upstream__isnull=False)
+    assert str(task.heading) == "一、重点领域公开"
+    assert list(task.assignments.values_list("unit__short_name", flat=True)) == ["疾控科"]

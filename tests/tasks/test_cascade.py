@@ -16,11 +16,18 @@ from core.reminders import deliver
 from org.history import history_rows
 from org.models import Department, Unit, User
 from org.services import representative_of
-from plans.models import Heading, Plan
+from plans.models import Heading, Plan, PlanImport
 from plans.services import change_plan_status
 from tasks import cascade, upstream
 from tasks.activity import save_choices
-from tasks.importing import start_import
+from tasks.importing import (
+    NO_SUCH_HEADING,
+    NOT_SENT,
+    PreviewPlacement,
+    TaskDraft,
+    confirm_import,
+    start_import,
+)
 from tasks.models import Assignment, Kind, Notification, ProgressUpdate, Task
 from tasks.services import (
     Report,
@@ -33,6 +40,7 @@ from tasks.services import (
     set_deadline,
 )
 from tests.factories import DepartmentFactory, PlanFactory, UnitFactory, UserFactory, make_task
+from tests.tasks.test_importing import posted_back
 
 S = Assignment.Status
 INBOX = reverse("tasks:cascade_inbox")
@@ -754,3 +762,191 @@ def test_a_task_the_department_closed_is_neither_offered_nor_linked(
     assert refused.value.message_dict["task"] == ["该任务已关闭：请关联一项仍在进行的任务。"]
     assert Task.objects.get(pk=world.own_task.pk).upstream is None
     assert refreshed(levels.cascaded).status == S.NOT_STARTED
+
+
+# --- Placing from the import preview (issue 20) -------------------------------------------------
+
+PREVIEWED = (
+    "泉州市丰泽区教育局2026年政务公开工作要点\n"
+    "一、重点领域公开\n做好公开工作，2026年6月30日前完成（责任科室：办公室）。\n"
+    "二、平台建设\n巡查网站，2026年12月31日前完成（责任科室：社管办）。\n"
+)
+
+
+def previewed(client, world, office_staff, text: str = PREVIEWED) -> tuple[str, dict]:
+    """The office's preview of a plan with two headings: its address, and its forms as the
+    browser posts them back unchanged (every task from above left in the inbox)."""
+    plan_import = start_import(world.department, source_name="", data=text.encode(), by=None)
+    client.force_login(office_staff)
+    url = reverse("tasks:import_preview", args=[plan_import.pk])
+    return url, posted_back(client.get(url).context)
+
+
+def saved() -> tuple[int, ...]:
+    return (
+        Plan.objects.count(),
+        Heading.objects.count(),
+        Task.objects.count(),
+        ProgressUpdate.objects.count(),
+        PlanImport.objects.filter(status=PlanImport.Status.CONFIRMED).count(),
+    )
+
+
+def test_the_import_preview_lists_the_tasks_from_above_with_the_previews_headings(
+    client, levels, world, office_staff
+):
+    url, _data = previewed(client, world, office_staff)
+    response = client.get(url)
+    [form] = response.context["above"]
+    assert form.shown == levels.cascaded
+    assert [label for _value, label in form.fields["where"].choices][2:] == [
+        "一、重点领域公开",
+        "二、平台建设",
+    ]
+    page = response.content.decode()
+    assert levels.superior_task.text in page
+    assert "2026-09-30" in page
+    assert str(levels.superior) in page
+
+
+def test_a_task_from_above_placed_in_the_preview_goes_under_the_new_heading_and_rolls_up(
+    client, levels, world, office_staff, unit_head
+):
+    # given
+    url, data = previewed(client, world, office_staff)
+    # when: placed under the second heading, 社管办 leading
+    response = client.post(
+        url, data | {"above-0-where": "heading-1", "above-0-lead_units": [world.own_unit.pk]}
+    )
+    # then
+    task = Task.objects.get(upstream=levels.cascaded)
+    plan = task.plan
+    assert response.status_code == 302
+    assert response.url == plan.get_absolute_url()
+    assert plan.title == "泉州市丰泽区教育局2026年政务公开工作要点"
+    assert str(task.heading) == "二、平台建设"
+    assert task.text == levels.superior_task.text
+    assert task.due_date == datetime.date(2026, 9, 30)
+    assert plan.tasks.count() == 3
+    assert not cascade.inbox(office_staff).exists()
+    # and 社管办's progress shows on the superior's assignment
+    change_plan_status(plan, to=Plan.Status.ISSUED, by=office_staff)
+    own = task.assignments.get(unit=world.own_unit)
+    record_progress(own, Report(text="已开始梳理。"), by=unit_head)
+    assert refreshed(levels.cascaded).status == S.IN_PROGRESS
+
+
+def test_a_task_from_above_left_as_it_is_offered_stays_in_the_inbox(
+    client, levels, world, office_staff
+):
+    url, data = previewed(client, world, office_staff)
+    response = client.post(url, data)
+    assert response.status_code == 302
+    assert not Task.objects.filter(upstream=levels.cascaded).exists()
+    assert list(cascade.inbox(office_staff)) == [levels.cascaded]
+
+
+@pytest.mark.parametrize(
+    ("forged", "field", "message"),
+    [
+        ({"above-0-where": "heading-9"}, "where", "请选择预览中列出的标题之一，或放在方案的顶层。"),
+        (
+            {"above-0-where": "top", "above-0-assignment": "sibling"},
+            "assignment",
+            "这项上级任务并非下发给本部门。",
+        ),
+        # accepted by the form, refused by the task's own checks as the inbox's placing is
+        ({"above-0-where": "top", "above-0-lead_units": []}, None, "请至少指定一个责任单位。"),
+    ],
+    ids=["heading-out-of-range", "not-sent-here", "no-lead-unit"],
+)
+def test_a_refused_choice_for_a_task_from_above_saves_nothing_of_the_import(
+    client, levels, world, office_staff, forged, field, message
+):
+    # given
+    url, data = previewed(client, world, office_staff)
+    data |= {"above-0-lead_units": [world.own_unit.pk]} | forged
+    if data["above-0-assignment"] == "sibling":
+        data["above-0-assignment"] = levels.sibling.pk
+    before = saved()
+    # when
+    response = client.post(url, data)
+    # then: the preview again, the error beside that task
+    assert response.status_code == 200
+    [form] = response.context["above"]
+    assert form.errors[field or "__all__"] == [message]
+    assert saved() == before
+    assert list(cascade.inbox(office_staff)) == [levels.cascaded]
+    assert list(cascade.inbox(levels.sibling_office)) == [levels.sibling]
+
+
+@pytest.mark.parametrize(
+    ("which", "heading", "message"),
+    [("cascaded", 5, NO_SUCH_HEADING), ("sibling", 0, NOT_SENT)],
+    ids=["heading", "assignment"],
+)
+def test_the_confirm_service_refuses_a_forged_placement_and_saves_nothing(
+    levels, world, office_staff, which, heading, message
+):
+    # given
+    plan_import = start_import(world.department, source_name="", data=PREVIEWED.encode(), by=None)
+    before = saved()
+    placement = PreviewPlacement(getattr(levels, which), heading, [world.own_unit], ref=0)
+    # when
+    with pytest.raises(ValidationError) as refused:
+        confirm_import(
+            plan_import,
+            plan=Plan(title="要点", year=2026),
+            drafts=[TaskDraft.from_parsed(t, i) for i, t in enumerate(plan_import.parsed["tasks"])],
+            mapping={},
+            new_version=False,
+            by=office_staff,
+            placements=[placement],
+        )
+    # then
+    assert saved() == before
+    assert not Task.objects.filter(upstream__isnull=False).exists()
+    assert refused.value.message_dict == {"above-0": [str(message)]}
+
+
+def test_the_preview_and_its_confirm_cost_the_same_few_queries_a_task_from_above(
+    client, levels, world, office_staff
+):
+    """Three tasks from above wait at each step; the office places none, one, then all three."""
+
+    def arrives() -> None:
+        make_task(levels.superior_task.plan, lead=[levels.cascaded.unit], by=levels.district)
+
+    def confirmed(placed: int, text: str) -> tuple[int, int]:
+        url, data = previewed(client, world, office_staff, PREVIEWED.replace("巡查", text))
+        with CaptureQueriesContext(connection) as shown:
+            client.get(url)
+        assert len(client.get(url).context["above"].forms) == 3
+        chosen = {f"above-{i}-{k}": v for i in range(placed) for k, v in
+                  {"where": "heading-0", "lead_units": [world.own_unit.pk]}.items()}  # fmt: skip
+        with CaptureQueriesContext(connection) as posted:
+            response = client.post(url, data | chosen)
+        assert response.status_code == 302
+        return len(shown), len(posted)
+
+    # given: the preview's page with one task from above waiting
+    url, _data = previewed(client, world, office_staff)
+    client.get(url)  # warm up
+    with CaptureQueriesContext(connection) as shown_one:
+        client.get(url)
+    for _ in range(2):
+        arrives()
+    confirmed(1, "每日巡查")  # warm up
+    arrives()
+    # when
+    shown, none = confirmed(0, "每周巡查")
+    _, one = confirmed(1, "每月巡查")
+    arrives()
+    _, three = confirmed(3, "每季巡查")
+    # then: listing them costs nothing a task; placing one costs what the inbox's placing does
+    # (cascade.place_as_new), the same for each
+    assert shown == len(shown_one)
+    assert three - none == 3 * (one - none)
+    assert one - none <= 30, one - none
+    assert Task.objects.filter(upstream__isnull=False).count() == 5
+    assert not cascade.inbox(office_staff).exists()

@@ -82,7 +82,15 @@ def posted_back(context) -> dict:
     """The preview's forms as the browser posts them back unchanged."""
     formset = context["formset"]
     forms = (context["plan_form"], context["mapping_form"], context["undated_form"])
-    return as_posted(*forms, formset.management_form, *formset, context["confirm_form"])
+    above = context["above"]  # the superior's tasks waiting to be placed: left there
+    return as_posted(
+        *forms,
+        formset.management_form,
+        *formset,
+        above.management_form,
+        *above,
+        context["confirm_form"],
+    )
 
 
 @pytest.fixture
@@ -421,6 +429,27 @@ def test_confirming_the_preview_applies_edits_and_leaves_out_unticked_tasks(
     assert plan.tasks.get(text=parsed_tasks[5]["text"]).due_date == datetime.date(2018, 12, 31)
     assert plan.title == "泉州市丰泽区教育局2018年政务公开工作实施方案"
     assert PlanImport.objects.get(department=bureau).status == PlanImport.Status.CONFIRMED
+
+
+def test_a_plan_whose_every_task_has_a_deadline_is_confirmed_without_the_undated_answer(
+    client, bureau
+):
+    # given: no task lacks a deadline, so the page offers no answer for them
+    url, data = pasted_as_office(
+        client,
+        bureau,
+        "泉州市丰泽区教育局2026年政务公开工作要点\n一、重点领域公开\n"
+        "做好公开工作，2026年6月30日前完成（责任科室：办公室）。\n",
+    )
+    assert 'name="undated-how"' not in client.get(url).content.decode()
+    del data["undated-how"]  # as the browser posts the page
+    # when
+    response = client.post(url, data)
+    # then
+    plan = Plan.objects.get(department=bureau)
+    assert response.status_code == 302
+    assert response.url == plan.get_absolute_url()
+    assert plan.tasks.get().due_date == datetime.date(2026, 6, 30)
 
 
 def test_uploading_a_binary_file_renamed_docx_shows_why_and_keeps_nothing(office_client):
