@@ -29,6 +29,7 @@ from assessment.scoring import Score, Tally, rank
 from core.holidays import calendar_for
 from org.models import Department, Unit
 from plans.models import Plan
+from reporting.deadlines import report_deadline
 from reporting.models import ReportDraft
 from tasks.models import Assignment
 
@@ -84,7 +85,6 @@ def naive_assessment(city: data_city.City) -> Result:
     """The same tallies per department, per assignment, in Python."""
     today = timezone.localdate()
     calendar = calendar_for(city.year)
-    deadline = datetime.date(city.year + 1, 1, 31)
     found: Result = {}
     for district in city.districts:
         department_tallies: list[Score] = []
@@ -110,6 +110,8 @@ def naive_assessment(city: data_city.City) -> Result:
                 Scope.UNITS,
                 rank(list(units.values()), unit_rules, ranked=lambda s: s.tally.considered > 0),
             )
+            deadline = report_deadline(department, city.year)  # its own: one query each
+            whole.report_deadline = deadline
             draft = ReportDraft.objects.filter(department=department, year=city.year).first()
             if draft is not None:
                 whole.report_final = (
@@ -118,7 +120,7 @@ def naive_assessment(city: data_city.City) -> Result:
                     and timezone.localdate(draft.finalised_at) <= deadline
                 )
                 whole.findings = len(queries.failed_findings(draft.checks))
-            whole.report_due = timezone.localdate() > deadline
+            whole.report_due = today > deadline
             department_tallies.append(Score(department.pk, department.name, whole))
         rules = queries.indicators_of(district, city.year, Scope.DEPARTMENTS)[1]
         found |= _rows(
